@@ -1,0 +1,271 @@
+"""``hoso``: the one command-line entry point. Errors become exit codes here, and only here.
+
+Exit codes: 0 everything processed (documents may still need review); 1 unexpected error;
+2 bad settings or usage; 3 some input file was rejected as unusable; 4 some file failed to
+process (retryable); 5 not found.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hoso import db
+from hoso import settings as settings_mod
+from hoso.errors import HosoError
+from hoso.settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="hoso: digitize scanned vehicle-registration dossiers.",
+)
+fixtures_app = typer.Typer(no_args_is_help=True, help="Synthetic dossiers with ground truth.")
+app.add_typer(fixtures_app, name="fixtures")
+console = Console(stderr=True)
+out = Console()
+
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-w", help="Worker processes (default: one per core)")
+]
+
+
+def _settings(**overrides: Any) -> Settings:
+    return settings_mod.load(**overrides)
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files or folders (a subfolder = one dossier)")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where records.jsonl goes")] = Path(
+        "out"
+    ),
+    workers: WorkersOpt = None,
+    manifest: Annotated[
+        Path | None, typer.Option(help="CSV file,dossier_id overriding folders")
+    ] = None,
+    batch: Annotated[str | None, typer.Option(help="Batch name (default: run-<timestamp>)")] = None,
+) -> None:
+    """Digitize scans on this machine: ingest, OCR, extract; write OUT/records.jsonl."""
+    from hoso import pipeline
+
+    s = _settings(workers=workers)
+    batch_name = batch or time.strftime("run-%Y%m%d-%H%M%S")
+    items = pipeline.discover_inputs(inputs, manifest)
+    started = time.monotonic()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("OCR", total=None, rate="")
+
+        def on_start(total_pages: int) -> None:
+            progress.update(task, total=total_pages)
+
+        def on_done(result: dict[str, Any]) -> None:
+            progress.advance(task, result.get("pages", 0) or 0)
+            done = progress.tasks[task].completed
+            elapsed = time.monotonic() - started
+            progress.update(task, rate=f"{done / elapsed:.2f} pages/s" if elapsed else "")
+
+        summary = pipeline.run_embedded(s, items, batch_name, out_dir, on_start, on_done)
+    summary.wall_s = time.monotonic() - started
+    _print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table(title=f"hoso run — batch {summary.batch}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    table.add_row("files", f"{summary.files} ({summary.duplicates} duplicate)")
+    table.add_row("documents", str(summary.documents))
+    table.add_row("pages", str(summary.pages))
+    for doc_type, n in sorted(summary.doc_types.items()):
+        table.add_row(f"  {doc_type}", str(n))
+    for status, n in sorted(summary.statuses.items()):
+        table.add_row(f"  status {status}", str(n))
+    table.add_row("fields auto-accepted", str(summary.fields_auto))
+    table.add_row("fields to review", str(summary.fields_review))
+    table.add_row("rejected files", str(len(summary.rejected)))
+    table.add_row("failed files", str(len(summary.failed)))
+    table.add_row("wall time", f"{summary.wall_s:.1f} s")
+    rate = summary.pages / summary.wall_s if summary.wall_s else 0.0
+    table.add_row("throughput", f"{rate:.2f} pages/s")
+    table.add_row("records", str(summary.records_path))
+    out.print(table)
+    if summary.rejected or summary.failed:
+        problems = Table(title="files not processed")
+        problems.add_column("file")
+        problems.add_column("status")
+        problems.add_column("reason")
+        for name, reason in summary.rejected:
+            problems.add_row(name, "rejected", reason)
+        for name, reason in summary.failed:
+            problems.add_row(name, "failed", reason)
+        out.print(problems)
+
+
+@app.command()
+def export(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="JSON Lines file ('-' = stdout)")],
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+) -> None:
+    """Every document in the store as JSON Lines (the schema's contract)."""
+    from hoso import pipeline
+
+    s = _settings()
+    n = pipeline.export_records(s, out_file, batch=batch)
+    console.print(f"{n} records written to {out_file}")
+
+
+@app.command()
+def ocr(
+    path: Annotated[Path, typer.Argument(help="A scan: PDF, TIFF, JPEG or PNG")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="txt, hocr or tsv")] = "txt",
+) -> None:
+    """Full-page OCR after hoso's preprocessing (upright, deskew, clean)."""
+    from hoso import pipeline
+
+    if fmt not in {"txt", "hocr", "tsv"}:
+        raise typer.BadParameter("--format must be txt, hocr or tsv")
+    s = _settings()
+    for chunk in pipeline.ocr_file(s, path, fmt):
+        sys.stdout.write(chunk)
+    sys.stdout.flush()
+
+
+@app.command("eval")
+def eval_cmd(
+    truth: Annotated[Path, typer.Option(help="Fixtures folder (truth.jsonl) or the file")],
+    pred: Annotated[Path, typer.Option(help="records.jsonl from hoso run / export")],
+    threshold: Annotated[float | None, typer.Option(help="Review threshold to report")] = None,
+) -> None:
+    """Field accuracy, doc-type accuracy and the straight-through curve against truth."""
+    from hoso import evaluate
+
+    s = _settings()
+    t = threshold if threshold is not None else s.review_threshold
+    report = evaluate.evaluate(evaluate.load_truth(truth), evaluate.load_jsonl(pred))
+    _print_eval(report, t)
+
+
+def _print_eval(report: Any, threshold: float) -> None:
+    from hoso import evaluate
+
+    fields = Table(title="field exact-match by level")
+    fields.add_column("doc_type")
+    fields.add_column("field")
+    levels = sorted(report.by_level)
+    for lv in levels:
+        fields.add_column(lv, justify="right")
+    for (doc_type, name), _ in sorted(report.by_field.items()):
+        cells = []
+        for lv in levels:
+            tally = report.by_field_level.get((doc_type, name, lv))
+            cells.append(f"{tally.rate:.0%} ({tally.total})" if tally and tally.total else "")
+        fields.add_row(doc_type, name, *cells)
+    fields.add_row("all", "all", *[f"{report.by_level[lv].rate:.1%}" for lv in levels])
+    out.print(fields)
+    out.print(
+        f"doc-type accuracy: {report.doc_type.rate:.1%} "
+        f"({report.doc_type.correct}/{report.doc_type.total}); "
+        f"matched documents {report.matched}/{report.documents}"
+    )
+    curve = Table(title="straight-through (all levels)")
+    for col in ("threshold", "auto-accepted", "error among accepted", "95% CI", "fields"):
+        curve.add_column(col, justify="right")
+    for t, share, err, n in report.straight_through():
+        k = round(err * n) if n else 0
+        lo, hi = evaluate.wilson(k, n)
+        curve.add_row(f"{t:g}", f"{share:.1%}", f"{err:.2%}", f"{lo:.2%}–{hi:.2%}", str(n))
+    out.print(curve)
+    out.print(evaluate.summary_line(report, threshold))
+
+
+@fixtures_app.command("generate")
+def fixtures_generate(
+    out_dir: Annotated[Path, typer.Option("--out", "-o")],
+    n: Annotated[int, typer.Option("--n", help="Dossiers to generate")] = 10,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    level: Annotated[list[str] | None, typer.Option(help="clean, scan, hard, photo")] = None,
+) -> None:
+    """Generate synthetic dossiers with ground truth (truth.jsonl)."""
+    from fixtures.generate import generate
+
+    docs = generate(out_dir, n, seed, level or None)
+    counts = Counter(d["doc_type"] for d in docs)
+    console.print(
+        f"{n} dossiers, {len(docs)} documents in {out_dir}: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+
+
+@app.command()
+def config() -> None:
+    """Show the effective settings (secrets masked) and what each means."""
+    s = _settings()
+    table = Table(title="hoso settings")
+    for col in ("variable", "value", "meaning"):
+        table.add_column(col)
+    for name, value in s.masked().items():
+        table.add_row(f"HOSO_{name.upper()}", value, settings_mod.DOCS[name])
+    out.print(table)
+
+
+@app.command()
+def status(batch: Annotated[str | None, typer.Option(help="Only this batch")] = None) -> None:
+    """Files and documents by status, per batch."""
+    from hoso import pipeline
+
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    rows = pipeline.status_counts(db.session_factory(engine), batch)
+    table = Table(title="hoso status")
+    for col in ("batch", "kind", "status", "count"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*[str(x) for x in r])
+    out.print(table)
+
+
+def main() -> None:
+    """Console entry point: the one place where hoso's errors become exit codes."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except HosoError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(exc.exit_code)
+    except (typer.BadParameter, typer.Abort) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+    except Exception as exc:  # click usage errors
+        from click import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

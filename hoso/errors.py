@@ -1,0 +1,57 @@
+"""hoso's exception tree.
+
+Each class carries the process exit code (CLI) and HTTP status (web) it maps to;
+entry points translate them in exactly one place. Library code raises, never exits.
+"""
+
+from __future__ import annotations
+
+
+class HosoError(Exception):
+    """Base of every error hoso raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+
+class ConfigError(HosoError):
+    """A setting is missing, malformed or unknown."""
+
+    exit_code = 2
+    http_status = 500
+
+
+class RejectedInput(HosoError):
+    """The uploaded file is unusable: corrupt, encrypted, unsupported or over a limit.
+
+    Permanent: retrying cannot help. The message is shown to the clerk as is.
+    """
+
+    exit_code = 3
+    http_status = 422
+
+
+class ProcessingError(HosoError):
+    """A usable input failed to process; the file may be retried."""
+
+    exit_code = 4
+    http_status = 500
+
+
+class OcrError(ProcessingError):
+    """Tesseract failed or produced unreadable output."""
+
+
+class OcrTimeout(OcrError):
+    """Tesseract ran past its time limit (transient: retry with backoff)."""
+
+
+class StorageError(ProcessingError):
+    """The object store failed or returned content that does not match its key."""
+
+
+class NotFound(HosoError):
+    """A batch, file or document id that does not exist."""
+
+    exit_code = 5
+    http_status = 404

@@ -1,0 +1,129 @@
+"""``hoso eval``: predicted records against generated ground truth."""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
+
+
+def fold_value(value: Any) -> str | None:
+    """Comparison form: NFC, case-folded, single spaces (dates are ISO on both sides)."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00d0", "\u0110")
+    text = " ".join(text.split()).casefold()
+    return text or None
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_truth(path: Path) -> list[dict[str, Any]]:
+    """``truth.jsonl`` of a fixtures folder (or the file itself)."""
+    return load_jsonl(path / "truth.jsonl" if path.is_dir() else path)
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    correct: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.total += 1
+        self.correct += int(ok)
+
+    @property
+    def rate(self) -> float:
+        return self.correct / self.total if self.total else math.nan
+
+
+@dataclass
+class Report:
+    documents: int = 0
+    matched: int = 0
+    doc_type: Tally = field(default_factory=Tally)
+    by_level: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_field: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_field_level: dict[tuple[str, str, str], Tally] = field(
+        default_factory=lambda: defaultdict(Tally)
+    )
+    scored: list[tuple[float, bool, str]] = field(default_factory=list)  # (confidence, ok, level)
+
+    @property
+    def fields(self) -> Tally:
+        t = Tally()
+        for v in self.by_level.values():
+            t.total += v.total
+            t.correct += v.correct
+        return t
+
+    def straight_through(
+        self, levels: Iterable[str] | None = None, thresholds: Iterable[float] = THRESHOLDS
+    ) -> list[tuple[float, float, float, int]]:
+        """(threshold, share auto-accepted, error rate among them, accepted count)."""
+        wanted = set(levels) if levels is not None else None
+        scored = [(c, ok) for c, ok, lv in self.scored if wanted is None or lv in wanted]
+        rows = []
+        for t in thresholds:
+            acc = [ok for c, ok in scored if c >= t]
+            share = len(acc) / len(scored) if scored else math.nan
+            err = (len(acc) - sum(acc)) / len(acc) if acc else math.nan
+            rows.append((t, share, err, len(acc)))
+        return rows
+
+
+def _key(source: dict[str, Any]) -> tuple[str, int | None]:
+    return (Path(str(source["filename"])).name, source.get("page_start"))
+
+
+def evaluate(truth: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Report:
+    """Match documents by source file name and first page; compare every truth field."""
+    by_key = {_key(p["source"]): p for p in pred}
+    report = Report(documents=len(truth))
+    for t in truth:
+        p = by_key.get(_key(t["source"]))
+        level = str(t.get("level", "?"))
+        if p is not None:
+            report.matched += 1
+        report.doc_type.add(p is not None and p.get("doc_type") == t["doc_type"])
+        pfields = (p or {}).get("fields", {}) if p and p.get("doc_type") == t["doc_type"] else {}
+        for name, value in t["fields"].items():
+            pf = pfields.get(name) or {}
+            ok = fold_value(pf.get("value")) == fold_value(value)
+            report.by_level[level].add(ok)
+            report.by_field[(t["doc_type"], name)].add(ok)
+            report.by_field_level[(t["doc_type"], name, level)].add(ok)
+            report.scored.append((float(pf.get("confidence", 0.0) or 0.0), ok, level))
+    return report
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval for k successes in n."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summary_line(report: Report, threshold: float) -> str:
+    st = next((r for r in report.straight_through(thresholds=[threshold])), None)
+    f = report.fields
+    levels = " ".join(f"{lv}={t.rate:.1%}" for lv, t in sorted(report.by_level.items()))
+    auto = f"auto@{threshold:g}={st[1]:.1%} err={st[2]:.2%}" if st else ""
+    return (
+        f"SUMMARY docs={report.documents} matched={report.matched} "
+        f"doc_type={report.doc_type.rate:.1%} fields={f.rate:.1%} {levels} {auto}"
+    )

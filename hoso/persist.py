@@ -1,0 +1,320 @@
+"""Writing a processed file's results: one transaction, idempotent, reviewer-safe.
+
+Functions here take the Session of the caller's transaction; the job boundary owns
+``with session.begin():``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from hoso.ids import document_id, file_record_id
+from hoso.models import (
+    Check,
+    CheckState,
+    DocStatus,
+    Document,
+    FieldHistory,
+    FieldRow,
+    File,
+    FileState,
+    Origin,
+    PageRow,
+    Severity,
+    utcnow,
+)
+
+OCR_ACTOR = "hoso-ocr"
+VALIDATION_RULE = "field_invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldResult:
+    name: str
+    value: str | None
+    raw: str | None
+    confidence: float
+    page: int | None
+    bbox: tuple[int, int, int, int] | None
+    valid: bool | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    rule: str
+    severity: str
+    message: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    page_start: int
+    page_end: int
+    doc_type: str
+    doc_type_confidence: float
+    fields: Sequence[FieldResult]
+    checks: Sequence[CheckResult] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    number: int
+    rotation_deg: int
+    skew_deg: float
+    width: int
+    height: int
+    dpi: int | None
+    image_key: str
+    words_key: str
+    doc_type: str
+    doc_type_confidence: float
+    mean_word_confidence: float | None
+
+
+@dataclass(slots=True)
+class Outcome:
+    documents: int = 0
+    changed: list[str] = field(default_factory=list)
+
+
+def _status(doc: Document, threshold: float) -> DocStatus:
+    if doc.status == DocStatus.verified:
+        return DocStatus.verified
+    blocking = any(c.severity == Severity.error and c.state == CheckState.open for c in doc.checks)
+    doubtful = any(f.confidence < threshold for f in doc.fields if f.origin == Origin.ocr)
+    return (
+        DocStatus.needs_review
+        if blocking or doubtful or (not doc.fields and doc.doc_type == "unknown")
+        else DocStatus.extracted
+    )
+
+
+def _set_field(
+    doc: Document, position: int, result: FieldResult, now: datetime, session: Session
+) -> bool:
+    """Update one field from OCR; a reviewer's or registry's value is left alone."""
+    row = next((f for f in doc.fields if f.name == result.name), None)
+    bbox = list(result.bbox) if result.bbox else None
+    if row is None:
+        doc.fields.append(
+            FieldRow(
+                name=result.name,
+                position=position,
+                value=result.value,
+                raw=result.raw,
+                confidence=result.confidence,
+                page=result.page,
+                bbox=bbox,
+                origin=Origin.ocr,
+                valid=result.valid,
+                problems=list(result.problems),
+                updated_at=now,
+            )
+        )
+        return True
+    if row.origin != Origin.ocr:
+        return False
+    new = (
+        result.value,
+        result.raw,
+        round(result.confidence, 6),
+        result.page,
+        bbox,
+        result.valid,
+        list(result.problems),
+    )
+    old = (
+        row.value,
+        row.raw,
+        round(row.confidence, 6),
+        row.page,
+        row.bbox,
+        row.valid,
+        list(row.problems or []),
+    )
+    if new == old:
+        return False
+    if row.value != result.value:
+        session.add(
+            FieldHistory(
+                document_id=doc.id,
+                name=row.name,
+                old_value=row.value,
+                new_value=result.value,
+                old_origin=row.origin.value,
+                new_origin=Origin.ocr.value,
+                actor=OCR_ACTOR,
+                reason="reprocessed",
+                at=now,
+            )
+        )
+    (row.value, row.raw, row.confidence, row.page, row.bbox, row.valid, row.problems) = (
+        result.value,
+        result.raw,
+        result.confidence,
+        result.page,
+        bbox,
+        result.valid,
+        list(result.problems),
+    )
+    row.position = position
+    row.updated_at = now
+    return True
+
+
+def _set_checks(doc: Document, checks: Sequence[CheckResult]) -> bool:
+    """Replace this pipeline's own checks; findings from other sources are kept."""
+    own_rules = {VALIDATION_RULE, *(c.rule for c in checks)}
+    wanted = {(c.rule, ",".join(c.fields)): c for c in checks}
+    changed = False
+    for existing in list(doc.checks):
+        key = (existing.rule, existing.fields_key)
+        if existing.source == "extraction" and existing.rule in own_rules and key not in wanted:
+            doc.checks.remove(existing)
+            changed = True
+    have = {(c.rule, c.fields_key) for c in doc.checks}
+    for key, c in wanted.items():
+        if key in have:
+            continue
+        doc.checks.append(
+            Check(
+                rule=c.rule,
+                severity=Severity(c.severity),
+                message=c.message,
+                fields=list(c.fields),
+                fields_key=key[1],
+                source="extraction",
+            )
+        )
+        changed = True
+    return changed
+
+
+def _drop_file_record(session: Session, sha256: str) -> None:
+    record = session.get(Document, file_record_id(sha256))
+    if record is not None:
+        session.execute(delete(FieldHistory).where(FieldHistory.document_id == record.id))
+        session.delete(record)
+
+
+def save_processed(
+    session: Session,
+    file: File,
+    pages: Sequence[PageResult],
+    documents: Sequence[DocumentResult],
+    versions: dict[str, Any],
+    threshold: float,
+) -> Outcome:
+    """Persist pages and documents of a processed file and mark it done."""
+    now = utcnow()
+    outcome = Outcome()
+    _drop_file_record(session, file.sha256)
+    session.execute(delete(PageRow).where(PageRow.file_sha256 == file.sha256))
+    session.flush()
+    for p in pages:
+        session.add(
+            PageRow(
+                file_sha256=file.sha256,
+                **{
+                    k: getattr(p, k)
+                    for k in PageResult.__slots__  # type: ignore[attr-defined]
+                },
+            )
+        )
+    existing = {d.id: d for d in file.documents}
+    wanted: set[str] = set()
+    for result in documents:
+        doc_id = document_id(file.sha256, result.page_start, result.page_end)
+        wanted.add(doc_id)
+        doc = existing.get(doc_id)
+        changed = False
+        if doc is None:
+            doc = Document(
+                id=doc_id,
+                file_sha256=file.sha256,
+                created_at=now,
+                updated_at=now,
+                status=DocStatus.processing,
+                versions={},
+            )
+            session.add(doc)
+            file.documents.append(doc)
+            changed = True
+        for attr, value in (
+            ("page_start", result.page_start),
+            ("page_end", result.page_end),
+            ("doc_type", result.doc_type),
+            ("doc_type_confidence", round(result.doc_type_confidence, 6)),
+            ("error", None),
+            ("versions", versions),
+        ):
+            if getattr(doc, attr) != value:
+                setattr(doc, attr, value)
+                changed = True
+        for position, fr in enumerate(result.fields):
+            changed |= _set_field(doc, position, fr, now, session)
+        stale = [
+            f
+            for f in doc.fields
+            if f.origin == Origin.ocr and f.name not in {fr.name for fr in result.fields}
+        ]
+        for f in stale:
+            doc.fields.remove(f)
+            changed = True
+        changed |= _set_checks(doc, result.checks)
+        status = _status(doc, threshold)
+        if doc.status != status:
+            doc.status = status
+            changed = True
+        if changed:
+            doc.updated_at = now
+            outcome.changed.append(doc_id)
+        outcome.documents += 1
+    for doc_id, doc in existing.items():
+        if doc_id in wanted or doc_id == file_record_id(file.sha256):
+            continue
+        if any(f.origin != Origin.ocr for f in doc.fields):
+            continue  # a reviewer worked on it: keep it for a person to reconcile
+        session.execute(delete(FieldHistory).where(FieldHistory.document_id == doc_id))
+        session.delete(doc)
+    file.state = FileState.done
+    file.error = None
+    file.page_count = len(pages)
+    return outcome
+
+
+def save_file_error(
+    session: Session, file: File, state: FileState, reason: str, versions: dict[str, Any]
+) -> None:
+    """Record a rejected or failed file as one record that carries the reason."""
+    now = utcnow()
+    file.state = state
+    file.error = reason
+    status = DocStatus.rejected if state == FileState.rejected else DocStatus.failed
+    rec_id = file_record_id(file.sha256)
+    doc = session.get(Document, rec_id)
+    if doc is None:
+        doc = Document(
+            id=rec_id,
+            file_sha256=file.sha256,
+            created_at=now,
+            versions=versions,
+            doc_type="unknown",
+            doc_type_confidence=0.0,
+            status=status,
+        )
+        session.add(doc)
+    if (doc.status, doc.error) != (status, reason):
+        doc.status = status
+        doc.error = reason
+        doc.updated_at = now
+    doc.page_start = None
+    doc.page_end = None

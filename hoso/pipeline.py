@@ -1,0 +1,196 @@
+"""Use cases behind the CLI on the embedded default: run a folder, export, OCR one file."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+import worker
+from hoso import db, records
+from hoso.errors import HosoError
+from hoso.models import Batch, Document, File, FileState
+from hoso.runner import Job, run_jobs
+from hoso.schema import validation_errors
+from hoso.settings import Settings
+from ingest import rasterize, upload
+from ocr import tesseract
+
+EXIT_REJECTED = 3
+EXIT_FAILED = 4
+
+
+@dataclass
+class RunSummary:
+    batch: str
+    files: int = 0
+    duplicates: int = 0
+    documents: int = 0
+    pages: int = 0
+    doc_types: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    fields_auto: int = 0
+    fields_review: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    wall_s: float = 0.0
+    records_path: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed:
+            return EXIT_FAILED
+        if self.rejected:
+            return EXIT_REJECTED
+        return 0
+
+
+def discover_inputs(inputs: Sequence[Path], manifest: Path | None) -> list[upload.Incoming]:
+    mapping = upload.read_manifest(manifest) if manifest else None
+    items = upload.discover(inputs, mapping)
+    if not items:
+        raise HosoError("no input files found in " + ", ".join(str(p) for p in inputs))
+    return items
+
+
+def _limits(s: Settings) -> rasterize.Limits:
+    return rasterize.Limits(s.max_pages, s.max_pixels, s.dpi)
+
+
+def run_embedded(
+    s: Settings,
+    items: Sequence[upload.Incoming],
+    batch: str,
+    out_dir: Path,
+    on_start: Callable[[int], None],
+    on_done: Callable[[dict[str, Any]], None],
+) -> RunSummary:
+    """Ingest ``items`` into the embedded store, process them in a local worker pool and
+    write ``out_dir/records.jsonl`` for every file of this run."""
+    ctx = worker.build_context(s)
+    with ctx.sessions() as session:
+        ingested = upload.ingest_all(session, ctx.store, batch, items, _limits(s))
+    summary = RunSummary(
+        batch=batch, files=len(ingested), duplicates=sum(1 for i in ingested if i.duplicate)
+    )
+    todo: dict[str, upload.Ingested] = {}
+    with ctx.sessions() as session:
+        for item in ingested:
+            f = session.get(File, item.sha256)
+            if f is not None and f.state != FileState.done and item.sha256 not in todo:
+                todo[item.sha256] = item
+    jobs = [Job(sha, item.page_count or 1) for sha, item in todo.items()]
+    on_start(sum(j.pages for j in jobs))
+    if jobs:
+        run_jobs(s, jobs, min(s.worker_count, len(jobs)), on_done)
+    shas = sorted({i.sha256 for i in ingested})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary.records_path = out_dir / "records.jsonl"
+    with ctx.sessions() as session, summary.records_path.open("w", encoding="utf-8") as fh:
+        for rec in _records_for(session, shas):
+            problems = validation_errors(rec)
+            if problems:
+                raise HosoError(f"record {rec['document_id']} breaks the schema: {problems[0]}")
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            _tally(summary, rec, s.review_threshold)
+    return summary
+
+
+def _records_for(session: Session, shas: list[str]) -> Iterator[dict[str, Any]]:
+    for i in range(0, len(shas), 500):
+        yield from records.iter_records(session, files=shas[i : i + 500])
+
+
+def _tally(summary: RunSummary, rec: dict[str, Any], threshold: float) -> None:
+    status = rec["status"]
+    summary.statuses[status] += 1
+    name = rec["source"]["filename"]
+    if status == "rejected":
+        summary.rejected.append((name, rec["error"] or ""))
+        return
+    if status == "failed":
+        summary.failed.append((name, rec["error"] or ""))
+        return
+    summary.documents += 1
+    summary.pages += len(rec["pages"])
+    summary.doc_types[rec["doc_type"]] += 1
+    for f in rec["fields"].values():
+        if f["origin"] != "ocr" or f["confidence"] >= threshold:
+            summary.fields_auto += 1
+        else:
+            summary.fields_review += 1
+
+
+def export_records(s: Settings, out_file: Path, batch: str | None = None) -> int:
+    """Write every document (of a batch) as JSON Lines, validated against the schema."""
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    sessions = db.session_factory(engine)
+    n = 0
+    fh = sys.stdout if str(out_file) == "-" else out_file.open("w", encoding="utf-8")
+    try:
+        with sessions() as session:
+            for rec in records.iter_records(session, batch=batch):
+                problems = validation_errors(rec)
+                if problems:
+                    raise HosoError(f"record {rec['document_id']} breaks the schema: {problems[0]}")
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    return n
+
+
+def ocr_file(s: Settings, path: Path, fmt: str) -> Iterator[str]:
+    """Full-page OCR output of each page after hoso's preprocessing."""
+    data = path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
+        local = Path(tmp) / "original"
+        local.write_bytes(data)
+        kind, count = rasterize.probe(data, local, _limits(s))
+        for raster in rasterize.pages(data, local, kind, count, _limits(s)):
+            up = worker.prepare_page(raster)
+            dpi = raster.dpi or s.dpi
+            if fmt == "txt":
+                yield tesseract.ocr_text(up.image, lang=s.ocr_lang, dpi=dpi)
+                if raster.number < count:
+                    yield "\f"
+            elif fmt == "hocr":
+                yield tesseract.ocr_hocr(up.image, lang=s.ocr_lang, dpi=dpi)
+            else:
+                page = tesseract.ocr_page(up.image, raster.number, lang=s.ocr_lang, dpi=dpi)
+                for line_no, line in enumerate(page.lines, start=1):
+                    for w in line.words:
+                        x0, y0, x1, y1 = w.box
+                        yield (
+                            f"{raster.number}\t{line_no}\t{x0}\t{y0}\t{x1 - x0}\t{y1 - y0}\t"
+                            f"{w.confidence * 100:.1f}\t{w.text}\n"
+                        )
+
+
+def status_counts(sessions: sessionmaker[Session], batch: str | None) -> list[tuple[Any, ...]]:
+    with sessions() as session:
+        files = select(Batch.name, func.count(), File.state).join(File, File.batch_id == Batch.id)
+        docs = (
+            select(Batch.name, func.count(), Document.status)
+            .join(File, File.batch_id == Batch.id)
+            .join(Document, Document.file_sha256 == File.sha256)
+        )
+        if batch:
+            files = files.where(Batch.name == batch)
+            docs = docs.where(Batch.name == batch)
+        rows: list[tuple[Any, ...]] = []
+        for name, n, state in session.execute(files.group_by(Batch.name, File.state)):
+            rows.append((name, "files", state.value, n))
+        for name, n, st in session.execute(docs.group_by(Batch.name, Document.status)):
+            rows.append((name, "documents", st.value, n))
+    return sorted(rows)

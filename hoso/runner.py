@@ -1,0 +1,90 @@
+"""The embedded default: the same job functions in a pool of local worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import worker
+from hoso.models import FileState
+from hoso.settings import Settings
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    sha256: str
+    pages: int  # expected, for progress
+
+
+def _pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    # spawn: each worker builds its own engine, store and Tesseract environment.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context("spawn"),
+        initializer=worker.init_process,
+        initargs=(settings,),
+    )
+
+
+def run_jobs(
+    settings: Settings,
+    jobs: Sequence[Job],
+    workers: int,
+    on_done: Progress,
+) -> list[dict[str, Any]]:
+    """Run ``worker.process_file`` for each job; transient failures are retried, and a worker
+    process that dies takes only its own file down (marked failed) and is replaced."""
+    results: list[dict[str, Any]] = []
+    pending = list(jobs)
+    attempts: dict[str, int] = {}
+    while pending:
+        retry: list[Job] = []
+        crashed: list[Job] = []
+        with _pool(settings, min(workers, len(pending))) as pool:
+            futures: dict[Future[dict[str, Any]], Job] = {
+                pool.submit(worker.process_file, job.sha256): job for job in pending
+            }
+            for fut in as_completed(futures):
+                job = futures[fut]
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    crashed.append(job)
+                    continue
+                except Exception as exc:  # transient failure re-raised by the job
+                    attempts[job.sha256] = attempts.get(job.sha256, 0) + 1
+                    if attempts[job.sha256] < worker.MAX_ATTEMPTS:
+                        retry.append(job)
+                        continue
+                    result = _give_up(settings, job, f"{type(exc).__name__}: {exc}")
+                results.append(result)
+                on_done(result)
+        if crashed and len(crashed) == len(pending) and len(pending) == 1:
+            result = _give_up(settings, crashed[0], "the worker process died on this file")
+            results.append(result)
+            on_done(result)
+            crashed = []
+        # A dead process breaks every future of its pool: rerun those one file per pool so
+        # that the culprit is found and only it is marked failed.
+        if crashed and len(crashed) > 1:
+            isolated: list[dict[str, Any]] = []
+            for job in crashed:
+                isolated += run_jobs(settings, [job], 1, on_done)
+            results += isolated
+            crashed = []
+        if retry:
+            time.sleep(min(2 ** max(attempts[j.sha256] for j in retry), 10))
+        pending = retry + crashed
+    return results
+
+
+def _give_up(settings: Settings, job: Job, reason: str) -> dict[str, Any]:
+    ctx = worker.build_context(settings)
+    return worker.record_error(ctx, job.sha256, FileState.failed, reason, {})

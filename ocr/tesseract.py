@@ -1,0 +1,219 @@
+"""The one place that runs Tesseract.
+
+Builds argv/config, runs it through a single wrapper with a timeout, parses TSV into
+the engine-neutral model and maps failures to hoso's exceptions. Probes
+(``version``, ``languages``, ``traineddata_sha256``) are separate from execution.
+Images are handed over as PGM files in a private temporary folder (writing PGM is an
+order of magnitude cheaper than PNG) and results are read from Tesseract's stdout.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+
+from hoso.errors import OcrError, OcrTimeout
+from ocr.model import Line, Page, Word
+
+DEFAULT_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Orientation:
+    """Tesseract OSD's answer: clockwise turn that makes the page upright."""
+
+    rotate: int
+    confidence: float
+
+
+# -- probes ---------------------------------------------------------------------------
+
+
+@functools.cache
+def version() -> str:
+    """Tesseract's version string, e.g. ``5.3.0``."""
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise OcrError("Tesseract is not installed (apt-get install tesseract-ocr)") from exc
+
+
+@functools.cache
+def languages() -> tuple[str, ...]:
+    """Installed traineddata languages."""
+    try:
+        return tuple(sorted(pytesseract.get_languages(config="")))
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise OcrError("Tesseract is not installed (apt-get install tesseract-ocr)") from exc
+
+
+def _tessdata_dir() -> Path:
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    candidates = [Path(prefix)] if prefix else []
+    candidates += [
+        Path(p)
+        for p in (
+            "/usr/share/tesseract-ocr/5/tessdata",
+            "/usr/share/tesseract-ocr/4.00/tessdata",
+            "/usr/local/share/tessdata",
+        )
+    ]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    raise OcrError("cannot find Tesseract's tessdata folder; set TESSDATA_PREFIX")
+
+
+@functools.cache
+def traineddata_sha256(lang: str) -> str:
+    """SHA-256 of ``<lang>.traineddata``, recorded with each document's versions."""
+    path = _tessdata_dir() / f"{lang}.traineddata"
+    if not path.is_file():
+        raise OcrError(f"Tesseract language '{lang}' is not installed (tesseract-ocr-{lang})")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- execution ------------------------------------------------------------------------
+
+
+def _argv(
+    path: str, *, lang: str, psm: int, dpi: int | None, extra: Sequence[str], configfile: str | None
+) -> list[str]:
+    argv = ["tesseract", path, "stdout", "-l", lang, "--psm", str(psm)]
+    if dpi:
+        argv += ["--dpi", str(dpi)]
+    for item in extra:
+        argv += item.split()
+    if configfile:
+        argv.append(configfile)
+    return argv
+
+
+def _run(
+    image: np.ndarray,
+    *,
+    lang: str,
+    psm: int,
+    dpi: int | None = None,
+    extra: Sequence[str] = (),
+    configfile: str | None = None,
+    timeout: float,
+) -> str:
+    """Run Tesseract once on ``image`` and return what it wrote to stdout."""
+    with tempfile.TemporaryDirectory(prefix="hoso-tess-") as tmp:
+        path = os.path.join(tmp, "page.pgm" if image.ndim == 2 else "page.ppm")
+        if not cv2.imwrite(path, image):
+            raise OcrError("could not write the page image for Tesseract")
+        argv = _argv(path, lang=lang, psm=psm, dpi=dpi, extra=extra, configfile=configfile)
+        try:
+            proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise OcrTimeout(f"Tesseract ran past {timeout:.0f} s") from exc
+        except OSError as exc:
+            raise OcrError(
+                f"Tesseract could not run ({exc}); apt-get install tesseract-ocr"
+            ) from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OcrError(f"Tesseract failed: {err[-1] if err else proc.returncode}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str, number: int, width: int, height: int) -> Page:
+    """Turn Tesseract's TSV into a :class:`Page` of lines of words."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    rows = tsv.splitlines()
+    for row in rows[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        conf = float(cols[10])
+        if not text or conf < 0:
+            continue
+        left, top, w, h = (int(c) for c in cols[6:10])
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        lines.setdefault(key, []).append(
+            Word(text, (left, top, left + w, top + h), max(0.0, min(1.0, conf / 100.0)))
+        )
+    ordered = sorted(
+        (Line(tuple(sorted(ws, key=lambda w: w.box[0]))) for ws in lines.values()),
+        key=lambda ln: (ln.box[1], ln.box[0]),
+    )
+    return Page(number, width, height, tuple(ordered))
+
+
+def ocr_page(
+    image: np.ndarray,
+    number: int = 1,
+    *,
+    lang: str = "vie",
+    psm: int = 3,
+    dpi: int | None = 300,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    extra: Sequence[str] = (),
+) -> Page:
+    """OCR a whole (upright) page image into the engine-neutral model."""
+    tsv = _run(image, lang=lang, psm=psm, dpi=dpi, extra=extra, configfile="tsv", timeout=timeout)
+    return parse_tsv(tsv, number, image.shape[1], image.shape[0])
+
+
+def ocr_text(
+    image: np.ndarray,
+    *,
+    lang: str = "vie",
+    psm: int = 3,
+    dpi: int | None = 300,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    extra: Sequence[str] = (),
+) -> str:
+    """Plain text of an image region or page (used for per-field re-reads)."""
+    return _run(image, lang=lang, psm=psm, dpi=dpi, extra=extra, timeout=timeout)
+
+
+def ocr_hocr(
+    image: np.ndarray,
+    *,
+    lang: str = "vie",
+    psm: int = 3,
+    dpi: int | None = 300,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> str:
+    """hOCR of a whole page."""
+    return _run(image, lang=lang, psm=psm, dpi=dpi, configfile="hocr", timeout=timeout)
+
+
+def whitelist(chars: str) -> str:
+    """Config fragment restricting recognition to ``chars`` (LSTM honours it in 5.x)."""
+    return f"-c tessedit_char_whitelist={chars}"
+
+
+def osd(image: np.ndarray, *, timeout: float = 30.0) -> Orientation | None:
+    """Tesseract's orientation detection, or None when it has too little text to say."""
+    try:
+        out = _run(image, lang="osd", psm=0, timeout=timeout)
+    except OcrTimeout:
+        raise
+    except OcrError:
+        return None  # "Too few characters" and friends: no opinion, not a failure
+    rotate: int | None = None
+    conf = 0.0
+    for line in out.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "Rotate":
+            rotate = int(value.strip())
+        elif key.strip() == "Orientation confidence":
+            conf = float(value.strip())
+    if rotate is None:
+        return None
+    return Orientation(rotate % 360, conf)

@@ -1,0 +1,274 @@
+"""Composition root and job functions.
+
+``process_file(sha256)`` is the unit of work, the same importable function whether it
+runs in the embedded in-process pool (``hoso run``) or in an RQ worker in production.
+It reads like the pipeline: fetch → rasterize → upright/deskew → clean → OCR →
+classify → extract → validate → persist.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+import hoso
+from extract import classify, fields
+from hoso import db, persist
+from hoso.errors import (
+    HosoError,
+    NotFound,
+    OcrTimeout,
+    ProcessingError,
+    RejectedInput,
+    StorageError,
+)
+from hoso.models import File, FileState
+from hoso.settings import Settings, load
+from ingest import rasterize
+from ocr import clean, orient, tesseract
+from ocr.model import Page
+from storage import open_store
+from storage.base import ObjectStore, page_image_key, page_words_key, sha256_hex
+
+log = logging.getLogger("hoso.worker")
+
+CALIBRATION_VERSION = "heuristic-1"
+MAX_ATTEMPTS = 3
+# Failures worth another attempt: a busy machine, a store or database hiccup.
+TRANSIENT: tuple[type[BaseException], ...] = (OcrTimeout, StorageError, OperationalError)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a job needs, built once per process from settings."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    store: ObjectStore
+
+
+_context: Context | None = None
+
+
+def build_context(settings: Settings) -> Context:
+    engine = db.make_engine(settings.database_url)
+    db.create_schema(engine)
+    return Context(settings, db.session_factory(engine), open_store(settings))
+
+
+def init_process(settings: Settings | None = None) -> None:
+    """Per worker process: one OCR thread per process (parallelism comes from processes)."""
+    global _context
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
+    _context = build_context(settings or load())
+
+
+def context() -> Context:
+    if _context is None:
+        init_process()
+    assert _context is not None
+    return _context
+
+
+def versions(settings: Settings) -> dict[str, str]:
+    """What produced a document's values."""
+    langs = settings.ocr_lang.split("+")
+    out = {
+        "hoso": hoso.__version__,
+        "tesseract": tesseract.version(),
+        "calibration": CALIBRATION_VERSION,
+    }
+    for lang in langs:
+        out[f"traineddata_{lang}"] = tesseract.traineddata_sha256(lang)[:16]
+    return out
+
+
+# -- stages -----------------------------------------------------------------------------
+
+
+def fetch(store: ObjectStore, file: File) -> bytes:
+    data = store.get(file.object_key)
+    if sha256_hex(data) != file.sha256:
+        raise ProcessingError(f"stored original {file.object_key} does not match its SHA-256")
+    return data
+
+
+def prepare_page(raster: rasterize.RasterPage) -> orient.Upright:
+    """Turn upright, deskew, then clean what measurably helps OCR."""
+    gray = clean.to_gray(raster.image)
+    up = orient.upright(gray)
+    return orient.Upright(
+        clean.clean_for_ocr(up.image), up.rotation_deg, up.skew_deg, up.rotation_confidence
+    )
+
+
+def recognize(image: np.ndarray, number: int, dpi: int | None, settings: Settings) -> Page:
+    return tesseract.ocr_page(
+        image,
+        number,
+        lang=settings.ocr_lang,
+        psm=3,
+        dpi=dpi or settings.dpi,
+        timeout=settings.ocr_timeout_s,
+    )
+
+
+def store_page(store: ObjectStore, sha: str, image: np.ndarray, page: Page) -> tuple[str, str]:
+    ok, png = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise ProcessingError(f"could not encode page {page.number}")
+    image_key, words_key = page_image_key(sha, page.number), page_words_key(sha, page.number)
+    store.put(image_key, png.tobytes(), "image/png")
+    store.put(
+        words_key, json.dumps(page.to_dict(), ensure_ascii=False).encode(), "application/json"
+    )
+    return image_key, words_key
+
+
+def extract_documents(
+    pages: list[Page],
+) -> tuple[list[tuple[str, float]], list[persist.DocumentResult]]:
+    """Classify pages, group them into documents and extract each document's fields."""
+    labels = [classify.classify_page(p) for p in pages]
+    results: list[persist.DocumentResult] = []
+    for span in classify.split_documents(labels):
+        doc_pages = pages[span.start - 1 : span.end]
+        extracted = fields.extract_fields(span.doc_type, doc_pages)
+        field_results = [
+            persist.FieldResult(
+                name, f.value, f.raw, f.confidence, f.page, f.bbox, f.valid, tuple(f.problems)
+            )
+            for name, f in extracted.items()
+        ]
+        checks = [
+            persist.CheckResult(
+                persist.VALIDATION_RULE,
+                "error",
+                f"{f.name}: " + "; ".join(f.problems or ("invalid value",)),
+                (f.name,),
+            )
+            for f in field_results
+            if f.valid is False
+        ]
+        results.append(
+            persist.DocumentResult(
+                span.start, span.end, span.doc_type, span.confidence, field_results, checks
+            )
+        )
+    return labels, results
+
+
+# -- the job ----------------------------------------------------------------------------
+
+
+def process_file(sha256: str) -> dict[str, Any]:
+    """Process one stored original end to end. Idempotent; never raises for bad input."""
+    return run_file(context(), sha256)
+
+
+def _begin(ctx: Context, sha256: str) -> File:
+    with ctx.sessions() as session, session.begin():
+        file = session.get(File, sha256)
+        if file is None:
+            raise NotFound(f"no file {sha256}")
+        file.state = FileState.processing
+        file.attempts = (file.attempts or 0) + 1
+        session.flush()
+        session.expunge(file)
+        return file
+
+
+def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
+    settings = ctx.settings
+    file = _begin(ctx, sha256)
+    vers = versions(settings)
+    limits = rasterize.Limits(settings.max_pages, settings.max_pixels, settings.dpi)
+    try:
+        if file.size > settings.max_file_bytes:
+            raise RejectedInput(
+                f"file of {file.size:,} bytes is over the limit of "
+                f"{settings.max_file_bytes:,} bytes"
+            )
+        data = fetch(ctx.store, file)
+        with tempfile.TemporaryDirectory(prefix="hoso-file-") as tmp:
+            path = Path(tmp) / "original"
+            path.write_bytes(data)
+            kind, count = rasterize.probe(data, path, limits)
+            page_results, ocr_pages = [], []
+            for raster in rasterize.pages(data, path, kind, count, limits):
+                up = prepare_page(raster)
+                page = recognize(up.image, raster.number, raster.dpi, settings)
+                image_key, words_key = store_page(ctx.store, sha256, up.image, page)
+                ocr_pages.append(page)
+                confs = [w.confidence for w in page.words]
+                page_results.append(
+                    (raster, up, image_key, words_key, float(np.mean(confs)) if confs else None)
+                )
+        labels, documents = extract_documents(ocr_pages)
+        pages = [
+            persist.PageResult(
+                r.number,
+                up.rotation_deg,
+                round(up.skew_deg, 3),
+                up.image.shape[1],
+                up.image.shape[0],
+                r.dpi,
+                ik,
+                wk,
+                label[0],
+                label[1],
+                mc,
+            )
+            for (r, up, ik, wk, mc), label in zip(page_results, labels, strict=True)
+        ]
+        with ctx.sessions() as session, session.begin():
+            f = session.get(File, sha256)
+            assert f is not None
+            outcome = persist.save_processed(
+                session, f, pages, documents, vers, settings.review_threshold
+            )
+        return {
+            "sha256": sha256,
+            "state": "done",
+            "pages": len(pages),
+            "documents": outcome.documents,
+            "error": None,
+        }
+    except RejectedInput as exc:
+        return record_error(ctx, sha256, FileState.rejected, str(exc), vers)
+    except TRANSIENT as exc:
+        if file.attempts < MAX_ATTEMPTS:
+            raise  # the queue (or the embedded pool) tries again with backoff
+        return record_error(
+            ctx, sha256, FileState.failed, f"gave up after {file.attempts} attempts: {exc}", vers
+        )
+    except Exception as exc:  # one bad file never kills a worker
+        log.error("processing %s failed:\n%s", sha256, traceback.format_exc())
+        reason = (
+            str(exc)
+            if isinstance(exc, HosoError)
+            else f"internal error: {type(exc).__name__}: {exc}"
+        )
+        return record_error(ctx, sha256, FileState.failed, reason, vers)
+
+
+def record_error(
+    ctx: Context, sha256: str, state: FileState, reason: str, vers: dict[str, Any]
+) -> dict[str, Any]:
+    with ctx.sessions() as session, session.begin():
+        f = session.get(File, sha256)
+        assert f is not None
+        persist.save_file_error(session, f, state, reason, vers)
+    return {"sha256": sha256, "state": state.value, "pages": 0, "documents": 1, "error": reason}
