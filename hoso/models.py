@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Enum,
@@ -98,7 +99,7 @@ class File(Base):
     __tablename__ = "file"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     filename: Mapped[str] = mapped_column(String(500))
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str | None] = mapped_column(String(100))
     object_key: Mapped[str] = mapped_column(String(300))
     page_count: Mapped[int | None] = mapped_column(Integer)

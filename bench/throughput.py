@@ -1,0 +1,131 @@
+"""End-to-end throughput of ``hoso run`` beside plain Tesseract on the same pages.
+
+Generates a batch of dossiers (clean + scan), then on this machine measures:
+  * plain ``tesseract PAGE stdout -l vie`` full-page OCR of every page (the baseline), with 1
+    and with N parallel processes, on the same 300 dpi page images hoso rasterizes;
+  * ``hoso run`` (ingest → upright/deskew → OCR → classify → extract → persist) with 1 and N
+    workers, each into a fresh embedded store;
+  * ``ocrmypdf --deskew -l vie`` when it is installed (``--ocrmypdf``).
+Prints a Markdown table for docs/benchmarks.md. ``OMP_THREAD_LIMIT=1`` everywhere.
+
+    python bench/throughput.py --dossiers 8 --seed 4242 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import cv2
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from fixtures.generate import generate  # noqa: E402
+from ingest import rasterize  # noqa: E402
+
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def rasterize_all(folder: Path, out: Path) -> list[Path]:
+    limits = rasterize.Limits(max_pages=500, max_pixels=200_000_000, dpi=300)
+    paths = []
+    for f in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "truth.jsonl"):
+        data = f.read_bytes()
+        kind, count = rasterize.probe(data, f, limits)
+        for page in rasterize.pages(data, f, kind, count, limits):
+            target = out / f"{f.stem}-{page.number}.pgm"
+            cv2.imwrite(str(target), page.image)
+            paths.append(target)
+    return paths
+
+
+def plain_tesseract(pages: list[Path], procs: int) -> float:
+    def one(p: Path) -> None:
+        subprocess.run(["tesseract", str(p), "stdout", "-l", "vie", "--psm", "3", "tsv"],
+                       env=ENV, check=True, capture_output=True)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(procs) as pool:
+        list(pool.map(one, pages))
+    return time.perf_counter() - start
+
+
+def hoso_run(folder: Path, workers: int, home: Path) -> float:
+    env = {**ENV, "HOSO_HOME": str(home)}
+    for k in list(env):
+        if k.startswith("HOSO_") and k != "HOSO_HOME":
+            env.pop(k)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "hoso.cli", "run", str(folder), "--out",
+                           str(home / "out"), "--workers", str(workers)], env=env,
+                          capture_output=True, text=True, cwd=REPO)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"hoso run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def ocrmypdf_run(folder: Path, procs: int, tmp: Path) -> float | None:
+    exe = shutil.which("ocrmypdf")
+    if exe is None:
+        return None
+    pdfs = sorted(folder.rglob("*.pdf"))
+
+    def one(p: Path) -> None:
+        subprocess.run([exe, "--deskew", "-l", "vie", "--jobs", "1", "--output-type", "pdf",
+                        "--force-ocr", str(p), str(tmp / f"{p.stem}.ocr.pdf")],
+                       env=ENV, check=True, capture_output=True)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(procs) as pool:
+        list(pool.map(one, pdfs))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dossiers", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=4242)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--levels", nargs="*", default=["clean", "scan"])
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hoso-bench-") as tmp_s:
+        tmp = Path(tmp_s)
+        data = tmp / "batch"
+        generate(data, args.dossiers, args.seed, args.levels)
+        raster = tmp / "pages"
+        raster.mkdir()
+        pages = rasterize_all(data, raster)
+        n = len(pages)
+        rows = []
+        for procs in sorted({1, args.workers}):
+            t = plain_tesseract(pages, procs)
+            rows.append((f"plain tesseract -l vie, {procs} proc", procs, t))
+        for workers in sorted({1, args.workers}):
+            t = hoso_run(data, workers, tmp / f"home-{workers}")
+            rows.append((f"hoso run, {workers} worker(s)", workers, t))
+        t_ocrmypdf = ocrmypdf_run(data, args.workers, tmp)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    print(f"data: {args.dossiers} generated dossiers (seed {args.seed}, levels "
+          f"{', '.join(args.levels)}), {n} pages at 300 dpi\n")
+    print("| pipeline | processes | wall s | pages/s | pages/s per core |")
+    print("|---|---:|---:|---:|---:|")
+    for name, procs, t in rows:
+        print(f"| {name} | {procs} | {t:.1f} | {n / t:.2f} | {n / t / procs:.2f} |")
+    if t_ocrmypdf is not None:
+        print(f"| ocrmypdf --deskew -l vie (PDF files only) | {args.workers} | {t_ocrmypdf:.1f} "
+              f"| — | — |")
+
+
+if __name__ == "__main__":
+    main()
