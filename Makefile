@@ -44,6 +44,7 @@ demo: deps venv
 	HOSO_HOME=$(DEMO_HOME) $(BIN)/hoso eval --truth fixtures/samples --pred out/demo/records.jsonl
 
 test: deps venv
+	bash scripts/services.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: venv

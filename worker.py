@@ -19,6 +19,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,6 +55,7 @@ class Context:
     """Everything a job needs, built once per process from settings."""
 
     settings: Settings
+    engine: Engine
     sessions: sessionmaker[Session]
     store: ObjectStore
 
@@ -61,10 +63,17 @@ class Context:
 _context: Context | None = None
 
 
-def build_context(settings: Settings) -> Context:
+def build_context(settings: Settings, *, migrate: bool = True) -> Context:
     engine = db.make_engine(settings.database_url)
-    db.create_schema(engine)
-    return Context(settings, db.session_factory(engine), open_store(settings))
+    if migrate:
+        db.create_schema(engine)
+    return Context(settings, engine, db.session_factory(engine), open_store(settings))
+
+
+def _after_fork_in_child() -> None:
+    # RQ forks a work-horse per job: pooled connections must not be shared with the parent.
+    if _context is not None:
+        _context.engine.dispose(close=False)
 
 
 def init_process(settings: Settings | None = None) -> None:
@@ -72,7 +81,8 @@ def init_process(settings: Settings | None = None) -> None:
     global _context
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
-    _context = build_context(settings or load())
+    _context = build_context(settings or load(), migrate=False)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def context() -> Context:
@@ -144,7 +154,7 @@ def extract_documents(
     labels = [classify.classify_page(p) for p in pages]
     results: list[persist.DocumentResult] = []
     for span in classify.split_documents(labels):
-        doc_pages = pages[span.start - 1 : span.end]
+        doc_pages = pages[span.page_start - 1 : span.page_end]
         extracted = fields.extract_fields(span.doc_type, doc_pages)
         field_results = [
             persist.FieldResult(
@@ -164,7 +174,7 @@ def extract_documents(
         ]
         results.append(
             persist.DocumentResult(
-                span.start, span.end, span.doc_type, span.confidence, field_results, checks
+                span.page_start, span.page_end, span.doc_type, span.confidence, field_results, checks
             )
         )
     return labels, results
@@ -234,7 +244,8 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
             for (r, up, ik, wk, mc), label in zip(page_results, labels, strict=True)
         ]
         with ctx.sessions() as session, session.begin():
-            f = session.get(File, sha256)
+            # The row lock serializes two runs of the same file (at-least-once delivery).
+            f = session.get(File, sha256, with_for_update=True)
             assert f is not None
             outcome = persist.save_processed(
                 session, f, pages, documents, vers, settings.review_threshold

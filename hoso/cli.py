@@ -218,6 +218,82 @@ def fixtures_generate(
 
 
 @app.command()
+def ingest(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files or folders (a subfolder = one dossier)")
+    ],
+    batch: Annotated[str, typer.Option(help="Batch name")],
+    manifest: Annotated[
+        Path | None, typer.Option(help="CSV file,dossier_id overriding folders")
+    ] = None,
+) -> None:
+    """Upload originals to the object store and queue them for the RQ workers."""
+    from hoso import pipeline
+
+    s = _settings()
+    result = pipeline.ingest_and_enqueue(s, pipeline.discover_inputs(inputs, manifest), batch)
+    console.print(
+        f"batch {batch}: {result.files} files ({result.duplicates} duplicate), "
+        f"{result.queued} queued"
+    )
+
+
+@app.command("worker")
+def worker_cmd(
+    workers: WorkersOpt = None,
+    burst: Annotated[bool, typer.Option(help="Quit when the queue is empty")] = False,
+) -> None:
+    """Run a pool of RQ workers (production topology; needs HOSO_REDIS_URL)."""
+    from hoso.workerpool import Pool
+
+    s = _settings(workers=workers)
+    raise typer.Exit(Pool(s, s.worker_count, burst=burst).run())
+
+
+@app.command()
+def retry(
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Re-enqueue failed files")] = False,
+) -> None:
+    """Queue failed files again."""
+    from hoso import pipeline
+
+    if not failed:
+        raise typer.BadParameter("say what to retry: --failed")
+    done = pipeline.retry_failed(_settings(), batch)
+    console.print(f"{len(done)} failed files queued again")
+
+
+@app.command()
+def requeue(
+    stale: Annotated[
+        bool, typer.Option("--stale", help="Unfinished files no live job holds")
+    ] = False,
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+) -> None:
+    """Refill the queue from the database (after Redis lost jobs or a worker machine died)."""
+    from hoso import pipeline
+
+    if not stale:
+        raise typer.BadParameter("say what to requeue: --stale")
+    done = pipeline.requeue_stale(_settings(), batch)
+    console.print(f"{len(done)} stale files queued again")
+
+
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply the Alembic migrations (SQLite or PostgreSQL, from HOSO_DATABASE_URL)."""
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.upgrade(engine, revision)
+    console.print(f"database at revision {db.current_revision(engine)}")
+
+
+@app.command()
 def config() -> None:
     """Show the effective settings (secrets masked) and what each means."""
     s = _settings()
@@ -230,20 +306,64 @@ def config() -> None:
 
 
 @app.command()
-def status(batch: Annotated[str | None, typer.Option(help="Only this batch")] = None) -> None:
-    """Files and documents by status, per batch."""
+def status(
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Live progress until done")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between refreshes")] = 2.0,
+) -> None:
+    """Files and documents by status per batch, throughput and ETA."""
     from hoso import pipeline
 
     s = _settings()
     engine = db.make_engine(s.database_url)
     db.create_schema(engine)
-    rows = pipeline.status_counts(db.session_factory(engine), batch)
+    sessions = db.session_factory(engine)
+    if not watch:
+        out.print(_status_table(pipeline.batch_progress(sessions, batch)))
+        return
+    from rich.live import Live
+
+    with Live(console=out, refresh_per_second=2) as live:
+        while True:
+            progress = pipeline.batch_progress(sessions, batch)
+            live.update(_status_table(progress))
+            if all(p.unfinished == 0 for p in progress):
+                break
+            time.sleep(interval)
+
+
+def _status_table(progress: list[Any]) -> Table:
     table = Table(title="hoso status")
-    for col in ("batch", "kind", "status", "count"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(*[str(x) for x in r])
-    out.print(table)
+    for col in (
+        "batch",
+        "files",
+        "queued",
+        "processing",
+        "done",
+        "rejected",
+        "failed",
+        "documents",
+        "needs_review",
+        "pages/s",
+        "ETA",
+    ):
+        table.add_column(col, justify="right" if col != "batch" else "left")
+    for p in progress:
+        eta = f"{p.eta_s / 60:.1f} min" if p.eta_s is not None else "—"
+        rate = f"{p.pages_per_s:.2f}" if p.pages_per_s else "—"
+        table.add_row(
+            p.batch,
+            str(p.files),
+            *(
+                str(p.states.get(k, 0))
+                for k in ("queued", "processing", "done", "rejected", "failed")
+            ),
+            str(p.documents),
+            str(p.needs_review),
+            rate,
+            eta,
+        )
+    return table
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ Functions here take the Session of the caller's transaction; the job boundary ow
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -220,15 +221,7 @@ def save_processed(
     session.execute(delete(PageRow).where(PageRow.file_sha256 == file.sha256))
     session.flush()
     for p in pages:
-        session.add(
-            PageRow(
-                file_sha256=file.sha256,
-                **{
-                    k: getattr(p, k)
-                    for k in PageResult.__slots__  # type: ignore[attr-defined]
-                },
-            )
-        )
+        session.add(PageRow(file_sha256=file.sha256, **dataclasses.asdict(p)))
     existing = {d.id: d for d in file.documents}
     wanted: set[str] = set()
     for result in documents:

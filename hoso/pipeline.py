@@ -177,20 +177,108 @@ def ocr_file(s: Settings, path: Path, fmt: str) -> Iterator[str]:
                         )
 
 
-def status_counts(sessions: sessionmaker[Session], batch: str | None) -> list[tuple[Any, ...]]:
+@dataclass
+class BatchProgress:
+    batch: str
+    files: int = 0
+    states: Counter[str] = field(default_factory=Counter)
+    documents: int = 0
+    needs_review: int = 0
+    pages_done: int = 0
+    pages_left: int = 0
+    pages_per_s: float | None = None
+    eta_s: float | None = None
+
+    @property
+    def unfinished(self) -> int:
+        return self.states.get("queued", 0) + self.states.get("processing", 0)
+
+
+def batch_progress(sessions: sessionmaker[Session], batch: str | None) -> list[BatchProgress]:
+    """Per batch: files by state, documents, throughput over the finished files and ETA."""
+    out: dict[str, BatchProgress] = {}
     with sessions() as session:
-        files = select(Batch.name, func.count(), File.state).join(File, File.batch_id == Batch.id)
+        stmt = (
+            select(
+                Batch.name,
+                File.state,
+                func.count(),
+                func.sum(File.page_count),
+                func.min(File.created_at),
+                func.max(File.updated_at),
+            )
+            .join(File, File.batch_id == Batch.id)
+            .group_by(Batch.name, File.state)
+        )
         docs = (
-            select(Batch.name, func.count(), Document.status)
+            select(Batch.name, Document.status, func.count())
             .join(File, File.batch_id == Batch.id)
             .join(Document, Document.file_sha256 == File.sha256)
+            .group_by(Batch.name, Document.status)
         )
         if batch:
-            files = files.where(Batch.name == batch)
+            stmt = stmt.where(Batch.name == batch)
             docs = docs.where(Batch.name == batch)
-        rows: list[tuple[Any, ...]] = []
-        for name, n, state in session.execute(files.group_by(Batch.name, File.state)):
-            rows.append((name, "files", state.value, n))
-        for name, n, st in session.execute(docs.group_by(Batch.name, Document.status)):
-            rows.append((name, "documents", st.value, n))
-    return sorted(rows)
+        spans: dict[str, list[Any]] = {}
+        for name, state, n, pages, first, last in session.execute(stmt):
+            p = out.setdefault(name, BatchProgress(name))
+            p.files += n
+            p.states[state.value] += n
+            if state in (FileState.done, FileState.rejected, FileState.failed):
+                p.pages_done += pages or 0
+                spans.setdefault(name, []).extend([first, last])
+            else:
+                p.pages_left += pages or 0
+        for name, status, n in session.execute(docs):
+            p = out.setdefault(name, BatchProgress(name))
+            if status.value not in ("rejected", "failed"):
+                p.documents += n
+            if status.value == "needs_review":
+                p.needs_review += n
+    for name, p in out.items():
+        times = [t for t in spans.get(name, []) if t is not None]
+        if len(times) >= 2 and p.pages_done:
+            elapsed = (max(times) - min(times)).total_seconds()
+            if elapsed > 0:
+                p.pages_per_s = p.pages_done / elapsed
+                p.eta_s = p.pages_left / p.pages_per_s if p.unfinished else 0.0
+    return [out[k] for k in sorted(out)]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    files: int
+    duplicates: int
+    queued: int
+
+
+def ingest_and_enqueue(s: Settings, items: Sequence[upload.Incoming], batch: str) -> IngestResult:
+    """Production ingest: store originals, record uploads, queue unfinished files on RQ."""
+    from hoso import queue as q
+
+    conn = q.connect(s)
+    rq_queue = q.make_queue(s, conn)
+    ctx = worker.build_context(s)
+    with ctx.sessions() as session:
+        ingested = upload.ingest_all(session, ctx.store, batch, items, _limits(s))
+    queued = 0
+    with ctx.sessions() as session:
+        for item in {i.sha256: i for i in ingested}.values():
+            f = session.get(File, item.sha256)
+            if f is not None and f.state in (FileState.queued, FileState.processing):
+                queued += q.enqueue_file(rq_queue, item.sha256, f.page_count, s)
+    return IngestResult(len(ingested), sum(1 for i in ingested if i.duplicate), queued)
+
+
+def requeue_stale(s: Settings, batch: str | None) -> list[Any]:
+    from hoso import queue as q
+
+    ctx = worker.build_context(s)
+    return q.requeue_stale(ctx.sessions, q.make_queue(s, q.connect(s)), s, batch)
+
+
+def retry_failed(s: Settings, batch: str | None) -> list[Any]:
+    from hoso import queue as q
+
+    ctx = worker.build_context(s)
+    return q.retry_failed(ctx.sessions, q.make_queue(s, q.connect(s)), s, batch)

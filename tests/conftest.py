@@ -32,3 +32,56 @@ def hoso_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S
     home = tmp_path / "home"
     monkeypatch.setenv("HOSO_HOME", str(home))
     yield settings_mod.load(workers=1)
+
+
+def _unavailable(what: str) -> None:
+    """Outside CI a missing service skips its tests; in CI it fails them (nothing is hidden)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is not reachable on loopback; .ci/run should have started it")
+    pytest.skip(f"{what} is not reachable on loopback (run scripts/services.sh)")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    import psycopg
+
+    url = os.environ.get("HOSO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        with psycopg.connect(url, connect_timeout=5):
+            pass
+    except psycopg.OperationalError:
+        _unavailable("PostgreSQL")
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"hoso_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = pg_admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    yield f"{base}/{name}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """Redis database 13 on loopback, emptied before and after each test."""
+    import redis
+
+    url = os.environ.get("HOSO_TEST_REDIS", "redis://127.0.0.1:6379/13")
+    conn = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        conn.ping()
+    except redis.exceptions.ConnectionError:
+        _unavailable("Redis")
+    conn.flushdb()
+    yield url
+    conn.flushdb()
+    conn.close()

@@ -20,3 +20,13 @@ def test_upgrade_from_empty_matches_models_on_sqlite(tmp_path: Path) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_upgrade_from_empty_matches_models_on_postgresql(pg_url: str) -> None:
+    engine = db.make_engine(pg_url)
+    db.upgrade(engine)
+    assert db.current_revision(engine) == "0001"
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    engine.dispose()
