@@ -39,7 +39,7 @@ venv: $(BIN)/hoso
 ## Run the main job on the bundled samples and print its summary and accuracy.
 demo: deps venv
 	rm -rf $(DEMO_HOME) out/demo
-	HOSO_HOME=$(DEMO_HOME) $(BIN)/hoso run fixtures/samples --out out/demo --batch demo; \
+	HOSO_HOME=$(DEMO_HOME) $(BIN)/hoso run fixtures/samples/scans --out out/demo --batch demo; \
 	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
 	HOSO_HOME=$(DEMO_HOME) $(BIN)/hoso eval --truth fixtures/samples --pred out/demo/records.jsonl
 

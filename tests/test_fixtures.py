@@ -173,7 +173,7 @@ def test_files_hold_exactly_the_recorded_pages(
     out, records = generated
     pages: dict[Path, list[int]] = {}
     for rec in records:
-        path = out / rec["dossier_id"] / rec["source"]["filename"]
+        path = out / "scans" / rec["dossier_id"] / rec["source"]["filename"]
         pages.setdefault(path, []).extend(p["page"] for p in rec["pages"])
         assert [p["page"] for p in rec["pages"]] == list(
             range(rec["source"]["page_start"], rec["source"]["page_end"] + 1)
@@ -193,7 +193,7 @@ def test_page_geometry_is_recorded(generated: tuple[Path, list[dict[str, Any]]])
             assert abs(page["skew_deg"]) <= limits[rec["level"]]
             if rec["level"] in ("clean", "photo"):
                 assert page["rotation_deg"] == 0
-        path = out / rec["dossier_id"] / rec["source"]["filename"]
+        path = out / "scans" / rec["dossier_id"] / rec["source"]["filename"]
         if path.suffix in (".jpg", ".png"):
             with Image.open(path) as img:
                 assert img.size == (rec["pages"][0]["width"], rec["pages"][0]["height"])
@@ -365,5 +365,5 @@ def test_committed_samples_are_small_and_complete() -> None:
     assert {r["level"] for r in records} == set(LEVELS)
     assert {r["format"].split("-")[0] for r in records} == {"pdf", "tiff", "jpeg", "png"}
     for rec in records:
-        assert (samples / rec["dossier_id"] / rec["source"]["filename"]).is_file()
+        assert (samples / "scans" / rec["dossier_id"] / rec["source"]["filename"]).is_file()
     assert sum(p.stat().st_size for p in samples.rglob("*") if p.is_file()) <= 10 * 1024 * 1024
