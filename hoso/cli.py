@@ -369,7 +369,8 @@ def _status_table(progress: list[Any]) -> Table:
 def main() -> None:
     """Console entry point: the one place where hoso's errors become exit codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except HosoError as exc:

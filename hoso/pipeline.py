@@ -87,7 +87,7 @@ def run_embedded(
             f = session.get(File, item.sha256)
             if f is not None and f.state != FileState.done and item.sha256 not in todo:
                 todo[item.sha256] = item
-    jobs = [Job(sha, item.page_count or 1) for sha, item in todo.items()]
+    jobs = [Job(sha, item.page_count or 0) for sha, item in todo.items()]
     on_start(sum(j.pages for j in jobs))
     if jobs:
         run_jobs(s, jobs, min(s.worker_count, len(jobs)), on_done)
