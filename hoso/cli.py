@@ -261,7 +261,9 @@ def retry(
     if not failed:
         raise typer.BadParameter("say what to retry: --failed")
     done = pipeline.retry_failed(_settings(), batch)
-    console.print(f"{len(done)} failed files queued again")
+    for r in done:
+        out.print(f"{r.sha256[:12]}  {r.filename}")
+    out.print(f"{len(done)} failed files queued again")
 
 
 @app.command()
@@ -277,7 +279,9 @@ def requeue(
     if not stale:
         raise typer.BadParameter("say what to requeue: --stale")
     done = pipeline.requeue_stale(_settings(), batch)
-    console.print(f"{len(done)} stale files queued again")
+    for r in done:
+        out.print(f"{r.sha256[:12]}  {r.filename}  (was {r.previous})")
+    out.print(f"{len(done)} stale files queued again")
 
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")

@@ -53,6 +53,7 @@ class Pool:
     children: dict[str, BaseProcess] = field(default_factory=dict)
     stopping: bool = False
     serial: int = 0
+    crashes: int = 0  # consecutive; spaces out respawns while Redis or the database is down
 
     def _name(self) -> str:
         self.serial += 1
@@ -70,11 +71,11 @@ class Pool:
         conn = q.connect(self.settings)
         queue = q.make_queue(self.settings, conn)
         registry = StartedJobRegistry(queue=queue)
-        for jid in registry.get_job_ids():
+        for jid in registry.get_job_ids(cleanup=False):
             job = queue.fetch_job(jid)
             if job is None or job.worker_name != name:
                 continue
-            registry.remove(job)
+            registry.remove_executions(job)
             sha = str(job.args[0]) if job.args else ""
             job.delete()
             if sha:
@@ -105,6 +106,12 @@ class Pool:
                 if proc.exitcode == 0 and self.burst:
                     continue
                 log.error("worker %s exited with %s", name, proc.exitcode)
-                self._requeue_held_by(name)
+                try:
+                    self._requeue_held_by(name)
+                    self.crashes = 0
+                except Exception as exc:  # Redis may be the reason it died
+                    self.crashes += 1
+                    log.error("could not requeue the job of %s yet: %s", name, exc)
+                time.sleep(min(2.0**self.crashes - 1, 30.0))
                 self._spawn()
         return 0

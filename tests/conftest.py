@@ -85,3 +85,12 @@ def redis_url() -> Iterator[str]:
     yield url
     conn.flushdb()
     conn.close()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """``host:port`` of moto's standalone S3 server, running for the whole test session."""
+    from tests.s3server import moto_s3_server
+
+    with moto_s3_server() as endpoint:
+        yield endpoint

@@ -8,7 +8,6 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,14 +16,7 @@ from hoso.settings import Settings
 from storage import open_store
 from storage.base import original_key, page_image_key, page_words_key, sha256_hex
 from storage.s3 import PART_SIZE, S3Store, make_client
-from tests.s3server import free_port, moto_s3_server
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """``host:port`` of an S3 server running for the whole test session."""
-    with moto_s3_server() as endpoint:
-        yield endpoint
+from tests.s3server import free_port
 
 
 @pytest.fixture
