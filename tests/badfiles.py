@@ -25,7 +25,9 @@ def png_bomb(path: Path, width: int = 60000, height: int = 60000) -> Path:
     return path
 
 
-def text_page(size: tuple[int, int] = (1240, 1754), text: str = "GIẤY KHAI ĐĂNG KÝ XE") -> Image.Image:
+def text_page(
+    size: tuple[int, int] = (1240, 1754), text: str = "GIẤY KHAI ĐĂNG KÝ XE"
+) -> Image.Image:
     img = Image.new("L", size, 255)
     ImageDraw.Draw(img).text((100, 100), text, fill=0)
     return img
@@ -51,8 +53,9 @@ def encrypted_pdf(path: Path, tmp: Path) -> Path:
     qpdf = shutil.which("qpdf")
     if qpdf is None:
         raise RuntimeError("qpdf is needed to make an encrypted PDF: apt-get install qpdf")
-    subprocess.run([qpdf, "--encrypt", "secret", "owner", "256", "--", str(plain), str(path)],
-                   check=True)
+    subprocess.run(
+        [qpdf, "--encrypt", "secret", "owner", "256", "--", str(plain), str(path)], check=True
+    )
     plain.unlink()
     return path
 

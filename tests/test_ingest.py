@@ -62,7 +62,9 @@ def test_multipage_pdf_renders_each_page_at_dpi(tmp_path: Path) -> None:
 def test_multipage_g4_tiff_and_exif_orientation(tmp_path: Path) -> None:
     frames = [badfiles.text_page().convert("1") for _ in range(2)]
     tif = tmp_path / "dossier.tif"
-    frames[0].save(tif, compression="group4", save_all=True, append_images=frames[1:], dpi=(200, 200))
+    frames[0].save(
+        tif, compression="group4", save_all=True, append_images=frames[1:], dpi=(200, 200)
+    )
     kind, count = _probe(tif)
     pages = list(rasterize.pages(tif.read_bytes(), tif, kind, count, LIMITS))
     assert (kind, count) == ("tiff", 2) and pages[0].dpi == 200

@@ -24,24 +24,44 @@ def _sessions(tmp_path: Path) -> sessionmaker[Session]:
         s.add(Batch(id=1, name="b1"))
         s.add(Dossier(id="D1"))
         s.flush()
-        s.add(File(sha256=SHA, filename="d1.pdf", size=10, media_type="application/pdf",
-                   object_key=f"originals/{SHA}", batch_id=1, dossier_id="D1"))
+        s.add(
+            File(
+                sha256=SHA,
+                filename="d1.pdf",
+                size=10,
+                media_type="application/pdf",
+                object_key=f"originals/{SHA}",
+                batch_id=1,
+                dossier_id="D1",
+            )
+        )
     return sessions
 
 
 def _doc(name_value: str, conf: float = 0.95, valid: bool = True) -> persist.DocumentResult:
     fields = [
-        persist.FieldResult(n, None, None, 0.0, None, None, None)
-        for n in field_names("citizen_id")
+        persist.FieldResult(n, None, None, 0.0, None, None, None) for n in field_names("citizen_id")
     ]
-    fields[1] = persist.FieldResult("full_name", name_value, name_value, conf, 1,
-                                    (10, 20, 200, 60), valid)
+    fields[1] = persist.FieldResult(
+        "full_name", name_value, name_value, conf, 1, (10, 20, 200, 60), valid
+    )
     return persist.DocumentResult(1, 1, "citizen_id", 0.99, fields)
 
 
 def _page() -> persist.PageResult:
-    return persist.PageResult(1, 0, 0.0, 1000, 1400, 300, "pages/x/1/upright.png",
-                              "pages/x/1/words.json", "citizen_id", 0.99, 0.9)
+    return persist.PageResult(
+        1,
+        0,
+        0.0,
+        1000,
+        1400,
+        300,
+        "pages/x/1/upright.png",
+        "pages/x/1/words.json",
+        "citizen_id",
+        0.99,
+        0.9,
+    )
 
 
 def _save(sessions: sessionmaker[Session], doc: persist.DocumentResult) -> persist.Outcome:
@@ -73,9 +93,18 @@ def test_reprocessing_never_overwrites_a_reviewer(tmp_path: Path) -> None:
     with sessions() as s, s.begin():
         row = s.get(FieldRow, (doc_id, "full_name"))
         assert row is not None
-        s.add(FieldHistory(document_id=doc_id, name="full_name", old_value=row.value,
-                           new_value="NGUYỄN VĂN AN", old_origin="ocr", new_origin="reviewer",
-                           actor="reviewer1", at=utcnow()))
+        s.add(
+            FieldHistory(
+                document_id=doc_id,
+                name="full_name",
+                old_value=row.value,
+                new_value="NGUYỄN VĂN AN",
+                old_origin="ocr",
+                new_origin="reviewer",
+                actor="reviewer1",
+                at=utcnow(),
+            )
+        )
         row.value, row.origin, row.confidence = "NGUYỄN VĂN AN", Origin.reviewer, 1.0
     _save(sessions, _doc("NGUYEN VAN AM", conf=0.3))
     with sessions() as s:
@@ -104,7 +133,10 @@ def test_rejected_file_is_one_record_then_replaced_on_success(tmp_path: Path) ->
         (rec,) = list(records.iter_records(s))
     assert validation_errors(rec) == []
     assert (rec["document_id"], rec["status"], rec["doc_type"]) == (
-        file_record_id(SHA), "failed", "unknown")
+        file_record_id(SHA),
+        "failed",
+        "unknown",
+    )
     assert rec["source"]["page_start"] is None and rec["fields"] == {}
     _save(sessions, _doc("NGUYỄN VĂN AN"))
     with sessions() as s:

@@ -23,8 +23,14 @@ def test_unknown_setting_is_rejected() -> None:
 
 
 def test_values_are_typed_and_checked() -> None:
-    s = settings.load({"HOSO_WORKERS": "3", "HOSO_S3_SECURE": "false",
-                       "HOSO_REVIEW_THRESHOLD": "0.8", "HOSO_HOME": "/tmp/x"})
+    s = settings.load(
+        {
+            "HOSO_WORKERS": "3",
+            "HOSO_S3_SECURE": "false",
+            "HOSO_REVIEW_THRESHOLD": "0.8",
+            "HOSO_HOME": "/tmp/x",
+        }
+    )
     assert (s.workers, s.s3_secure, s.review_threshold) == (3, False, 0.8)
     assert s.database_url == "sqlite:////tmp/x/hoso.db"
     assert s.storage_url == "file:///tmp/x/objects"
@@ -35,8 +41,9 @@ def test_values_are_typed_and_checked() -> None:
 
 
 def test_secrets_are_masked() -> None:
-    s = settings.load({"HOSO_S3_SECRET_KEY": "hunter2",
-                       "HOSO_DATABASE_URL": "postgresql+psycopg://u:pw@db/hoso"})
+    s = settings.load(
+        {"HOSO_S3_SECRET_KEY": "hunter2", "HOSO_DATABASE_URL": "postgresql+psycopg://u:pw@db/hoso"}
+    )
     assert "hunter2" not in repr(s)
     masked = s.masked()
     assert masked["s3_secret_key"] == "****"
