@@ -1,0 +1,465 @@
+"""Field extraction: labelled values on OCRed pages → canonical schema values.
+
+Each doc type has an explicit, ordered registry of :class:`FieldExtractor` objects, one
+per field of ``field_names(doc_type)``. An extractor finds its label occurrences
+(:mod:`extract.layout`), reads the value region of each, normalises and validates it
+(:mod:`extract.values`) and keeps the best-supported candidate. Cross-field checks
+(CCCD vs date of birth and sex, plate vs vehicle type, licence classes vs issue date)
+then add problems. A value that was read but fails validation is returned as read
+(cleaned, never "corrected") with ``valid=False`` and a low confidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
+
+from extract import values as V
+from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
+from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
+from extract.reread import Reader, vote
+from extract.rows import Token
+from hoso.schema import field_names
+from ocr.model import Box, Page, union
+
+
+@dataclass(frozen=True)
+class ExtractedField:
+    """One field's value with its evidence (schema ``$defs.field``)."""
+
+    value: str | None
+    raw: str | None
+    confidence: float
+    page: int | None
+    bbox: Box | None
+    valid: bool | None
+    problems: tuple[str, ...] = ()
+    #: Evidence behind ``confidence`` for later calibration (OCR confidences, label score...).
+    features: Mapping[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+
+MISSING = ExtractedField(None, None, 0.0, None, None, None)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The pages of one document, analysed with its doc type's label vocabulary, and an
+    optional second reader for single-line values (:mod:`extract.reread`)."""
+
+    doc_type: str
+    layouts: tuple[PageLayout, ...]
+    reader: Reader | None = None
+
+
+class FieldExtractor(Protocol):
+    """Reads one field of a document. ``known`` holds the fields extracted before it."""
+
+    @property
+    def name(self) -> str:
+        """The schema field this extractor fills."""
+        ...
+
+    def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
+        """The field's value and evidence (``MISSING`` when nothing was found)."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    parsed: V.Parsed
+    value: Value
+    hit: LabelHit | None
+    page: int
+    tier: int
+
+    def rank(self) -> tuple[float, ...]:
+        ok = {True: 2.0, None: 1.0, False: 0.0}[self.parsed.valid]
+        y = self.value.box[1] if self.value.box else 0
+        label = self.hit.score if self.hit else 0.5
+        return (ok, -self.tier, -self.page, round(label, 1), -y)
+
+
+def confidence(
+    parsed: V.Parsed, value: Value, label_score: float
+) -> tuple[float, dict[str, float]]:
+    """Heuristic probability that ``parsed.value`` is exactly right, and its evidence.
+
+    Combines the words' OCR confidences (mean and weakest), how well the label matched,
+    and the validator's verdict: a value that fails validation stays low whatever the
+    OCR said; a validated, confidently read value gets high.
+    """
+    features = {
+        "ocr_mean": round(value.confidence, 4),
+        "ocr_min": round(value.min_confidence, 4),
+        "label_score": round(label_score, 4),
+        "valid": {True: 1.0, None: 0.5, False: 0.0}[parsed.valid],
+        "below": 1.0 if value.below else 0.0,
+        "lines": float(value.lines),
+        "words": float(len(value.tokens)),
+    }
+    base = 0.45 * value.confidence + 0.35 * value.min_confidence + 0.2 * label_score
+    factor = {True: 1.0, None: 0.75, False: 0.3}[parsed.valid]
+    if value.below:
+        factor *= 0.95
+    return round(max(0.0, min(0.99, base * factor)), 4), features
+
+
+def _result(cand: _Candidate) -> ExtractedField:
+    label_score = cand.hit.score if cand.hit else 0.6
+    conf, features = confidence(cand.parsed, cand.value, label_score)
+    features["label_tier"] = float(cand.tier)  # 0 main label, 1+ short forms, 99 no label
+    return ExtractedField(
+        cand.parsed.value,
+        cand.value.text,
+        conf,
+        cand.page,
+        cand.value.box,
+        cand.parsed.valid,
+        cand.parsed.problems,
+        features,
+    )
+
+
+@dataclass(frozen=True)
+class LabelledField:
+    """A field printed after one of its labels; ``parse`` normalises and validates it."""
+
+    name: str
+    parse: V.ValueParser
+    multiline: bool = False
+    #: Several labelled values on one page make one value ("Số máy 1", "Số máy 2").
+    join: bool = False
+    #: How far the validator may choose between readings of the value. "first": free
+    #: text, the reading beside (else under) the label is it. "rows": the row beside
+    #: the label or one of the rows under it, the first that validates (names).
+    #: "words": also less up to two leading words, unread label remnants such as
+    #: "=gneA-" before an engine number (codes, numbers, dates).
+    readings: Literal["first", "rows", "words"] = "first"
+    #: When no label is found: a pattern search over the document's rows.
+    search: Callable[[Document], list[tuple[int, Value]]] | None = None
+
+    def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
+        """Best candidate over every occurrence of the field's labels."""
+        ctx = {k: f.value for k, f in known.items()}
+        cands: list[_Candidate] = []
+        for layout in doc.layouts:
+            for hit in layout.hits:
+                if hit.tag is None or hit.tag.partition("#")[0] != self.name:
+                    continue
+                value = layout.value(hit, multiline=self.multiline)
+                readings = [value] if value.tokens else []
+                if self.readings != "first":
+                    readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
+                if not readings:
+                    continue
+                parsed, value = self._parse(readings, ctx)
+                if parsed.value is None:
+                    continue  # only specks and punctuation where the value should be
+                tier = int(hit.tag.partition("#")[2] or 0)
+                cands.append(_Candidate(parsed, value, hit, layout.page.number, tier))
+        if self.search is not None and not any(c.parsed.valid for c in cands):
+            for page, value in self.search(doc):
+                parsed, value = self._parse([value], ctx)
+                if parsed.value is not None:
+                    cands.append(_Candidate(parsed, value, None, page, 99))
+        if not cands:
+            return MISSING
+        best = max(cands, key=_Candidate.rank)
+        if self.join and best.parsed.valid:
+            joined = [c for c in cands if c.page == best.page and c.parsed.valid]
+            if len(joined) > 1:
+                return _joined(best, joined)
+        result = _result(best)
+        if doc.reader is not None and result.bbox is not None and best.value.lines == 1:
+            result = vote(result, self.parse, ctx, doc.reader(best.page, result.bbox))
+        return result
+
+    def _parse(self, readings: Sequence[Value], ctx: V.Context) -> tuple[V.Parsed, Value]:
+        """The first reading that validates (for ``readings="words"`` also without up to
+        two leading words), else the first reading as it is."""
+        first = self.parse(readings[0].text, ctx)
+        if first.valid:
+            return first, readings[0]
+        for value in readings:
+            drop = 2 if self.readings == "words" else 0
+            for k in range(min(drop, len(value.tokens) - 1) + 1):
+                shorter = Value(value.tokens[k:], value.lines, value.below) if k else value
+                parsed = self.parse(shorter.text, ctx)
+                if parsed.valid:
+                    return parsed, shorter
+        return first, readings[0]
+
+
+def _joined(best: _Candidate, same_page: list[_Candidate]) -> ExtractedField:
+    """One field from several labelled values of a page, in reading order, deduplicated."""
+    same_page.sort(key=lambda c: (c.hit.row if c.hit else 0, c.value.box or (0, 0, 0, 0)))
+    parts: list[str] = []
+    for c in same_page:
+        for part in (c.parsed.value or "").split("; "):
+            if part and part not in parts:
+                parts.append(part)
+    one = _result(best)
+    boxes = [c.value.box for c in same_page if c.value.box]
+    return replace(
+        one,
+        value="; ".join(parts),
+        raw=" | ".join(c.value.text for c in same_page),
+        confidence=min(_result(c).confidence for c in same_page),
+        bbox=union(boxes) if boxes else None,
+    )
+
+
+def _number_above_fields(doc: Document) -> list[tuple[int, Value]]:
+    """Lone 5-8 digit numbers above the first field label (an unreadable "Số (No.):")."""
+    layout = doc.layouts[0]
+    tagged = [h.row for h in layout.hits if h.tag and not h.tag.startswith("certificate_number")]
+    found = []
+    for row in layout.rows[: min(tagged, default=len(layout.rows))]:
+        for tok in row.tokens:
+            if re.fullmatch(r"\d{5,8}", tok.text.strip(".:,;")):
+                found.append((layout.page.number, Value((tok,), 1, False)))
+    return found
+
+
+def _digit_runs(lengths: tuple[int, ...]) -> Callable[[Document], list[tuple[int, Value]]]:
+    """Search for a lone number of one of ``lengths`` digits (an ID whose "Số:" label
+    could not be read), top of the first page first."""
+
+    def search(doc: Document) -> list[tuple[int, Value]]:
+        found = []
+        for layout in doc.layouts[:1]:
+            for row in layout.rows:
+                run: list[Token] = []
+                for tok in [*row.tokens, None]:
+                    if tok is not None and re.fullmatch(r"[\d.\- ]*\d[\d.\-]*", tok.text):
+                        run.append(tok)
+                        continue
+                    digits = "".join(c for t in run for c in t.text if c.isdigit())
+                    if len(digits) in lengths:
+                        found.append((layout.page.number, Value(tuple(run), 1, False)))
+                    run = []
+        return found[:1]
+
+    return search
+
+
+def _shaped(pattern: str, max_tokens: int = 3) -> Callable[[Document], list[tuple[int, Value]]]:
+    """Search for runs of up to ``max_tokens`` words shaped like the value (a VIN, a plate
+    with its separators), for pages where the label itself was not read."""
+    shape = re.compile(pattern)
+
+    def search(doc: Document) -> list[tuple[int, Value]]:
+        found = []
+        for layout in doc.layouts:
+            for row in layout.rows:
+                toks = row.tokens
+                for i in range(len(toks)):
+                    for j in range(i + 1, min(len(toks), i + max_tokens) + 1):
+                        run = Value(toks[i:j], 1, False)
+                        if shape.fullmatch(run.text.strip(".,;:")):
+                            found.append((layout.page.number, run))
+        return found
+
+    return search
+
+
+_VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)
+_PLATE_SHAPE = _shaped(
+    r"\d{2}[A-ZĐ]{1,2}\d?-\d{3}\.\d{2}|\d{2}-[A-ZĐ]{1,2}\d?\s?\d{3}\.\d{2}"
+    r"|\d{2}[A-Z]-\d{4}|\d{2}-[A-Z][A-Z0-9]\s?\d{4}"
+)
+_CCCD_SHAPE = _shaped(r"\d{12}|\d{3}\s\d{3}\s\d{6}")
+_PHONE_SHAPE = _shaped(r"0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}")
+
+
+def _dated_lines(doc: Document) -> list[tuple[int, Value]]:
+    """The place-and-date line ("Hà Nội, ngày 12 tháng 3 năm 2024") above a signature:
+    the lowest row with a worded date and no label before it, on the first page with one.
+    """
+    for layout in doc.layouts:
+        labelled = {h.row for h in layout.hits}
+        rows = [
+            row
+            for r, row in enumerate(layout.rows)
+            if r not in labelled and V.worded_date(Value(row.tokens, 1, False).text)
+        ]
+        if rows:
+            return [(layout.page.number, Value(rows[-1].tokens, 1, False))]
+    return []
+
+
+# -- the registry ------------------------------------------------------------------------
+
+_VEHICLE = {
+    "brand": LabelledField("brand", V.text_value),
+    "model_code": LabelledField("model_code", V.text_value),
+    "vehicle_type": LabelledField("vehicle_type", V.text_value),
+    "color": LabelledField("color", V.color_value),
+    "engine_number": LabelledField("engine_number", V.engine_value, readings="words", join=True),
+    "chassis_number": LabelledField(
+        "chassis_number", V.chassis_value, readings="words", search=_VIN_SHAPE
+    ),
+    "manufacture_year": LabelledField("manufacture_year", V.year_value, readings="words"),
+    "engine_capacity_cc": LabelledField("engine_capacity_cc", V.capacity_value, readings="words"),
+    "seats": LabelledField("seats", V.seats_value, readings="words"),
+    "plate_number": LabelledField(
+        "plate_number", V.plate_value, readings="words", search=_PLATE_SHAPE
+    ),
+}
+
+#: Extraction order per doc type (a field may use those before it: the plate reads the
+#: vehicle type). ``extract_fields`` returns them in the schema's order.
+REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
+    "registration_certificate": (
+        LabelledField("owner_name", V.name_value, readings="rows"),
+        LabelledField("owner_address", V.address_value, multiline=True),
+        LabelledField("owner_id_number", V.owner_id_value, readings="words", search=_CCCD_SHAPE),
+        _VEHICLE["brand"],
+        _VEHICLE["model_code"],
+        _VEHICLE["vehicle_type"],
+        _VEHICLE["color"],
+        _VEHICLE["engine_number"],
+        _VEHICLE["chassis_number"],
+        _VEHICLE["manufacture_year"],
+        _VEHICLE["engine_capacity_cc"],
+        _VEHICLE["seats"],
+        _VEHICLE["plate_number"],
+        LabelledField(
+            "registration_date",
+            V.past_date_value("registration_date"),
+            readings="words",
+            search=_dated_lines,
+        ),
+        LabelledField(
+            "certificate_number",
+            V.certificate_number_value,
+            readings="words",
+            search=_number_above_fields,
+        ),
+    ),
+    "registration_declaration": (
+        LabelledField("owner_name", V.name_value, readings="rows"),
+        LabelledField("owner_id_number", V.owner_id_value, readings="words", search=_CCCD_SHAPE),
+        LabelledField("owner_address", V.address_value, multiline=True),
+        LabelledField("phone", V.phone_value, readings="words", search=_PHONE_SHAPE),
+        _VEHICLE["brand"],
+        _VEHICLE["model_code"],
+        _VEHICLE["vehicle_type"],
+        _VEHICLE["color"],
+        _VEHICLE["engine_number"],
+        _VEHICLE["chassis_number"],
+        _VEHICLE["manufacture_year"],
+        _VEHICLE["engine_capacity_cc"],
+        _VEHICLE["seats"],
+        _VEHICLE["plate_number"],
+        LabelledField(
+            "declaration_date",
+            V.past_date_value("declaration_date"),
+            readings="words",
+            search=_dated_lines,
+        ),
+    ),
+    "citizen_id": (
+        LabelledField(
+            "id_number", V.citizen_number_value, readings="words", search=_digit_runs((12, 9))
+        ),
+        LabelledField("full_name", V.name_value, readings="rows"),
+        LabelledField("date_of_birth", V.birth_date_value, readings="words"),
+        LabelledField("sex", V.sex_value, readings="words"),
+        LabelledField("nationality", V.nationality_value),
+        LabelledField("place_of_origin", V.address_value, multiline=True),
+        LabelledField("place_of_residence", V.address_value, multiline=True),
+        LabelledField("expiry_date", V.expiry_value, readings="words"),
+    ),
+    "driving_license": (
+        LabelledField(
+            "license_number", V.license_number_value, readings="words", search=_digit_runs((12,))
+        ),
+        LabelledField("full_name", V.name_value, readings="rows"),
+        LabelledField("date_of_birth", V.birth_date_value, readings="words"),
+        LabelledField("nationality", V.nationality_value),
+        LabelledField("address", V.address_value, multiline=True),
+        LabelledField("license_class", V.license_class_value, readings="words"),
+        LabelledField(
+            "issue_date", V.past_date_value("issue_date"), readings="words", search=_dated_lines
+        ),
+        LabelledField("expiry_date", V.expiry_value, readings="words"),
+    ),
+}
+
+
+@functools.cache
+def vocabulary(doc_type: str) -> Vocabulary:
+    """Labels to look for on a ``doc_type`` page, tagged ``field#tier``.
+
+    Tier 0 is a field's main label, higher tiers its short or fallback forms. Labels of
+    other doc types and unextracted labels are included untagged: they end the value
+    of the label before them.
+    """
+    own: list[tuple[str | None, Label]] = []
+    for name, labels in FIELD_LABELS[doc_type].items():
+        extra = FALLBACK_LABELS.get(doc_type, {}).get(name, ())
+        own += [(f"{name}#{tier}", lb) for tier, lb in enumerate((*labels, *extra))]
+    others = [
+        (None, lb)
+        for other, table in FIELD_LABELS.items()
+        if other != doc_type
+        for labels in table.values()
+        for lb in labels
+    ]
+    return (*own, *((None, lb) for lb in OTHER_LABELS), *others)
+
+
+def analyse_document(
+    doc_type: str, pages: Sequence[Page], reader: Reader | None = None
+) -> Document:
+    """Rows and label hits of every page of one document."""
+    voc = vocabulary(doc_type)
+    return Document(doc_type, tuple(analyse(p, voc) for p in pages), reader)
+
+
+def extract_fields(
+    doc_type: str, pages: Sequence[Page], reader: Reader | None = None
+) -> dict[str, ExtractedField]:
+    """Every field of ``field_names(doc_type)`` read from the document's OCRed pages.
+
+    Fields not found have value None and confidence 0. Values are canonical (schema
+    ``fieldValue``); ``problems`` carries validation and cross-field findings. With a
+    ``reader`` (:class:`extract.reread.Reader`), each single-line value is read again
+    from its box and the readings vote (more OCR time, fewer character errors).
+    """
+    names = field_names(doc_type)
+    if doc_type not in REGISTRY:
+        return {n: MISSING for n in names}
+    doc = analyse_document(doc_type, pages, reader)
+    known: dict[str, ExtractedField] = {}
+    for extractor in REGISTRY[doc_type]:
+        known[extractor.name] = extractor.extract(doc, known)
+    known = cross_check(doc_type, known)
+    return {n: known.get(n, MISSING) for n in names}
+
+
+def _with_problems(f: ExtractedField, problems: Sequence[str]) -> ExtractedField:
+    if not problems or f.value is None:
+        return f
+    return replace(
+        f,
+        problems=(*f.problems, *problems),
+        valid=False,
+        confidence=round(f.confidence * 0.5, 4),
+        features={**f.features, "cross_check_failed": 1.0},
+    )
+
+
+def cross_check(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """Add cross-field problems inside one document to the fields concerned."""
+    out = dict(fields)
+    for name, problems in V.cross_problems(
+        doc_type, {k: f.value for k, f in fields.items() if f.value is not None}
+    ).items():
+        if name in out:
+            out[name] = _with_problems(out[name], problems)
+    return out

@@ -1,0 +1,511 @@
+"""Geometry on OCR word boxes: where the printed labels are and what is written after them.
+
+Works from word boxes only: Tesseract's own line grouping may merge two columns or split
+one, so words are regrouped into visual rows by vertical overlap. Labels are matched on
+diacritic-folded tokens with an edit-distance tolerance (OCR turns "Nhãn hiệu" into
+"Nhän hiêu" or "Nhanhieu"), may carry a colon, a footnote mark "(4)" and an English half
+("Họ và tên / Full name:"). A label's value is what follows it on the same row up to the
+next label; when that is empty, the row(s) below within the label's column.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from extract.labels import Label
+from extract.normalize import clean_text
+from extract.rows import LEADER, Row, Token, build_rows, token_key, tokens_of
+from ocr.model import Box, Page, union
+
+#: (tag, label): the tag is what a hit reports (a field name, or None for a label that
+#: only ends the value before it).
+Vocabulary = tuple[tuple[str | None, Label], ...]
+
+_FOOTNOTE = re.compile(r"^\(\s*(\d{1,2}|\*)\s*\)[:.]?$")
+_PUNCT = set(":/()-|.,;[]–—")
+_SHORT_KEY = 4  # wordings this short ("Số", "Hạng", "Màu") need a delimiter after them
+
+
+# -- label matching --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Wording:
+    tag: str | None
+    text: str
+    key: str
+    ntok: int
+    strict: bool
+    english: bool
+    label: Label
+
+
+@dataclass(frozen=True, slots=True)
+class LabelHit:
+    """One label found on a page: tokens ``[start, end)`` of ``row`` (incl. delimiters)."""
+
+    tag: str | None
+    wording: str
+    row: int
+    start: int
+    end: int
+    box: Box
+    score: float  # 1.0 = exact folded match
+    delimited: bool  # a colon or an English half follows the label
+    label: Label | None = None
+
+
+def allowed_edits(length: int) -> int:
+    """Edits tolerated when matching a folded label of ``length`` characters."""
+    if length <= 4:
+        return 0
+    if length <= 8:
+        return 1
+    if length <= 14:
+        return 2
+    return 3 + (length - 15) // 8
+
+
+def _marked(text: str) -> str:
+    return "".join(c for c in clean_text(text).lower() if c.isalnum())
+
+
+def _same_marks(tokens: Sequence[Token], wording: str) -> bool:
+    """True when the tokens spell ``wording`` with at most one wrong tone or letter."""
+    return Levenshtein.distance(_marked("".join(t.text for t in tokens)), _marked(wording)) <= 1
+
+
+def _wording_tokens(text: str) -> list[str]:
+    return [k for k in (token_key(p) for p in re.split(r"[\s/]+", text)) if k]
+
+
+@functools.cache
+def _compile(vocabulary: Vocabulary) -> tuple[_Wording, ...]:
+    out: dict[str, _Wording] = {}
+    for tag, label in vocabulary:
+        for english, texts in ((False, label.vi), (True, label.en)):
+            for text in texts:
+                toks = _wording_tokens(text)
+                key = "".join(toks)
+                if not key:
+                    continue
+                short = _SHORT_KEY if not english else 7
+                strict = label.strict or len(key) <= short
+                w = _Wording(tag, text, key, len(toks), strict, english, label)
+                old = out.get(key)
+                # One wording, several labels: keep the one that names a field, and the
+                # Vietnamese reading over an English one.
+                if (
+                    old is None
+                    or (old.tag is None and tag is not None)
+                    or (old.english and not english)
+                ):
+                    out[key] = w
+    return tuple(out.values())
+
+
+def _spans(row: Row, max_tokens: int, gap: float) -> list[tuple[int, int, int, str]]:
+    """Candidate token spans (start, end, n_keys, joined key) of a row."""
+    idx = [i for i, t in enumerate(row.tokens) if t.key]
+    spans = []
+    for j, first in enumerate(idx):
+        key = ""
+        prev = row.tokens[first]
+        for m in range(max_tokens):
+            if j + m >= len(idx):
+                break
+            tok = row.tokens[idx[j + m]]
+            if m and tok.box[0] - prev.box[2] > gap * max(tok.height, prev.height):
+                break  # a label is compact; a wide gap is a column boundary
+            key += tok.key
+            prev = tok
+            spans.append((first, idx[j + m] + 1, m + 1, key))
+    return spans
+
+
+@functools.cache
+def _english_keys(label: Label) -> tuple[str, ...]:
+    return tuple(k for k in ("".join(_wording_tokens(e)) for e in label.en) if k)
+
+
+def english_span(tokens: Sequence[Token], j: int, label: Label, prefix: bool = False) -> int:
+    """Index after an English half of ``label`` starting at ``tokens[j]``, or ``j``.
+
+    With ``prefix``, a run of ASCII words that starts an English half counts too (a
+    half printed on its own line is often read only in part: "Place oƒ").
+    """
+    best, best_d = j, 1 << 30
+    key = ""
+    for m in range(j, min(len(tokens), j + 7)):
+        key += tokens[m].key
+        if not key:
+            continue
+        for w in _english_keys(label):
+            d = Levenshtein.distance(key, w)
+            if d <= allowed_edits(len(w)) and d <= best_d:
+                best, best_d = m + 1, d
+    if best == j and prefix:
+        key = ""
+        for m in range(j, min(len(tokens), j + 7)):
+            if any(c.isdigit() for c in tokens[m].text):
+                break
+            key += tokens[m].key
+            if len(key) >= 4 and any(
+                Levenshtein.distance(key, w[: len(key)]) <= allowed_edits(len(key))
+                for w in _english_keys(label)
+            ):
+                best = m + 1
+    return best
+
+
+def _unknown_english(tokens: Sequence[Token], j: int, paren: bool) -> int:
+    """Index after an unlisted (or unreadable) English half: up to a ':' or ')' within
+    5 words ("(Engine w°):" is the italic "(Engine N°):" as OCR reads it), or ``j``.
+    After a slash, words with digits end the search (they are the value); inside
+    parentheses OCR may read italic letters as digits ("(a42 )" for "(Address)")."""
+    for m in range(j, min(len(tokens), j + 5)):
+        text = tokens[m].text.rstrip("*'\"`")
+        if not paren and sum(c.isdigit() for c in text) > 1:
+            return j
+        if text.endswith((":", ")")):
+            return m + 1
+    return j
+
+
+_WEAK, _STRONG = 1, 2
+
+
+def _extend(row: Row, end: int, label: Label, short: bool) -> tuple[int, int]:
+    """Consume the delimiters, footnote marks and English half after a label (and, for a
+    label that is not ``short``, the rest of a longer wording up to its colon).
+
+    Returns the index after the label and how clearly it was delimited: 0 not at all,
+    ``_WEAK`` by a "." or ";" (OCR often reads a colon so), ``_STRONG`` by a colon, a
+    slash or an English half.
+    """
+    toks = row.tokens
+
+    def strength(text: str) -> int:
+        if any(c in text for c in ":/") or (paren and ")" in text):
+            return _STRONG
+        return _WEAK if any(c in text for c in ".;") else 0
+
+    last = toks[end - 1].text
+    opened = last.endswith(("/", "("))
+    paren = last.endswith("(")
+    delimited = strength(last[-1:])
+    j = end
+    while j < len(toks):
+        t = toks[j]
+        if not t.key and (set(t.text) <= _PUNCT):
+            delimited = max(delimited, strength(t.text))
+            opened = opened or any(c in t.text for c in "/(")
+            paren = paren or "(" in t.text
+            j += 1
+            continue
+        if _FOOTNOTE.match(t.text):
+            j += 1
+            continue
+        opened = opened or t.text.startswith(("(", "/"))
+        paren = paren or t.text.startswith("(")
+        k = english_span(row.tokens, j, label)
+        if k == j and opened:
+            k = _unknown_english(row.tokens, j, paren)
+        if k > j:
+            delimited = _STRONG
+            opened = False
+            j = k
+            continue
+        break
+    if not delimited and not short:
+        j, rest = _rest_of_label(toks, j)
+        delimited = _STRONG if rest else 0
+    return j, delimited
+
+
+def _rest_of_label(toks: Sequence[Token], j: int) -> tuple[int, bool]:
+    """Through the colon of a longer label than the one matched ("Số máy 1:", "Số
+    CMND/Hộ chiếu của chủ xe:"): label words are lowercase, values mostly are not."""
+    for m in range(j, min(len(toks), j + 5)):
+        text = toks[m].text
+        numbered = m == j and re.fullmatch(r"[\dIl|]:", text) is not None
+        if LEADER.match(text) or not (numbered or text[:1].islower()):
+            break
+        if text.endswith(":"):
+            return m + 1, True
+    return j, False
+
+
+def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
+    """Every label of ``vocabulary`` on the rows, best non-overlapping matches first.
+
+    Multi-word labels are matched on the concatenated folded keys of 1..n+1 adjacent
+    tokens, so a split ("Nh ãn hiệu") or merged ("Sốmáy") word still matches.
+    """
+    wordings = _compile(vocabulary)
+    if not wordings or not rows:
+        return []
+    max_tokens = max(w.ntok for w in wordings) + 1
+    keys = [w.key for w in wordings]
+    ntoks = np.array([w.ntok for w in wordings])
+    limits = np.array([allowed_edits(len(k)) for k in keys])
+    lengths = np.array([len(k) for k in keys])
+    hits: list[LabelHit] = []
+    for r, row in enumerate(rows):
+        spans = _spans(row, max_tokens, gap=1.5)
+        if not spans:
+            continue
+        dist = process.cdist(
+            [s[3] for s in spans], keys, scorer=Levenshtein.distance, dtype=np.int32
+        )
+        n = np.array([s[2] for s in spans])[:, None]
+        # Fewer words than the label has is fine (OCR glues "Biểnsốmới"), one more too.
+        ok = (dist <= limits[None, :]) & (n <= ntoks[None, :] + 1)
+        cands = []
+        for si, wi in zip(*np.nonzero(ok), strict=True):
+            start, end, _, _ = spans[si]
+            w = wordings[wi]
+            d = int(dist[si, wi])
+            span_key = spans[si][3]
+            if Levenshtein.distance(span_key[:2], w.key[:2]) > 1:
+                continue  # a label's first letters are read; "GIẤY PHÉP" is not "Số giấy phép"
+            full_end, strength = _extend(row, end, w.label, w.strict or w.ntok < 2)
+            span = row.tokens[start:end]
+            if w.strict and (
+                strength < _STRONG
+                or not all(re.fullmatch(r"[^\W\d_]+[:.;/(]*", t.text) for t in span)
+            ):
+                continue  # "Số", "Hạng", "ĐT" only as a whole word with a colon after it
+            if w.english and not all(t.text.isascii() for t in span):
+                continue  # an English label is not spelled with Vietnamese letters
+            if not strength and (d > 0 or not _same_marks(span, w.text)):
+                # Without a colon only a label read exactly, tone marks included, counts:
+                # the name "NGUYỄN QUÂN" folds to the label "Nguyên quán".
+                continue
+            delimited = strength > 0
+            weight = float(lengths[wi]) - 2.0 * d
+            cands.append((weight, start, end, full_end, delimited, w, d))
+        cands.sort(key=lambda c: (-c[0], c[1]))
+        taken: list[tuple[int, int]] = []
+        row_hits: list[LabelHit] = []
+        for _, start, end, full_end, delimited, w, d in cands:
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            box = union([t.box for t in row.tokens[start:end]])
+            score = 1.0 - d / max(len(w.key), 1)
+            row_hits.append(
+                LabelHit(w.tag, w.text, r, start, full_end, box, score, delimited, w.label)
+            )
+        row_hits.sort(key=lambda h: h.start)
+        # An English half that was matched on its own is part of the label before it.
+        kept: list[LabelHit] = []
+        for h in row_hits:
+            if kept and h.start < kept[-1].end:
+                continue
+            kept.append(h)
+        hits.extend(kept)
+    return hits
+
+
+# -- values -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """The words written for a label, in reading order."""
+
+    tokens: tuple[Token, ...]
+    lines: int
+    below: bool  # read from the row(s) under the label rather than beside it
+
+    @property
+    def text(self) -> str:
+        parts: list[str] = []
+        for t in self.tokens:
+            if parts and not t.glued:
+                parts.append(" ")
+            parts.append(t.text)
+        return "".join(parts)
+
+    @property
+    def box(self) -> Box | None:
+        return union([t.box for t in self.tokens]) if self.tokens else None
+
+    @property
+    def confidence(self) -> float:
+        """Mean OCR confidence of the value's words (0 when there are none)."""
+        if not self.tokens:
+            return 0.0
+        return sum(t.confidence for t in self.tokens) / len(self.tokens)
+
+    @property
+    def min_confidence(self) -> float:
+        return min((t.confidence for t in self.tokens), default=0.0)
+
+
+EMPTY = Value((), 0, False)
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """A page regrouped into rows, with the labels of one vocabulary found on it."""
+
+    page: Page
+    rows: tuple[Row, ...]
+    hits: tuple[LabelHit, ...]
+    line_height: float
+
+    def hits_for(self, tag: str) -> list[LabelHit]:
+        """Hits whose tag is ``tag``, top to bottom."""
+        return [h for h in self.hits if h.tag == tag]
+
+    def _row_hits(self, r: int) -> list[LabelHit]:
+        return [h for h in self.hits if h.row == r]
+
+    def _column_tokens(self, r: int, left: float, right: float) -> list[Token]:
+        """Tokens of row ``r`` inside ``[left, right)`` up to the first label there."""
+        in_hit = {i for h in self._row_hits(r) for i in range(h.start, h.end)}
+        out: list[Token] = []
+        for i, t in enumerate(self.rows[r].tokens):
+            if t.cx < left:
+                continue
+            if t.cx >= right or i in in_hit:
+                break
+            if LEADER.match(t.text):
+                if out and len(t.text) >= 3:
+                    break  # dots after a value fill the rest of the blank
+                continue
+            out.append(t)
+        return out
+
+    def _stop(self, hit: LabelHit) -> tuple[int, float]:
+        """Where the value of ``hit`` ends on its row: token index and x (next label)."""
+        row = self.rows[hit.row]
+        later = [h for h in self._row_hits(hit.row) if h.start >= hit.end]
+        if not later:
+            return len(row.tokens), float(self.page.width)
+        return later[0].start, float(row.tokens[later[0].start].box[0])
+
+    def alternatives(self, hit: LabelHit, limit: int = 2) -> list[Value]:
+        """Other readings of a value, for fields whose validator can choose: each row under
+        the label within its column (up to ``limit``), nearest first."""
+        lh = self.line_height
+        _, right = self._stop(hit)
+        left = hit.box[0] - 0.5 * lh
+        out: list[Value] = []
+        for nr in range(hit.row + 1, len(self.rows)):
+            in_col = [t for t in self.rows[nr].tokens if left <= t.cx < right]
+            if not in_col:
+                continue
+            top = min(t.box[1] for t in in_col)
+            if top - hit.box[3] > 3.5 * lh or len(out) >= limit:
+                break
+            if top < hit.box[3] - 0.5 * lh:
+                continue
+            toks = self._column_tokens(nr, left, right)
+            if hit.label is not None and toks:
+                toks = toks[english_span(toks, 0, hit.label, prefix=True) :]
+            if toks:
+                out.append(Value(tuple(toks), 1, True))
+        return out
+
+    def value(self, hit: LabelHit, *, multiline: bool = False) -> Value:
+        """Value of ``hit``: rest of its row up to the next label, else the row(s) below."""
+        lh = self.line_height
+        row = self.rows[hit.row]
+        stop, right = self._stop(hit)
+        same: list[Token] = []
+        for t in row.tokens[hit.end : stop]:
+            if LEADER.match(t.text):
+                if same and len(t.text) >= 3:
+                    break  # dots after a value fill the rest of the blank
+                continue
+            if same and t.box[0] - same[-1].box[2] > 4.0 * lh:
+                break  # far to the right: another column whose label we could not read
+            same.append(t)
+        lines = [same] if same else []
+        below = not same
+        bottom = hit.box[3]
+        left = hit.box[0] - 0.5 * lh
+        r = hit.row
+        if below:
+            r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label)
+            if not toks:
+                return EMPTY
+            lines.append(toks)
+            bottom = max(t.box[3] for t in toks)
+        if multiline:
+            margin = max((rw.box[2] for rw in self.rows), default=self.page.width)
+            limit = min(right, margin)
+            while len(lines) < 4:
+                prev = lines[-1]
+                if prev[-1].box[2] < limit - 0.3 * (limit - left):
+                    break  # the previous line ended early: it did not wrap
+                nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label)
+                if not toks:
+                    break
+                lines.append(toks)
+                r = nr
+                bottom = max(t.box[3] for t in toks)
+        flat = tuple(t for line in lines for t in line)
+        # Unmatched remnants of an unreadable English half: "code):" before the value.
+        for _ in range(2):
+            if flat and flat[0].text.endswith(":"):
+                flat = flat[1:]
+        if not flat and not below:
+            return self.value(replace(hit, end=stop), multiline=multiline)
+        return Value(flat, len(lines), below)
+
+    def _below(
+        self,
+        r: int,
+        bottom: int,
+        left: float,
+        right: float,
+        max_gap: float,
+        label: Label | None,
+    ) -> tuple[int, list[Token]]:
+        """The first row under row ``r`` with words in ``[left, right)``, if close enough.
+
+        A row that holds only the label's English half (printed under the Vietnamese
+        one) is stepped over.
+        """
+        for nr in range(r + 1, len(self.rows)):
+            in_col = [t for t in self.rows[nr].tokens if left <= t.cx < right]
+            if not in_col:
+                continue
+            top = min(t.box[1] for t in in_col)
+            if top - bottom > max_gap:
+                return nr, []
+            if top < bottom - 0.5 * self.line_height:
+                continue  # still beside the label (a taller neighbour), not below it
+            toks = self._column_tokens(nr, left, right)
+            if label is not None and toks:
+                k = english_span(toks, 0, label, prefix=True)
+                if k:
+                    rest = [t for t in toks[k:] if t.key or not set(t.text) <= _PUNCT]
+                    if not rest:
+                        bottom = max(t.box[3] for t in toks)
+                        continue
+                    toks = rest
+            return nr, toks
+        return r, []
+
+
+def analyse(page: Page, vocabulary: Vocabulary) -> PageLayout:
+    """Regroup ``page`` into rows and find the labels of ``vocabulary`` on it."""
+    tokens = tokens_of(page)
+    rows = tuple(build_rows(tokens))
+    heights = [t.height for t in tokens if t.key]
+    lh = float(statistics.median(heights)) if heights else 20.0
+    hits = tuple(find_labels(rows, vocabulary))
+    return PageLayout(page, rows, hits, lh)

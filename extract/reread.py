@@ -1,0 +1,103 @@
+"""Second readings of a field's region, and the vote between them and the page's reading.
+
+Whole-page OCR misreads characters that a second pass on the value's own line reads
+right (and the other way round). The caller may hand :func:`extract.fields.extract_fields`
+a :class:`Reader`: a function that re-reads one box of one page and returns the readings
+in the engine-neutral model (say Tesseract as a single line, and the same crop enlarged
+and binarised). Each reading is parsed with the field's own parser; readings that agree on
+the canonical value pool their weight, valid values weigh more than invalid ones, and the
+page's reading breaks ties. The share of readings that agree is kept as evidence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+
+from extract import values as V
+from ocr.model import Box, Page
+
+if TYPE_CHECKING:
+    from extract.fields import ExtractedField
+
+
+class Reader(Protocol):
+    """Re-reads the region ``box`` of page ``page`` (its ``Page.number``) as one text line."""
+
+    def __call__(self, page: int, box: Box) -> Sequence[Page]:
+        """Zero or more independent readings of the region."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    parsed: V.Parsed
+    text: str
+    ocr: float  # mean word confidence
+    original: bool
+
+
+def _key(value: str) -> str:
+    """Readings that differ only in case or spacing are the same value."""
+    return "".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def _weight(r: _Reading) -> float:
+    ok = {True: 1.0, None: 0.7, False: 0.3}[r.parsed.valid]
+    return ok * (0.5 + r.ocr) + (0.05 if r.original else 0.0)
+
+
+def vote(
+    field: ExtractedField,
+    parse: V.ValueParser,
+    ctx: V.Context,
+    readings: Sequence[Page],
+) -> ExtractedField:
+    """The value most readings support: ``field`` itself unless re-readings outvote it.
+
+    Adds the features ``readings`` (how many were compared) and ``agreement`` (share of
+    them that gave the chosen value) and scales the confidence by the agreement.
+    """
+    original = _Reading(
+        V.Parsed(field.value, field.valid, field.problems),
+        field.raw or "",
+        field.features.get("ocr_mean", 0.5),
+        True,
+    )
+    entries = [original]
+    for page in readings:
+        words = list(page.words)
+        if not words:
+            continue
+        text = " ".join(w.text for w in words)
+        ocr = sum(w.confidence for w in words) / len(words)
+        entries.append(_Reading(parse(text, ctx), text, ocr, False))
+    scores: dict[str, float] = {}
+    members: dict[str, list[_Reading]] = {}
+    for r in entries:
+        if r.parsed.value:
+            k = _key(r.parsed.value)
+            scores[k] = scores.get(k, 0.0) + _weight(r)
+            members.setdefault(k, []).append(r)
+    if not scores:
+        return field
+    best = max(scores, key=lambda k: scores[k])
+    group = members[best]
+    agreement = len(group) / len(entries)
+    features = {**field.features, "readings": float(len(entries)), "agreement": agreement}
+    winner = next((r for r in group if r.original), max(group, key=lambda r: r.ocr))
+    scale = 0.55 + 0.45 * agreement
+    if winner.original:
+        return replace(field, confidence=round(field.confidence * scale, 4), features=features)
+    factor = {True: 1.0, None: 0.75, False: 0.3}[winner.parsed.valid]
+    return replace(
+        field,
+        value=winner.parsed.value,
+        raw=winner.text,
+        valid=winner.parsed.valid,
+        problems=winner.parsed.problems,
+        confidence=round(min(0.99, factor * winner.ocr * scale), 4),
+        features={**features, "reread": 1.0},
+    )

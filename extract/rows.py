@@ -1,0 +1,170 @@
+"""OCR words regrouped into tokens and visual rows, from their boxes alone.
+
+Tesseract's own lines may merge two columns or split one; here a row is the chain of
+words that overlap vertically, left to right. Words are split where a label ends inside
+them ("tên:NGUYỄN", "Số/No", "HONDA......"), and Tesseract's phantom words (marks of a
+large line read again as a small line) and specks are left out.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from extract.normalize import fold
+from ocr.model import Box, Page, Word, union
+
+#: Dotted leaders and rules of blank forms, and lone separators ("-" and "," are text).
+LEADER = re.compile(r"^(?:[.…·_:;|]+|[\-–—_.,]{2,})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word, or part of one split at a label delimiter ("tên:NGUYỄN" → "tên:", "NGUYỄN")."""
+
+    text: str
+    key: str  # folded: uppercase ASCII letters and digits only
+    box: Box
+    confidence: float
+    glued: bool = False  # continues the previous token without a space
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """Tokens that sit side by side on one visual line, left to right."""
+
+    tokens: tuple[Token, ...]
+
+    @property
+    def box(self) -> Box:
+        return union([t.box for t in self.tokens])
+
+
+def token_key(text: str) -> str:
+    """Folded matching key of a word: uppercase ASCII letters and digits only."""
+    return fold(text).replace(" ", "")
+
+
+def _piece(word: Word, start: int, stop: int, glued: bool) -> Token:
+    x0, y0, x1, y1 = word.box
+    n = max(len(word.text), 1)
+    a = x0 + (x1 - x0) * start // n
+    b = x0 + (x1 - x0) * stop // n
+    text = word.text[start:stop]
+    return Token(text, token_key(text), (a, y0, max(b, a + 1), y1), word.confidence, glued)
+
+
+_COLON_SPLIT = re.compile(r"(?:(?<=[^\W\d_]:)|(?<=[^\W\d_][.)]:))(?=\S)|(?<=[^\W\d_]/)(?=[^\W\d_])")
+
+
+_LEADER_RUN = re.compile(r"[.…·_]{3,}|…+")
+
+
+def split_word(word: Word) -> list[Token]:
+    """Split a word after a label colon, between the halves of "Số/No", and around dotted
+    leaders: "tên:AN" → "tên:", "AN"; "HONDA......" → "HONDA", "......"."""
+    cuts = {m.start() for m in _COLON_SPLIT.finditer(word.text)}
+    for m in _LEADER_RUN.finditer(word.text):
+        cuts |= {m.start(), m.end()}
+    bounds = sorted({0, len(word.text), *cuts})
+    return [
+        _piece(word, bounds[i], bounds[i + 1], glued=i > 0)
+        for i in range(len(bounds) - 1)
+        if bounds[i + 1] > bounds[i]
+    ]
+
+
+def _v_overlap(a: Box, b: Box) -> float:
+    inter = min(a[3], b[3]) - max(a[1], b[1])
+    return inter / max(1, min(a[3] - a[1], b[3] - b[1]))
+
+
+def build_rows(tokens: Iterable[Token]) -> list[Row]:
+    """Group tokens into visual rows by chaining left to right on vertical overlap.
+
+    A token joins the row whose last few tokens it overlaps most (not the row's first
+    token: that follows rows drifting under a small residual skew; and several tokens:
+    one odd box, a tall "/" or a dropped comma, does not lead the row astray). Boxes may
+    overlap horizontally: Tesseract's word boxes are not exact.
+    """
+    rows: list[list[Token]] = []
+    bands: list[tuple[int, int]] = []  # median top and bottom of each row's last tokens
+    for tok in sorted(tokens, key=lambda t: (t.box[0], t.box[1])):
+        best = -1
+        best_score = 0.4
+        for i, (top, bottom) in enumerate(bands):
+            band_h = bottom - top
+            ratio = max(band_h, tok.height) / max(1, min(band_h, tok.height))
+            score = _v_overlap((0, top, 0, bottom), tok.box) - 0.1 * min(ratio - 1.0, 2.0)
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            rows.append([tok])
+            bands.append((tok.box[1], tok.box[3]))
+            continue
+        rows[best].append(tok)
+        tail = rows[best][-3:]
+        bands[best] = (
+            int(statistics.median(t.box[1] for t in tail)),
+            int(statistics.median(t.box[3] for t in tail)),
+        )
+    result = [Row(tuple(r)) for r in rows]
+    result.sort(
+        key=lambda r: (
+            statistics.median((t.box[1] + t.box[3]) / 2 for t in r.tokens),
+            r.tokens[0].box[0],
+        )
+    )
+    return result
+
+
+def _is_noise(word: Word, median_h: float) -> bool:
+    """Tesseract's readings of rules, dotted lines and specks: unsure and oddly shaped."""
+    if word.confidence >= 0.3 or word.text in ("-", "–", ",", "/"):
+        return False  # separators are short by nature
+    h = word.height
+    if h < 0.5 * median_h or h > 1.7 * median_h:
+        return True
+    key = token_key(word.text)
+    return word.confidence < 0.05 and len(key) <= 2 and not key.isdigit()
+
+
+def _inside_others(tokens: Sequence[Token]) -> set[int]:
+    """Tokens lying mostly inside a taller token: Tesseract sometimes reads the marks of
+    a large line a second time as words of a small line that overlaps it."""
+    if len(tokens) < 2:
+        return set()
+    b = np.array([t.box for t in tokens], dtype=np.float64)
+    area = np.maximum(1.0, (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
+    out: set[int] = set()
+    for i in range(len(tokens)):
+        w = np.clip(np.minimum(b[i, 2], b[:, 2]) - np.maximum(b[i, 0], b[:, 0]), 0, None)
+        h = np.clip(np.minimum(b[i, 3], b[:, 3]) - np.maximum(b[i, 1], b[:, 1]), 0, None)
+        covered = w * h / area[i]
+        taller = (b[:, 3] - b[:, 1]) > 1.2 * (b[i, 3] - b[i, 1])
+        covered[i] = 0.0
+        if np.any((covered > 0.6) & taller):
+            out.add(i)
+    return out
+
+
+def tokens_of(page: Page) -> list[Token]:
+    """All tokens of a page (words split at label delimiters), noise left out."""
+    words = [w for w in page.words if w.text.strip()]
+    heights = [w.height for w in words if w.confidence >= 0.5]
+    median_h = float(statistics.median(heights)) if heights else 30.0
+    tokens = [tok for w in words if not _is_noise(w, median_h) for tok in split_word(w)]
+    ghosts = _inside_others(tokens)
+    return [t for i, t in enumerate(tokens) if i not in ghosts]

@@ -1,0 +1,340 @@
+"""Per-field value parsers and cross-field checks, on plain strings.
+
+Each parser turns the text read after a label into a :class:`Parsed`: the canonical
+value (schema ``fieldValue``) when it validates, else the text as read (cleaned, never
+"corrected") with ``valid=False``. The parsing itself is :mod:`extract.normalize`,
+:mod:`extract.plates` and :mod:`extract.validators`; this module only decides what
+counts as valid for each field and what to return when it is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from extract.normalize import (
+    clean_text,
+    digit_runs,
+    digits_only,
+    fold,
+    normalize_name,
+    parse_date,
+    parse_expiry,
+    strip_leaders,
+)
+from extract.plates import parse_plate, vehicle_kind
+from extract.validators import (
+    cccd_problems,
+    date_problems,
+    engine_number_ok,
+    license_class_problems,
+    normalize_chassis_number,
+    normalize_engine_number,
+    parse_id_number,
+    parse_int_field,
+    parse_license_classes,
+    parse_phone,
+    parse_sex,
+    parse_year,
+    vin_ok,
+)
+
+#: Values of the fields extracted so far in the same document (canonical or as read).
+Context = Mapping[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed value: canonical when ``valid``, as read otherwise."""
+
+    value: str | None
+    valid: bool | None
+    problems: tuple[str, ...] = ()
+
+
+ValueParser = Callable[[str, Context], Parsed]
+
+_EDGE = " :;,.-_|/"
+_LETTER = re.compile(r"[^\W\d_]")
+_TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?")
+_IDENT = re.compile(r"[A-Z0-9][A-Z0-9\-/.]{3,24}")
+
+
+_QUOTES = "'\"`‘’“”«»"
+
+
+def _balanced(text: str) -> str:
+    """Drop a bracket left over from a label's "(English)" half: "(GRAND I10" → "GRAND I10"."""
+    if text.startswith("(") and ")" not in text:
+        text = text[1:]
+    if text.endswith(")") and "(" not in text:
+        text = text[:-1]
+    return text.strip()
+
+
+def _clean(raw: str) -> str:
+    return _balanced(clean_text(strip_leaders(raw)).strip(_EDGE + _QUOTES)).strip(_EDGE)
+
+
+def _as_read(raw: str, problem: str) -> Parsed:
+    text = _clean(raw)
+    return Parsed(text or None, False, (problem,) if text else ())
+
+
+def _compact_upper(raw: str) -> str:
+    return re.sub(r"\s+", "", _clean(raw)).upper()
+
+
+def text_value(raw: str, ctx: Context) -> Parsed:
+    """Free text (brand, model, type, colour): cleaned, as printed."""
+    text = _clean(raw)
+    if not text:
+        return Parsed(None, None)
+    ok = bool(_LETTER.search(text) or text.isalnum()) and len(text) <= 60
+    return Parsed(text, ok, () if ok else ("unexpected text",))
+
+
+def color_value(raw: str, ctx: Context) -> Parsed:
+    """Paint colour(s) as printed; two colours are written "Đỏ - Đen"."""
+    parsed = text_value(raw, ctx)
+    if parsed.value is None:
+        return parsed
+    return Parsed(re.sub(r"\s*[-–]\s*", " - ", parsed.value), parsed.valid, parsed.problems)
+
+
+def name_value(raw: str, ctx: Context) -> Parsed:
+    """A person's or organisation's name, as printed (never corrected)."""
+    text = _balanced(normalize_name(strip_leaders(raw)).strip(_EDGE + _QUOTES)).strip(_EDGE)
+    if not text:
+        return Parsed(None, None)
+    letters = len(_LETTER.findall(text))
+    digits = sum(c.isdigit() for c in text)
+    # Printed names are capitalised word by word (most often all in capitals).
+    capitalised = all(w[0].isupper() for w in text.split() if w[0].isalpha())
+    ok = (
+        letters >= 2
+        and capitalised
+        and digits <= letters // 4
+        and not re.search(r"[:;@#=<>{}\[\]]", text)
+    )
+    return Parsed(text, ok, () if ok else ("does not look like a name",))
+
+
+def address_value(raw: str, ctx: Context) -> Parsed:
+    """An address or place, as printed."""
+    text = _clean(raw)
+    if not text:
+        return Parsed(None, None)
+    ok = len(_LETTER.findall(text)) >= 3
+    return Parsed(text, ok, () if ok else ("does not look like an address",))
+
+
+def _id_number(raw: str, *, tax_code: bool) -> Parsed:
+    parsed = parse_id_number(raw)
+    if parsed is not None:
+        problems = cccd_problems(parsed.digits) if parsed.kind == "cccd" else []
+        return Parsed(parsed.digits, not problems, tuple(problems))
+    compact = _compact_upper(raw)
+    if tax_code and _TAX_CODE.fullmatch(compact):
+        return Parsed(compact, True)
+    return _as_read(raw, "not a 12-digit CCCD or 9-digit CMND number")
+
+
+def owner_id_value(raw: str, ctx: Context) -> Parsed:
+    """Owner's số định danh / CMND, or an organisation's tax code (as printed)."""
+    return _id_number(raw, tax_code=True)
+
+
+def citizen_number_value(raw: str, ctx: Context) -> Parsed:
+    """The card's CCCD (12 digits) or CMND (9 digits) number."""
+    return _id_number(raw, tax_code=False)
+
+
+def _digit_run(raw: str, lengths: range) -> str | None:
+    text = re.sub(r"(?<=\w)[\s.](?=\w)", "", _clean(raw))
+    for _, run in digit_runs(text):
+        digits = digits_only(run)
+        if len(digits) in lengths:
+            return digits
+    return None
+
+
+def license_number_value(raw: str, ctx: Context) -> Parsed:
+    """GPLX number: 12 digits on PET cards; paper licences kept as printed."""
+    digits = _digit_run(raw, range(12, 13))
+    if digits is not None:
+        return Parsed(digits, True)
+    compact = _compact_upper(raw)
+    if _IDENT.fullmatch(compact) and sum(c.isdigit() for c in compact) >= 5:
+        return Parsed(compact, None, ("not a 12-digit licence number",))
+    return _as_read(raw, "not a licence number")
+
+
+def certificate_number_value(raw: str, ctx: Context) -> Parsed:
+    """Certificate serial ("Số (Number)"): as printed, spaces removed."""
+    compact = _compact_upper(raw)
+    if re.fullmatch(r"[A-Z]{0,3}[-.]?\d{4,9}", compact):
+        return Parsed(compact, True)
+    digits = _digit_run(raw, range(4, 10))
+    if digits is not None and len(digits) >= len(compact) - 2:
+        return Parsed(digits, True)
+    return _as_read(raw, "not a certificate number")
+
+
+def plate_value(raw: str, ctx: Context) -> Parsed:
+    """Plate in its display form; the document's vehicle type settles car vs motorbike."""
+    kind = vehicle_kind(ctx.get("vehicle_type") or "")
+    plate = parse_plate(raw, kind)
+    if plate is None:
+        return _as_read(raw, "not a plate number")
+    if not plate.locality_known:
+        return Parsed(plate.display, False, (f"unknown locality code {plate.locality}",))
+    return Parsed(plate.display, True)
+
+
+def engine_value(raw: str, ctx: Context) -> Parsed:
+    """Engine number(s), uppercase without spaces, several joined by '; '."""
+    # Several engine numbers may be printed "A / B"; none contains a slash itself.
+    value = normalize_engine_number(strip_leaders(raw).replace("/", ";")).strip(_EDGE + "()")
+    if not value:
+        return Parsed(None, None)
+    ok = engine_number_ok(value) and any(c.isdigit() for c in value)
+    return Parsed(value, ok, () if ok else ("not an engine number",))
+
+
+def chassis_value(raw: str, ctx: Context) -> Parsed:
+    """Chassis number / VIN, uppercase without spaces."""
+    value = normalize_chassis_number(strip_leaders(raw).strip(_EDGE + "()")).strip(_EDGE + "()")
+    if not value:
+        return Parsed(None, None)
+    ok = vin_ok(value) or bool(re.fullmatch(r"(?=.*\d)[A-Z0-9-]{5,25}", value))
+    return Parsed(value, ok, () if ok else ("not a chassis number",))
+
+
+def year_value(raw: str, ctx: Context) -> Parsed:
+    """Year of manufacture."""
+    year = parse_year(raw, 1900, date.today().year + 1)
+    return Parsed(year, True) if year else _as_read(raw, "not a year")
+
+
+def capacity_value(raw: str, ctx: Context) -> Parsed:
+    """Engine capacity in cm3 (decimal digits)."""
+    cc = parse_int_field(raw, 20, 30000)
+    return Parsed(cc, True) if cc else _as_read(raw, "not an engine capacity")
+
+
+def seats_value(raw: str, ctx: Context) -> Parsed:
+    """Number of seats."""
+    seats = parse_int_field(raw, 1, 99)
+    return Parsed(seats, True) if seats else _as_read(raw, "not a seat count")
+
+
+def phone_value(raw: str, ctx: Context) -> Parsed:
+    """Phone number as digits."""
+    phone = parse_phone(raw)
+    return Parsed(phone, True) if phone else _as_read(raw, "not a phone number")
+
+
+def sex_value(raw: str, ctx: Context) -> Parsed:
+    """'Nam' or 'Nữ'."""
+    sex = parse_sex(raw)
+    return Parsed(sex, True) if sex else _as_read(raw, "not a sex")
+
+
+def nationality_value(raw: str, ctx: Context) -> Parsed:
+    """Nationality; the Vietnamese one in its canonical spelling."""
+    text = _clean(raw)
+    if not text:
+        return Parsed(None, None)
+    if fold(text).replace(" ", "") in ("VIETNAM", "VIETNAMESE"):
+        return Parsed("Việt Nam", True)
+    ok = len(_LETTER.findall(text)) >= 3
+    return Parsed(text, ok, () if ok else ("not a nationality",))
+
+
+def past_date_value(field: str) -> ValueParser:
+    """Parser of a date field checked with ``date_problems(field, ...)``."""
+
+    def parse(raw: str, ctx: Context) -> Parsed:
+        iso = parse_date(raw)
+        if iso is None:
+            return _as_read(raw, "not a date")
+        problems = date_problems(field, iso)
+        return Parsed(iso, not problems, tuple(problems))
+
+    return parse
+
+
+birth_date_value = past_date_value("date_of_birth")
+
+
+def expiry_value(raw: str, ctx: Context) -> Parsed:
+    """Expiry date, or 'Không thời hạn'."""
+    value = parse_expiry(raw)
+    if value is None:
+        return _as_read(raw, "not a date")
+    problems = date_problems("expiry_date", value)
+    return Parsed(value, not problems, tuple(problems))
+
+
+def license_class_value(raw: str, ctx: Context) -> Parsed:
+    """Licence classes in printed order joined by '; '."""
+    classes = parse_license_classes(raw)
+    return Parsed(classes, True) if classes else _as_read(raw, "no licence class")
+
+
+_WORDED = re.compile(r"NGAY\s*\w{1,2}\s*THANG\s*\w{1,2}\s*NAM\s*\w{4}")
+
+
+def worded_date(text: str) -> bool:
+    """True for "…, ngày 12 tháng 3 năm 2024" (folded, OCR-tolerant) with a valid date."""
+    return bool(_WORDED.search(fold(text))) and parse_date(text) is not None
+
+
+# -- cross-field checks ------------------------------------------------------------------
+
+
+def cross_problems(doc_type: str, values: Mapping[str, str]) -> dict[str, list[str]]:
+    """Inconsistencies between fields of one document, keyed by the field to flag."""
+    out: dict[str, list[str]] = {}
+
+    def add(field: str, problems: list[str]) -> None:
+        if problems:
+            out.setdefault(field, []).extend(problems)
+
+    if doc_type == "citizen_id" and re.fullmatch(r"\d{12}", values.get("id_number", "")):
+        number = values["id_number"]
+        alone = set(cccd_problems(number))
+        both = cccd_problems(number, values.get("date_of_birth"), values.get("sex"))
+        add("id_number", [p for p in both if p not in alone])
+    if doc_type == "driving_license":
+        if "license_class" in values:
+            add(
+                "license_class",
+                license_class_problems(values["license_class"], values.get("issue_date")),
+            )
+        issue, expiry = values.get("issue_date"), values.get("expiry_date")
+        if issue and expiry and parse_date(expiry) and parse_date(issue) and expiry <= issue:
+            add("expiry_date", [f"expiry {expiry} is not after issue date {issue}"])
+        dob = values.get("date_of_birth")
+        if issue and dob and parse_date(issue) and parse_date(dob) and dob >= issue:
+            add("date_of_birth", [f"date of birth {dob} is not before issue date {issue}"])
+    if doc_type in ("registration_certificate", "registration_declaration"):
+        add("plate_number", _plate_vs_type(values.get("plate_number"), values.get("vehicle_type")))
+    return out
+
+
+def _plate_vs_type(plate_text: str | None, vehicle_type: str | None) -> list[str]:
+    if not plate_text or not vehicle_type:
+        return []
+    kind = vehicle_kind(vehicle_type)
+    plate = parse_plate(plate_text)
+    if kind is None or plate is None:
+        return []
+    if plate.kind in ("car", "car_legacy") and kind == "motorbike":
+        return [f"car plate {plate.display} on a motorbike ({vehicle_type})"]
+    if plate.kind in ("motorbike", "electric") and kind == "car":
+        return [f"motorbike plate {plate.display} on a car ({vehicle_type})"]
+    return []

@@ -1,0 +1,498 @@
+"""Classification and layout-aware field extraction (extract.classify / layout / fields).
+
+Unit tests build the engine-neutral model by hand (so OCR mistakes, merged columns and
+split lines are exactly what the test says); one test per doc type runs real Tesseract on
+a page drawn with the fixture renderer's primitives.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from extract.classify import START_CONFIDENCE, Span, classify_page, split_documents
+from extract.fields import MISSING, ExtractedField, extract_fields
+from extract.labels import FIELD_LABELS
+from extract.layout import analyse
+from extract.reread import vote
+from extract.rows import Token, build_rows, split_word
+from extract.values import name_value
+from hoso.schema import field_names
+from ocr.model import Line, Page, Word
+
+CHAR_W = 18
+HEIGHT = 30
+
+Segment = tuple[int, str] | tuple[int, str, float]
+
+
+def words(y: int, segments: Sequence[Segment]) -> list[Word]:
+    """Words of ``segments`` (x, text[, confidence]) on the text line at ``y``."""
+    out = []
+    for seg in segments:
+        x, text = seg[0], seg[1]
+        conf = seg[2] if len(seg) > 2 else 0.95
+        for part in text.split():
+            out.append(Word(part, (x, y, x + CHAR_W * len(part), y + HEIGHT), conf))
+            x += CHAR_W * (len(part) + 1)
+    return out
+
+
+def page(*rows: tuple[int, Sequence[Segment]], number: int = 1) -> Page:
+    """A page with one Tesseract line per row."""
+    return Page(number, 2480, 3508, tuple(Line(tuple(words(y, segs))) for y, segs in rows))
+
+
+def values(doc_type: str, *pages: Page) -> dict[str, str | None]:
+    return {k: f.value for k, f in extract_fields(doc_type, list(pages)).items()}
+
+
+# -- layout --------------------------------------------------------------------------------
+
+
+def test_split_word_separates_label_colon_and_leaders() -> None:
+    assert [t.text for t in split_word(Word("tên:NGUYỄN", (0, 0, 200, 30), 0.9))] == [
+        "tên:",
+        "NGUYỄN",
+    ]
+    assert [t.text for t in split_word(Word("Số/No.:", (0, 0, 140, 30), 0.9))] == ["Số/", "No.:"]
+    assert [t.text for t in split_word(Word("HONDA.......", (0, 0, 240, 30), 0.9))] == [
+        "HONDA",
+        ".......",
+    ]
+    # Dates and codes keep their slashes.
+    assert [t.text for t in split_word(Word("12/05/1990", (0, 0, 200, 30), 0.9))] == ["12/05/1990"]
+
+
+def test_rows_follow_word_boxes_not_tesseract_lines() -> None:
+    left = words(100, [(100, "Nhãn hiệu: HONDA")])
+    right = words(104, [(1300, "Số loại: WAVE ALPHA")])
+    below = words(160, [(100, "Loại xe: Xe mô tô")])
+    # Tesseract put the right column in one line with the row below, and split the left.
+    p = Page(
+        1, 2480, 3508, (Line(tuple(left[:1])), Line(tuple(left[1:])), Line(tuple(right + below)))
+    )
+    rows = build_rows(tok for w in p.words for tok in split_word(w))
+    texts = [" ".join(t.text for t in r.tokens) for r in rows]
+    assert texts == ["Nhãn hiệu: HONDA Số loại: WAVE ALPHA", "Loại xe: Xe mô tô"]
+
+
+def test_rows_follow_a_slightly_skewed_line() -> None:
+    toks = [
+        Token(f"w{i}", f"W{i}", (100 + 200 * i, 100 + 6 * i, 260 + 200 * i, 130 + 6 * i), 0.9)
+        for i in range(10)
+    ]
+    rows = build_rows(toks)
+    assert len(rows) == 1 and len(rows[0].tokens) == 10
+
+
+def test_label_with_ocr_errors_and_english_half() -> None:
+    p = page(
+        (100, [(100, "Nhän hiêu / Brand: HONDA")]),
+        (160, [(100, "Sô khung (Chassis N°): RLHJF5800NY123456")]),
+        (220, [(100, "Năm sán xuất: 2019")]),
+    )
+    got = values("registration_certificate", p)
+    assert got["brand"] == "HONDA"
+    assert got["chassis_number"] == "RLHJF5800NY123456"
+    assert got["manufacture_year"] == "2019"
+
+
+def test_two_labels_on_one_line() -> None:
+    p = page((100, [(100, "Nhãn hiệu: HONDA"), (1300, "Số loại: WAVE ALPHA")]))
+    got = values("registration_certificate", p)
+    assert got["brand"] == "HONDA"
+    assert got["model_code"] == "WAVE ALPHA"
+
+
+def test_value_on_the_line_below_within_the_label_column() -> None:
+    p = page(
+        (100, [(100, "Họ và tên / Full name:"), (1300, "Giới tính / Sex:")]),
+        (150, [(120, "NGUYỄN VĂN AN"), (1320, "Nam")]),
+    )
+    got = values("citizen_id", p)
+    assert got["full_name"] == "NGUYỄN VĂN AN"
+    assert got["sex"] == "Nam"
+
+
+def test_english_half_on_its_own_line_is_not_the_value() -> None:
+    p = page(
+        (100, [(100, "Quê quán:")]),
+        (140, [(100, "Place of origin", 0.6)]),
+        (190, [(100, "Yết Kiêu, Gia Lộc, Hải Dương")]),
+    )
+    assert values("citizen_id", p)["place_of_origin"] == "Yết Kiêu, Gia Lộc, Hải Dương"
+
+
+def test_wrapped_address_continues_on_the_next_line() -> None:
+    first = "Số 12 ngõ 34 phố Huế, phường Hai Bà Trưng, quận Hai Bà Trưng, thành phố"
+    p = page(
+        (100, [(100, f"Nơi thường trú: {first}")]),
+        (140, [(100, "Hà Nội")]),
+        (200, [(100, "Có giá trị đến: 12/05/2030")]),
+    )
+    got = values("citizen_id", p)
+    assert got["place_of_residence"] == f"{first} Hà Nội"
+    assert got["expiry_date"] == "2030-05-12"
+
+
+def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
+    # "NGUYỄN QUÂN" folds to the label "Nguyên quán" (place of origin on a CMND).
+    p = page((100, [(100, "Họ tên:"), (400, "NGUYỄN QUÂN")]), (160, [(100, "Quê quán: Hà Nội")]))
+    got = values("citizen_id", p)
+    assert got["full_name"] == "NGUYỄN QUÂN"
+    assert got["place_of_origin"] == "Hà Nội"
+
+
+def test_short_labels_need_a_colon() -> None:
+    # "Số 5" inside an address is not the certificate-number label "Số:".
+    p = page(
+        (100, [(100, "Số: 474115")]),
+        (160, [(100, "Địa chỉ: Số 5 ngõ 12 phố Huế, Hà Nội")]),
+    )
+    got = values("registration_certificate", p)
+    assert got["certificate_number"] == "474115"
+    assert got["owner_address"] == "Số 5 ngõ 12 phố Huế, Hà Nội"
+
+
+def test_value_stops_at_dotted_leader() -> None:
+    p = page((100, [(100, "Màu sơn: ........ Đỏ - Đen ............. c2xx")]))
+    assert values("registration_certificate", p)["color"] == "Đỏ - Đen"
+
+
+def test_hits_report_label_score() -> None:
+    vocab = tuple(
+        (f, lb) for f, lbs in FIELD_LABELS["registration_certificate"].items() for lb in lbs
+    )
+    layout = analyse(page((100, [(100, "Nhãn hiêu: HONDA")])), vocab)
+    assert [h.tag for h in layout.hits] == ["brand"]
+    assert layout.hits[0].score == 1.0  # tone marks are folded away before matching
+    typo = analyse(page((100, [(100, "Nhăn hieư: HONDA")])), vocab).hits[0]
+    assert typo.score == 1.0
+    letter = analyse(page((100, [(100, "Nhãn hicu: HONDA")])), vocab).hits[0]
+    assert 0.8 < letter.score < 1.0
+
+
+# -- fields --------------------------------------------------------------------------------
+
+
+def test_every_schema_field_is_returned_and_missing_ones_are_none() -> None:
+    for doc_type in (
+        "registration_certificate",
+        "registration_declaration",
+        "citizen_id",
+        "driving_license",
+    ):
+        got = extract_fields(doc_type, [page((100, [(100, "Nhãn hiệu: HONDA")]))])
+        assert tuple(got) == field_names(doc_type)
+        for name, f in got.items():
+            if name != "brand":
+                assert f == MISSING and f.confidence == 0.0
+
+
+def test_unknown_doc_type_has_no_fields() -> None:
+    assert extract_fields("unknown", [page((100, [(100, "Nhãn hiệu: HONDA")]))]) == {}
+
+
+def test_canonical_values_and_evidence() -> None:
+    p = page(
+        (100, [(100, "Số: 474115")]),
+        (160, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]),
+        (220, [(100, "Mã định danh: 001 090 012345")]),
+        (280, [(100, "Loại xe: Ô tô con"), (1300, "Biển số đăng ký: 30A-123.45")]),
+        (340, [(100, "Số máy: 1NZ-1234567"), (1300, "Dung tích: 1.496 cm3")]),
+        (400, [(100, "Số chỗ ngồi: 05 chỗ"), (1300, "Đăng ký lần đầu ngày: 24.5.2018")]),
+    )
+    got = extract_fields("registration_certificate", [p])
+    assert got["owner_id_number"].value == "001090012345"
+    assert got["plate_number"].value == "30A-123.45"
+    assert got["engine_capacity_cc"].value == "1496"
+    assert got["seats"].value == "5"
+    assert got["registration_date"].value == "2018-05-24"
+    plate = got["plate_number"]
+    assert plate.valid is True and plate.page == 1 and plate.raw == "30A-123.45"
+    assert plate.bbox is not None and plate.bbox[0] > 1300
+    assert 0.8 < plate.confidence <= 0.99
+    assert {"ocr_mean", "label_score", "valid"} <= set(plate.features)
+
+
+def test_invalid_values_are_returned_as_read_with_low_confidence() -> None:
+    p = page(
+        (100, [(100, "Họ và tên: TRẦN THỊ BÌNH")]),
+        (160, [(100, "Số định danh cá nhân: 0010900123")]),  # 10 digits
+        (220, [(100, "Ngày sinh: 31/02/1990")]),  # no such day
+    )
+    got = extract_fields("citizen_id", [p])
+    assert got["id_number"].value == "0010900123"
+    assert got["id_number"].valid is False and got["id_number"].confidence < 0.4
+    assert got["date_of_birth"].value == "31/02/1990"
+    assert got["date_of_birth"].valid is False
+    assert got["full_name"].valid is True and got["full_name"].confidence > 0.8
+
+
+def test_names_are_never_corrected() -> None:
+    p = page((100, [(100, "Họ và tên: NGUYEN VAN  AN")]))
+    assert values("citizen_id", p)["full_name"] == "NGUYEN VAN AN"
+    assert name_value("ri name", {}).valid is False  # a garbled English half is no name
+
+
+def test_cccd_checked_against_birth_year_and_sex() -> None:
+    p = page(
+        (100, [(100, "Số định danh cá nhân: 001090012345")]),  # male, born 1990
+        (160, [(100, "Ngày sinh: 12/05/1991"), (1300, "Giới tính: Nữ")]),
+    )
+    f = extract_fields("citizen_id", [p])["id_number"]
+    assert f.value == "001090012345" and f.valid is False
+    assert any("1990" in p and "1991" in p for p in f.problems)
+    assert any("Nữ" in p for p in f.problems)
+
+
+def test_plate_checked_against_vehicle_type() -> None:
+    p = page(
+        (100, [(100, "Loại xe: Xe mô tô")]),
+        (160, [(100, "Biển số đăng ký: 30A-123.45")]),
+    )
+    f = extract_fields("registration_certificate", [p])["plate_number"]
+    assert f.value == "30A-123.45"  # read as printed, flagged, not re-interpreted
+    assert f.valid is False
+    assert f.problems == ("car plate 30A-123.45 on a motorbike (Xe mô tô)",)
+    assert f.features["cross_check_failed"] == 1.0
+
+
+def test_licence_classes_checked_against_issue_date() -> None:
+    p = page(
+        (100, [(100, "Hạng / Class: B2")]),
+        (160, [(100, "Ngày cấp: 10/03/2025")]),
+    )
+    got = extract_fields("driving_license", [p])
+    assert got["license_class"].value == "B2"
+    assert got["license_class"].valid is False
+    assert any("B2" in p for p in got["license_class"].problems)
+
+
+def test_several_engine_numbers_are_joined() -> None:
+    p = page((100, [(100, "Số máy 1: JF86E1234567"), (1300, "Số máy 2: JF86E7654321")]))
+    assert values("registration_declaration", p)["engine_number"] == ("JF86E1234567; JF86E7654321")
+
+
+def test_declaration_date_from_the_signature_line_and_plate_from_new_plate() -> None:
+    p = page(
+        (100, [(100, "BIỂN SỐ CŨ:"), (1300, "Màu biển:")]),
+        (160, [(100, "BIỂN SỐ MỚI: 29-B1 123.45"), (1300, "Màu biển: Trắng")]),
+        (220, [(100, "Loại xe: Xe mô tô")]),
+        (900, [(1300, "Hà Nội, ngày 5 tháng 3 năm 2024")]),
+        (960, [(1500, "CHỦ XE")]),
+    )
+    got = values("registration_declaration", p)
+    assert got["plate_number"] == "29-B1 123.45"
+    assert got["declaration_date"] == "2024-03-05"
+
+
+def test_id_number_without_a_readable_label() -> None:
+    p = page((100, [(100, "sø. 001090012345")]), (160, [(100, "Họ và tên: AN")]))
+    assert values("citizen_id", p)["id_number"] == "001090012345"
+
+
+def test_rereadings_outvote_a_page_misreading() -> None:
+    field = ExtractedField(
+        "RLHJF58OONY123456",
+        "RLHJF58OONY123456",
+        0.5,
+        1,
+        (0, 0, 10, 10),
+        True,
+        (),
+        {"ocr_mean": 0.6},
+    )
+    from extract.values import chassis_value
+
+    again = [page((0, [(0, "RLHJF5800NY123456", 0.9)])), page((0, [(0, "RLHJF5800NY123456")]))]
+    won = vote(field, chassis_value, {}, again)
+    assert won.value == "RLHJF5800NY123456"
+    assert won.features["agreement"] == pytest.approx(2 / 3)
+    kept = vote(field, chassis_value, {}, [])
+    assert kept.value == field.value and kept.features["agreement"] == 1.0
+
+
+# -- classification -------------------------------------------------------------------------
+
+
+def _titled(title: str, *rows: tuple[int, Sequence[Segment]]) -> Page:
+    return page((80, [(700, title)]), *rows)
+
+
+def test_classify_titles_with_ocr_errors() -> None:
+    cases = {
+        "GIÁY KHAI ĐĂNG KY XF": "registration_declaration",
+        "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE": "registration_certificate",
+        "CĂN CUỚC CÔNG DÂN": "citizen_id",
+        "CHỨNG MINH NHÂN DÂN": "citizen_id",
+        "GIẤY PHÉP LÁI XE / DRIVER'S LICENSE": "driving_license",
+    }
+    for title, expected in cases.items():
+        doc_type, conf = classify_page(_titled(title, (200, [(100, "Họ và tên: AN")])))
+        assert doc_type == expected, title
+        assert conf >= START_CONFIDENCE
+
+
+def test_declaration_procedure_line_does_not_make_a_certificate() -> None:
+    p = _titled(
+        "GIẤY KHAI ĐĂNG KÝ XE",
+        (140, [(300, "(Cấp đổi chứng nhận đăng ký xe, biển số xe)")]),
+        (200, [(100, "Tên chủ xe: AN"), (1300, "Điện thoại: 0912345678")]),
+    )
+    assert classify_page(p)[0] == "registration_declaration"
+
+
+def test_classify_by_labels_alone_is_low_confidence() -> None:
+    p = page(
+        (100, [(100, "DỮ LIỆU ĐIỆN TỬ VỀ NGUỒN GỐC CỦA XE")]),
+        (200, [(100, "Mã hồ sơ nguồn gốc xe: RLHJF5800NY123456")]),
+        (260, [(100, "Số khung: RLHJF5800NY123456"), (1300, "Số máy: JF86E1234567")]),
+    )
+    doc_type, conf = classify_page(p)
+    assert doc_type == "registration_declaration"
+    assert conf < START_CONFIDENCE
+
+
+def test_blank_page_is_unknown() -> None:
+    assert classify_page(page((100, [(100, "~~ ..")])))[0] == "unknown"
+
+
+def test_split_documents() -> None:
+    pages = [
+        ("registration_declaration", 0.9),
+        ("registration_declaration", 0.4),  # electronic-data page: continues
+        ("unknown", 0.1),  # unreadable third page: continues
+        ("registration_certificate", 0.95),
+        ("citizen_id", 0.9),
+        ("citizen_id", 0.9),  # a second card: a new title starts a new document
+        ("unknown", 0.0),  # card back
+        ("unknown", 0.0),  # nothing left to continue: its own document
+    ]
+    assert split_documents(pages) == [
+        Span("registration_declaration", 1, 3, 0.9),
+        Span("registration_certificate", 4, 4, 0.95),
+        Span("citizen_id", 5, 5, 0.9),
+        Span("citizen_id", 6, 7, 0.9),
+        Span("unknown", 8, 8, 0.0),
+    ]
+    assert split_documents([]) == []
+    assert list(Span("citizen_id", 2, 3, 0.9).indices) == [1, 2]
+
+
+# -- real Tesseract on drawn pages ----------------------------------------------------------
+
+TESSERACT = shutil.which("tesseract") is not None
+
+PAGES: dict[str, tuple[str, list[list[tuple[str, str]]], dict[str, str]]] = {
+    "registration_certificate": (
+        "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE",
+        [
+            [("Số", "474115")],
+            [("Tên chủ xe", "NGUYỄN VĂN AN")],
+            [("Nhãn hiệu", "TOYOTA"), ("Số loại", "VIOS")],
+            [("Loại xe", "Ô tô con"), ("Màu sơn", "Trắng")],
+            [("Số máy", "2NR4567890"), ("Số khung", "RL4B12345P0123456")],
+            [("Biển số đăng ký", "30A-123.45")],
+        ],
+        {
+            "plate_number": "30A-123.45",
+            "engine_number": "2NR4567890",
+            "chassis_number": "RL4B12345P0123456",
+            "brand": "TOYOTA",
+            "certificate_number": "474115",
+            "owner_name": "NGUYỄN VĂN AN",
+        },
+    ),
+    "registration_declaration": (
+        "GIẤY KHAI ĐĂNG KÝ XE",
+        [
+            [("Tên chủ xe", "TRẦN THỊ BÌNH")],
+            [("Mã định danh", "001190012345"), ("Điện thoại", "0912345678")],
+            [("Nhãn hiệu", "HONDA"), ("Số loại", "VISION")],
+            [("Số máy", "JF58E1234567"), ("Năm sản xuất", "2021")],
+        ],
+        {
+            "owner_id_number": "001190012345",
+            "phone": "0912345678",
+            "engine_number": "JF58E1234567",
+            "manufacture_year": "2021",
+        },
+    ),
+    "citizen_id": (
+        "CĂN CƯỚC CÔNG DÂN",
+        [
+            [("Số", "001090012345")],
+            [("Họ và tên", "LÊ VĂN HẢI")],
+            [("Ngày sinh", "12/05/1990"), ("Giới tính", "Nam")],
+            [("Có giá trị đến", "12/05/2030")],
+        ],
+        {
+            "id_number": "001090012345",
+            "date_of_birth": "1990-05-12",
+            "sex": "Nam",
+            "expiry_date": "2030-05-12",
+        },
+    ),
+    "driving_license": (
+        "GIẤY PHÉP LÁI XE",
+        [
+            [("Số", "010123456789")],
+            [("Họ tên", "PHẠM MINH ĐỨC")],
+            [("Ngày sinh", "03/07/1985")],
+            [("Hạng", "B2"), ("Có giá trị đến", "04/08/2031")],
+        ],
+        {
+            "license_number": "010123456789",
+            "date_of_birth": "1985-07-03",
+            "license_class": "B2",
+            "expiry_date": "2031-08-04",
+        },
+    ),
+}
+
+
+def _draw(title: str, rows: list[list[tuple[str, str]]]) -> np.ndarray:
+    from fixtures import fonts
+    from fixtures.layout import BLACK, Canvas, Item, Style, draw_rows
+
+    fam = fonts.family("DejaVu Sans")
+    st = Style(
+        fam,
+        fam,
+        34,
+        40,
+        False,
+        False,
+        "none",
+        "flow",
+        "none",
+        False,
+        0.3,
+        0,
+        18,
+        BLACK,
+        BLACK,
+        "slash",
+    )
+    c = Canvas(2200, 160 + 80 * len(rows))
+    c.centered(30, title, fonts.face(fam, 52, bold=True), 0, 2200)
+    draw_rows(c, [[Item(lb, v) for lb, v in row] for row in rows], 80, 2120, 130, st)
+    return np.asarray(c.image.convert("L"))
+
+
+@pytest.mark.skipif(not TESSERACT, reason="Tesseract is not installed")
+@pytest.mark.parametrize("doc_type", sorted(PAGES))
+def test_real_ocr_of_a_drawn_page(doc_type: str) -> None:
+    from ocr.tesseract import ocr_page
+
+    title, rows, expected = PAGES[doc_type]
+    ocred = ocr_page(_draw(title, rows), 1)
+    assert classify_page(ocred)[0] == doc_type
+    got = extract_fields(doc_type, [ocred])
+    assert {k: got[k].value for k in expected} == expected
+    assert all(got[k].valid for k in expected)
