@@ -1,0 +1,316 @@
+"""Page geometry and cleaning: skew, orientation, background fill, cleaning steps.
+
+Generated pages carry their ground truth (the angle or turn we applied); real pages
+come from shared/realdata, whose skews are exact (PDF placement matrices).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr import clean, deskew, orient
+from ocr.deskew import estimate_skew, rotate_image
+from ocr.orient import detect_orientation, upright
+
+FONT_FILES = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf"),
+]
+FONTS = [f for f in FONT_FILES if f.is_file()]
+LINES = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
+    "Tên chủ xe: Nguyễn Văn Hưởng, sinh năm 1984",
+    "Địa chỉ: Số 12 đường Lê Lợi, phường Bến Nghé, quận 1",
+    "Nhãn hiệu: TOYOTA   Số loại: VIOS   Màu sơn: Trắng",
+    "Số máy: 2NR4812357   Số khung: RL4B12345678",
+    "Biển số đăng ký: 51A-123.45   Dung tích: 1496 cm3",
+    "Hồ sơ gồm tờ khai, chứng từ nguồn gốc và lệ phí trước bạ",
+    "Cán bộ đăng ký kiểm tra, đối chiếu và ký xác nhận",
+]
+PAPER, INK = 205, 70  # a grey page: fills must match its paper, not white
+
+needs_fonts = pytest.mark.skipif(not FONTS, reason="no TrueType fonts with Vietnamese found")
+
+
+def realdata() -> Path | None:
+    here = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+    env = os.environ.get("HOSO_REALDATA")
+    for cand in (here, Path(env) if env else None):
+        if cand is not None and cand.is_dir():
+            return cand
+    return None
+
+
+REAL = realdata()
+needs_real = pytest.mark.skipif(
+    REAL is None, reason="shared/realdata not found next to the repo (or set HOSO_REALDATA)"
+)
+
+
+def render(seed: int = 0, font: int = 0, lines: int = 10, size: int = 22) -> np.ndarray:
+    """A small grey page of Vietnamese form text, straight (ground truth: skew 0)."""
+    rng = np.random.default_rng(seed)
+    face = ImageFont.truetype(str(FONTS[font % len(FONTS)]), size)
+    page = Image.new("L", (760, 100 + lines * int(size * 1.7)), PAPER)
+    draw = ImageDraw.Draw(page)
+    y = 50
+    for i in range(lines):
+        text = LINES[int(rng.integers(len(LINES)))] if i else LINES[2]
+        draw.text((40, y), text, font=face, fill=INK)
+        y += int(size * 1.7)
+    return np.asarray(page)
+
+
+def skewed(page: np.ndarray, angle: float) -> np.ndarray:
+    """Content rotated ``angle`` degrees clockwise, corners filled with paper grey."""
+    image = Image.fromarray(page).rotate(-angle, Image.Resampling.BICUBIC, fillcolor=PAPER)
+    return np.asarray(image)
+
+
+def turned(page: np.ndarray, needs_cw: int) -> np.ndarray:
+    """The page turned so that a clockwise turn of ``needs_cw`` makes it upright."""
+    return np.ascontiguousarray(np.rot90(page, needs_cw // 90))
+
+
+# -- skew -----------------------------------------------------------------------------
+
+
+@needs_fonts
+@settings(max_examples=25, deadline=None)
+@given(
+    angle=st.floats(-10.0, 10.0, allow_nan=False),
+    seed=st.integers(0, 1000),
+    font=st.integers(0, 3),
+)
+def test_recovers_known_skew(angle: float, seed: int, font: int) -> None:
+    measured = estimate_skew(skewed(render(seed, font), angle))
+    assert abs(measured - angle) <= 0.5
+
+
+@needs_fonts
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 1000), font=st.integers(0, 3), lines=st.integers(2, 12))
+def test_straight_page_is_exactly_zero(seed: int, font: int, lines: int) -> None:
+    assert estimate_skew(render(seed, font, lines)) == 0.0
+
+
+def test_blank_and_noise_pages_are_not_rotated() -> None:
+    rng = np.random.default_rng(3)
+    blank = np.full((800, 600), PAPER, np.uint8)
+    noise = np.clip(PAPER + rng.normal(0, 12, blank.shape), 0, 255).astype(np.uint8)
+    assert estimate_skew(blank) == 0.0
+    assert estimate_skew(noise) == 0.0
+
+
+@needs_fonts
+def test_skew_robust_to_dark_margins_and_uneven_light() -> None:
+    page = skewed(render(5, 1), 4.0).astype(np.float32)
+    page *= np.linspace(0.6, 1.0, page.shape[1], dtype=np.float32)[None, :]
+    framed = np.full((page.shape[0] + 60, page.shape[1] + 50), 25, np.uint8)
+    framed[60:, 50:] = page.astype(np.uint8)
+    assert abs(estimate_skew(framed) - 4.0) <= 0.2
+
+
+@needs_fonts
+def test_straightening_round_trip() -> None:
+    page = skewed(render(7, 2), -6.5)
+    angle = estimate_skew(page)
+    assert estimate_skew(rotate_image(page, angle)) == 0.0
+
+
+def test_profile_sharpness_peaks_at_line_angle() -> None:
+    xs = np.arange(0, 1000, dtype=np.float32)
+    for true in (-3.0, 0.0, 2.5):
+        ys = 500 + xs * np.tan(np.deg2rad(true))
+        fit = deskew.skew_from_points(np.tile(xs, 3), np.concatenate([ys, ys + 40, ys + 80]))
+        assert abs(fit.angle - true) < 0.05
+
+
+# -- rotation and background fill -----------------------------------------------------
+
+
+@needs_fonts
+def test_rotation_fills_corners_with_page_background_not_white() -> None:
+    page = render(1)
+    out = rotate_image(page, 7.0)
+    assert out.shape[0] > page.shape[0] and out.shape[1] > page.shape[1]
+    corners = [out[0, 0], out[0, -1], out[-1, 0], out[-1, -1]]
+    assert all(abs(int(c) - PAPER) <= 1 for c in corners)
+    assert all(c != 255 for c in corners)
+
+
+@needs_fonts
+def test_rotation_keeps_colour_and_zero_is_identity() -> None:
+    page = render(2)
+    bgr = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    out = rotate_image(bgr, -3.0)
+    assert out.ndim == 3 and out.shape[2] == 3
+    assert tuple(int(v) for v in out[0, 0]) == (PAPER, PAPER, PAPER)
+    assert rotate_image(page, 0.0) is page
+
+
+# -- orientation ----------------------------------------------------------------------
+
+
+@needs_fonts
+@pytest.mark.parametrize("needs_cw", [0, 90, 180, 270])
+@pytest.mark.parametrize("font", [0, 1])
+def test_orientation_of_generated_page(needs_cw: int, font: int) -> None:
+    page = turned(skewed(render(11 + font, font, lines=12), 2.0), needs_cw)
+    rotation, confidence = detect_orientation(page)
+    assert rotation == needs_cw
+    assert 0.0 <= confidence <= 1.0
+
+
+@needs_fonts
+def test_geometry_alone_is_sure_on_clean_pages() -> None:
+    fit = orient.geometric_orientation(render(4, 3, lines=12))
+    assert fit.rotation == 0 and fit.confidence >= orient.UPDOWN_CONFIDENT
+
+
+@needs_fonts
+def test_upright_turns_then_straightens() -> None:
+    page = skewed(render(9, 1, lines=12), 3.0)
+    result = upright(turned(page, 90))
+    assert result.rotation_deg == 90
+    assert abs(result.skew_deg - 3.0) <= 0.2
+    assert 0.0 <= result.rotation_confidence <= 1.0
+    assert estimate_skew(result.image) == 0.0
+
+
+@needs_fonts
+def test_upright_leaves_a_straight_upright_page_alone() -> None:
+    page = render(6, 2)
+    result = upright(page)
+    assert (result.rotation_deg, result.skew_deg) == (0, 0.0)
+    assert result.image is page
+
+
+def test_turn_points_matches_numpy_rot90() -> None:
+    img = np.zeros((5, 8), np.uint8)
+    img[1, 6] = 1
+    ys, xs = np.nonzero(img)
+    for turn in (0, 90, 180, 270):
+        tx, ty, w, h = orient.turn_points(xs, ys, 8, 5, turn)
+        ref = np.rot90(img, -turn // 90)
+        assert ref.shape == (h, w) and ref[int(ty[0]), int(tx[0])] == 1
+
+
+# -- real pages -----------------------------------------------------------------------
+
+
+def _gray(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("L"))
+
+
+@needs_real
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ocrmypdf-tests/derived/skew_p1_150dpi.png", 1.865),
+        ("ocrmypdf-tests/derived/rotated_skew_p1_150dpi.png", -2.79),
+    ],
+)
+def test_real_skew_150dpi(name: str, expected: float) -> None:
+    assert REAL is not None
+    assert abs(estimate_skew(_gray(REAL / name)) - expected) <= 0.1
+
+
+@needs_real
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("pdf", "expected"), [("skew.pdf", 1.865), ("rotated_skew.pdf", -2.79)])
+def test_real_skew_300dpi(pdf: str, expected: float, tmp_path: Path) -> None:
+    assert REAL is not None
+    argv = ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile"]
+    subprocess.run([*argv, str(REAL / "ocrmypdf-tests" / pdf), str(tmp_path / "p")], check=True)
+    assert abs(estimate_skew(_gray(tmp_path / "p.png")) - expected) <= 0.1
+
+
+@needs_real
+@pytest.mark.parametrize(
+    ("name", "needs_cw"),
+    [
+        ("tesseract-test/phototest-rotated-L.png", 90),
+        ("tesseract-test/phototest-rotated-R.png", 270),
+        ("tesseract-test/phototest-rotated-180.png", 180),
+        ("tesseract-test/phototestrot.tif", 90),
+        ("tesseract-test/phototest.tif", 0),
+        ("tesseract-test/eurotext.tif", 0),
+        ("ocrmypdf-tests/derived/cardinal_p1_150dpi.png", 0),
+        ("ocrmypdf-tests/derived/cardinal_p2_150dpi.png", 270),
+        ("ocrmypdf-tests/derived/cardinal_p3_150dpi.png", 180),
+        ("ocrmypdf-tests/derived/cardinal_p4_150dpi.png", 90),
+    ],
+)
+def test_real_orientation(name: str, needs_cw: int) -> None:
+    assert REAL is not None
+    assert detect_orientation(_gray(REAL / name))[0] == needs_cw
+
+
+# -- cleaning -------------------------------------------------------------------------
+
+
+def test_to_gray_accepts_every_decoded_form() -> None:
+    gray = np.full((4, 5), 100, np.uint8)
+    bgr = np.dstack([gray, gray, gray])
+    bgra = np.dstack([bgr, np.full_like(gray, 255)])
+    clear = np.dstack([bgr, np.zeros_like(gray)])
+    assert clean.to_gray(gray) is gray
+    assert (clean.to_gray(bgr) == 100).all() and (clean.to_gray(bgra) == 100).all()
+    assert (clean.to_gray(clear) == 255).all()  # transparent is paper
+    assert (clean.to_gray(np.dstack([gray, np.full_like(gray, 255)])) == 100).all()
+    assert (clean.to_gray(np.ones((2, 2), bool)) == 255).all()
+    assert (clean.to_gray(np.full((2, 2), 25700, np.uint16)) == 100).all()
+    assert (clean.to_gray(np.full((2, 2), 0.5, np.float32)) == 127).all()
+
+
+@needs_fonts
+def test_illumination_normalization_flattens_a_light_gradient() -> None:
+    page = render(3).astype(np.float32)
+    page *= np.linspace(0.45, 1.0, page.shape[1], dtype=np.float32)[None, :]
+    dim = page.astype(np.uint8)
+    flat = clean.normalize_illumination(dim)
+    assert clean.illumination_spread(dim) > 0.4
+    assert clean.illumination_spread(flat) < 0.1
+
+
+@needs_fonts
+def test_denoise_only_acts_on_measured_specks() -> None:
+    page = render(8)
+    assert clean.denoise(page) is page
+    rng = np.random.default_rng(0)
+    light, heavy = page.copy(), page.copy()
+    specks = (rng.random(page.shape) < 0.002) & (page == PAPER)
+    light[specks] = 0
+    heavy[rng.random(page.shape) < 0.03] = 0
+    fixed = clean.denoise(light)
+    # Light specking: the specks go, every other pixel (strokes included) stays.
+    assert (fixed[~specks] == page[~specks]).all()
+    assert np.count_nonzero(fixed[specks] < PAPER - 20) < 0.05 * specks.sum()
+    # Heavy specking: a full median brings the speck count under the threshold.
+    assert clean.impulse_noise_fraction(heavy) > clean.HEAVY_IMPULSE_FRACTION
+    assert clean.impulse_noise_fraction(clean.denoise(heavy)) < clean.IMPULSE_FRACTION
+
+
+@needs_fonts
+def test_clean_for_ocr_keeps_clean_pages_and_fixes_uneven_light() -> None:
+    page = render(12, 1)
+    assert clean.clean_for_ocr(page) is page
+    dim = (page.astype(np.float32) * np.linspace(0.35, 1.0, page.shape[1])[None, :]).astype(
+        np.uint8
+    )
+    assert clean.illumination_spread(clean.clean_for_ocr(dim)) < 0.1
