@@ -26,6 +26,10 @@ from hoso.errors import OcrError, OcrTimeout
 from ocr.model import Line, Page, Word
 
 DEFAULT_TIMEOUT_S = 120.0
+# Dossiers are dark print on light paper (cleaning makes sure of it). Tesseract 5 otherwise
+# re-reads every doubtful line inverted, which measured here doubles the time per page
+# (7 pages: 13.9 s → 6.7 s) for text that does not exist on these documents.
+BASE_CONFIG: tuple[str, ...] = ("-c tessedit_do_invert=0",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ def _argv(
     argv = ["tesseract", path, "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         argv += ["--dpi", str(dpi)]
-    for item in extra:
+    for item in (*BASE_CONFIG, *extra):
         argv += item.split()
     if configfile:
         argv.append(configfile)
