@@ -43,8 +43,9 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 def _hoso(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "hoso.cli", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hoso.cli", *args], env=env, cwd=REPO, capture_output=True, text=True
+    )
     if proc.returncode not in (0, 3):
         raise SystemExit(f"hoso {args[0]} failed:\n{proc.stderr[-3000:]}")
     return time.perf_counter() - start
@@ -54,21 +55,33 @@ def _pages(truth: list[dict]) -> int:
     return sum(r["source"]["page_end"] - r["source"]["page_start"] + 1 for r in truth)
 
 
-def production(scans: Path, workers: int, tmp: Path, s3: str, redis_url: str) -> tuple[float, float]:
+def production(
+    scans: Path, workers: int, tmp: Path, s3: str, redis_url: str
+) -> tuple[float, float]:
     name = f"hoso_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    env = _clean_env(HOSO_HOME=str(tmp / f"prod-{workers}"), HOSO_DATABASE_URL=f"{base}/{name}",
-                     HOSO_REDIS_URL=redis_url, HOSO_STORAGE_URL=f"s3://bench-{workers}",
-                     HOSO_S3_ENDPOINT=s3, HOSO_S3_ACCESS_KEY="bench", HOSO_S3_SECRET_KEY="bench",
-                     HOSO_S3_SECURE="false")
+    env = _clean_env(
+        HOSO_HOME=str(tmp / f"prod-{workers}"),
+        HOSO_DATABASE_URL=f"{base}/{name}",
+        HOSO_REDIS_URL=redis_url,
+        HOSO_STORAGE_URL=f"s3://bench-{workers}",
+        HOSO_S3_ENDPOINT=s3,
+        HOSO_S3_ACCESS_KEY="bench",
+        HOSO_S3_SECRET_KEY="bench",
+        HOSO_S3_SECURE="false",
+    )
     try:
         _hoso(["db", "upgrade"], env)
         t_ingest = _hoso(["ingest", str(scans), "--batch", "bench"], env)
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "hoso.cli", "worker", "--workers",
-                               str(workers), "--burst"], env=env, cwd=REPO, capture_output=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "hoso.cli", "worker", "--workers", str(workers), "--burst"],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+        )
         if proc.returncode != 0:
             raise SystemExit(proc.stderr.decode()[-3000:])
         t_work = time.perf_counter() - start
@@ -91,8 +104,10 @@ def main() -> None:
         scans, pages = tmp / "batch" / "scans", _pages(truth)
         rows = []
         for w in counts:
-            t = _hoso(["run", str(scans), "--out", str(tmp / f"out-{w}"), "--workers", str(w)],
-                      _clean_env(HOSO_HOME=str(tmp / f"emb-{w}")))
+            t = _hoso(
+                ["run", str(scans), "--out", str(tmp / f"out-{w}"), "--workers", str(w)],
+                _clean_env(HOSO_HOME=str(tmp / f"emb-{w}")),
+            )
             rows.append(("embedded `hoso run`", w, t, None))
         with moto_s3_server() as s3, redis_server(tmp) as rs:
             for w in counts:
@@ -101,9 +116,11 @@ def main() -> None:
                 t_ingest, t_work = production(scans, w, tmp, s3, rs.url)
                 rows.append(("production ingest + `hoso worker`", w, t_ingest + t_work, t_ingest))
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; data: {args.dossiers} dossiers (seed {args.seed}, clean "
-          f"+ scan), {pages} pages\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; data: {args.dossiers} dossiers (seed {args.seed}, clean "
+        f"+ scan), {pages} pages\n"
+    )
     print("| topology | workers | wall s (ingest s) | pages/s | pages/s per worker |")
     print("|---|---:|---:|---:|---:|")
     for name, w, t, ti in rows:

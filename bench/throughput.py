@@ -38,7 +38,7 @@ ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 def rasterize_all(folder: Path, out: Path) -> list[Path]:
     limits = rasterize.Limits(max_pages=500, max_pixels=200_000_000, dpi=300)
     paths = []
-    for f in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "truth.jsonl"):
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
         data = f.read_bytes()
         kind, count = rasterize.probe(data, f, limits)
         for page in rasterize.pages(data, f, kind, count, limits):
@@ -50,8 +50,12 @@ def rasterize_all(folder: Path, out: Path) -> list[Path]:
 
 def plain_tesseract(pages: list[Path], procs: int) -> float:
     def one(p: Path) -> None:
-        subprocess.run(["tesseract", str(p), "stdout", "-l", "vie", "--psm", "3", "tsv"],
-                       env=ENV, check=True, capture_output=True)
+        subprocess.run(
+            ["tesseract", str(p), "stdout", "-l", "vie", "--psm", "3", "tsv"],
+            env=ENV,
+            check=True,
+            capture_output=True,
+        )
 
     start = time.perf_counter()
     with ThreadPoolExecutor(procs) as pool:
@@ -65,30 +69,61 @@ def hoso_run(folder: Path, workers: int, home: Path) -> float:
         if k.startswith("HOSO_") and k != "HOSO_HOME":
             env.pop(k)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "hoso.cli", "run", str(folder), "--out",
-                           str(home / "out"), "--workers", str(workers)], env=env,
-                          capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hoso.cli",
+            "run",
+            str(folder),
+            "--out",
+            str(home / "out"),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 3):
         raise SystemExit(f"hoso run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return elapsed
 
 
-def ocrmypdf_run(folder: Path, procs: int, tmp: Path) -> float | None:
-    exe = shutil.which("ocrmypdf")
+def ocrmypdf_run(exe: str | None, folder: Path, procs: int, tmp: Path) -> tuple[float, int] | None:
+    """OCRmyPDF on every PDF of the batch; (seconds, pages) or None when not installed."""
     if exe is None:
         return None
     pdfs = sorted(folder.rglob("*.pdf"))
+    limits = rasterize.Limits(max_pages=500, max_pixels=200_000_000, dpi=300)
+    pages = sum(rasterize.probe(p.read_bytes(), p, limits)[1] for p in pdfs)
 
     def one(p: Path) -> None:
-        subprocess.run([exe, "--deskew", "-l", "vie", "--jobs", "1", "--output-type", "pdf",
-                        "--force-ocr", str(p), str(tmp / f"{p.stem}.ocr.pdf")],
-                       env=ENV, check=True, capture_output=True)
+        subprocess.run(
+            [
+                exe,
+                "--deskew",
+                "-l",
+                "vie",
+                "--jobs",
+                "1",
+                "--output-type",
+                "pdf",
+                "--force-ocr",
+                str(p),
+                str(tmp / f"{p.stem}.ocr.pdf"),
+            ],
+            env=ENV,
+            check=True,
+            capture_output=True,
+        )
 
     start = time.perf_counter()
     with ThreadPoolExecutor(procs) as pool:
         list(pool.map(one, pdfs))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, pages
 
 
 def main() -> None:
@@ -97,11 +132,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=4242)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--levels", nargs="*", default=["clean", "scan"])
+    ap.add_argument(
+        "--ocrmypdf",
+        default=shutil.which("ocrmypdf"),
+        help="ocrmypdf executable (e.g. from its own venv); skipped when absent",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hoso-bench-") as tmp_s:
         tmp = Path(tmp_s)
-        data = tmp / "batch"
-        generate(data, args.dossiers, args.seed, args.levels)
+        generate(tmp / "batch", args.dossiers, args.seed, args.levels)
+        data = tmp / "batch" / "scans"
         raster = tmp / "pages"
         raster.mkdir()
         pages = rasterize_all(data, raster)
@@ -113,18 +153,25 @@ def main() -> None:
         for workers in sorted({1, args.workers}):
             t = hoso_run(data, workers, tmp / f"home-{workers}")
             rows.append((f"hoso run, {workers} worker(s)", workers, t))
-        t_ocrmypdf = ocrmypdf_run(data, args.workers, tmp)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
-    print(f"data: {args.dossiers} generated dossiers (seed {args.seed}, levels "
-          f"{', '.join(args.levels)}), {n} pages at 300 dpi\n")
+        ocrmypdf = ocrmypdf_run(args.ocrmypdf, data, args.workers, tmp)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"data: {args.dossiers} generated dossiers (seed {args.seed}, levels "
+        f"{', '.join(args.levels)}), {n} pages at 300 dpi\n"
+    )
     print("| pipeline | processes | wall s | pages/s | pages/s per core |")
     print("|---|---:|---:|---:|---:|")
     for name, procs, t in rows:
         print(f"| {name} | {procs} | {t:.1f} | {n / t:.2f} | {n / t / procs:.2f} |")
-    if t_ocrmypdf is not None:
-        print(f"| ocrmypdf --deskew -l vie (PDF files only) | {args.workers} | {t_ocrmypdf:.1f} "
-              f"| — | — |")
+    if ocrmypdf is not None:
+        t, pdf_pages = ocrmypdf
+        print(
+            f"| ocrmypdf --deskew -l vie ({pdf_pages} PDF pages only) | {args.workers} | "
+            f"{t:.1f} | {pdf_pages / t:.2f} | {pdf_pages / t / args.workers:.2f} |"
+        )
 
 
 if __name__ == "__main__":
