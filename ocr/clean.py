@@ -1,12 +1,14 @@
-"""Page cleaning before OCR: grey conversion, uneven light, impulse noise.
+"""Page cleaning before OCR: grey conversion, uneven light, impulse noise, dotted leaders.
 
 Each step is measured (see ``docs/preprocessing.md``): a step runs only where it helps
 Tesseract on average and does not hurt clean pages. The measurements are pure maths on
-arrays (``impulse_noise_fraction``, ``illumination_spread``); the transforms are thin
-OpenCV wrappers.
+arrays (``impulse_noise_fraction``, ``illumination_spread``, ``leader_runs``); the
+transforms are thin OpenCV wrappers.
 """
 
 from __future__ import annotations
+
+import bisect
 
 import cv2
 import numpy as np
@@ -23,6 +25,19 @@ HEAVY_IMPULSE_FRACTION = 0.005
 # Divide out the background only when the paper's brightness varies by more than this
 # fraction across the page (a phone photo, a shadow, a fading scanner lamp).
 ILLUMINATION_SPREAD = 0.15
+# Dotted leaders ("Họ tên: ......") and dotted rules under values make Tesseract drop or
+# garble whole form rows. A leader is at least LEADER_MIN_RUN dots in a row: small
+# compact specks (at most LEADER_DOT_MAX px on the working copy), centres on one line,
+# each within LEADER_REACH dot sizes of the next, with an even pitch (spread of the
+# spacing at most LEADER_PITCH_SPREAD of its mean) and similar areas. Diacritics and the
+# periods of dates or abbreviations never make eight such dots in a row.
+LEADER_MIN_RUN = 8
+LEADER_DOT_MAX = 8
+LEADER_REACH = 3.5
+LEADER_PITCH_SPREAD = 0.3
+# Leaders are found on a half-size copy of pages at least this many pixels on their short
+# side (300 dpi A4), where a dot is still 2-3 px: labelling the full page costs 4x more.
+LEADER_HALVE_FROM = 2200
 
 
 def to_gray(img: np.ndarray) -> np.ndarray:
@@ -105,6 +120,89 @@ def illumination_spread(gray: np.ndarray) -> float:
     return float((hi - lo) / max(hi, 1.0))
 
 
+def leader_runs(stats: np.ndarray, centroids: np.ndarray) -> list[np.ndarray]:
+    """Dotted leaders among connected components, as arrays of component indices.
+
+    ``stats`` and ``centroids`` are what ``cv2.connectedComponentsWithStats`` returns
+    (row 0, the background, is ignored). Each dot is linked to its nearest right
+    neighbour on the same line with a similar area; chains of at least
+    :data:`LEADER_MIN_RUN` dots with an even pitch are leaders.
+    """
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    size = np.maximum(w, h)
+    cand = np.flatnonzero(
+        (size <= LEADER_DOT_MAX)
+        & (area >= 2)
+        & (w * 3 >= h)
+        & (h * 3 >= w)
+        & (area * 2 >= w * h)  # compact: not a thin stroke piece or an accent's slant
+    )
+    cand = cand[cand > 0]
+    if cand.size < LEADER_MIN_RUN:
+        return []
+    cx, cy = centroids[cand, 0], centroids[cand, 1]
+    csize, carea, ch = size[cand], area[cand], h[cand]
+    band = 3.0  # centres are bucketed in 3-px rows; a dot looks in its own and both neighbours
+    rows: dict[int, tuple[list[float], list[int]]] = {}
+    for k in np.argsort(cx, kind="stable").tolist():
+        xs, ks = rows.setdefault(int(cy[k] // band), ([], []))
+        xs.append(float(cx[k]))
+        ks.append(k)
+    nxt = np.full(cand.size, -1)
+    taken = np.zeros(cand.size, bool)
+    for k in range(cand.size):
+        reach = LEADER_REACH * float(csize[k]) + 1.0
+        best, best_dx = -1, reach
+        row = int(cy[k] // band)
+        for r in (row - 1, row, row + 1):
+            got = rows.get(r)
+            if got is None:
+                continue
+            j = bisect.bisect_right(got[0], float(cx[k]))
+            if j == len(got[0]):
+                continue
+            other = got[1][j]
+            dx = got[0][j] - float(cx[k])
+            if (
+                dx <= best_dx
+                and abs(cy[other] - cy[k]) <= max(1.5, 0.5 * float(ch[k]))
+                and 0.5 * carea[k] <= carea[other] <= 2.0 * carea[k]
+            ):
+                best, best_dx = other, dx
+        if best >= 0 and not taken[best]:
+            nxt[k] = best
+            taken[best] = True
+    runs = []
+    for start in np.flatnonzero(~taken).tolist():
+        chain = [start]
+        while nxt[chain[-1]] >= 0:
+            chain.append(int(nxt[chain[-1]]))
+        if len(chain) < LEADER_MIN_RUN:
+            continue
+        pitch = np.diff(cx[chain])
+        if pitch.std() <= LEADER_PITCH_SPREAD * pitch.mean():
+            runs.append(cand[chain])
+    return runs
+
+
+def leader_boxes(gray: np.ndarray) -> list[np.ndarray]:
+    """Dot boxes (x0, y0, x1, y1 in page pixels, one row per dot) of each dotted leader."""
+    f = 2 if min(gray.shape) >= LEADER_HALVE_FROM else 1
+    work = gray
+    if f > 1:
+        size = (gray.shape[1] // f, gray.shape[0] // f)
+        work = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    # Otsu picked on a subsample; leaders are printed in the same ink as the labels.
+    t, _ = cv2.threshold(work[::2, ::2].copy(), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = np.where(work <= t, np.uint8(255), np.uint8(0))
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    boxes = []
+    for run in leader_runs(stats, centroids):
+        s = stats[run, :4].astype(np.int64)
+        boxes.append(np.stack([s[:, 0], s[:, 1], s[:, 0] + s[:, 2], s[:, 1] + s[:, 3]], 1) * f)
+    return boxes
+
+
 # -- transforms -----------------------------------------------------------------------
 
 
@@ -140,15 +238,39 @@ def denoise(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+def remove_leaders(gray: np.ndarray) -> np.ndarray:
+    """Paint dotted leaders and dotted rules with the paper around them, else the input.
+
+    Each dot's box, grown by a couple of pixels for its blurred rim, is filled with the
+    paper level of its run (the 90th percentile of the run's band), so no grey ghost of
+    the dots is left for Tesseract's binarisation.
+    """
+    runs = leader_boxes(gray)
+    if not runs:
+        return gray
+    out = gray.copy()
+    h, w = gray.shape
+    pad = 2
+    for dots in runs:
+        x0, y0 = max(0, int(dots[:, 0].min()) - pad), max(0, int(dots[:, 1].min()) - pad)
+        x1, y1 = min(w, int(dots[:, 2].max()) + pad), min(h, int(dots[:, 3].max()) + pad)
+        paper = np.uint8(np.percentile(gray[y0:y1, x0:x1], 90))
+        for bx0, by0, bx1, by1 in dots.tolist():
+            out[max(0, by0 - pad) : by1 + pad, max(0, bx0 - pad) : bx1 + pad] = paper
+    return out
+
+
 def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     """The cleaning that measurably helps Tesseract, each step only where it is needed.
 
     Measured salt-and-pepper specks are removed (:func:`denoise`), and uneven light is
     divided out (:func:`normalize_illumination`) when the paper's brightness varies by
-    more than :data:`ILLUMINATION_SPREAD` across the page. A clean, evenly lit page is returned
-    unchanged (the same array). See ``docs/preprocessing.md`` for the measurements.
+    more than :data:`ILLUMINATION_SPREAD` across the page. Dotted leaders and dotted rules
+    are painted over with paper (:func:`remove_leaders`). A clean, evenly lit page without
+    leaders is returned unchanged (the same array). See ``docs/preprocessing.md`` for the
+    measurements.
     """
     out = denoise(gray)
     if illumination_spread(out) > ILLUMINATION_SPREAD:
         out = normalize_illumination(out)
-    return out
+    return remove_leaders(out)

@@ -314,3 +314,61 @@ def test_clean_for_ocr_keeps_clean_pages_and_fixes_uneven_light() -> None:
         np.uint8
     )
     assert clean.illumination_spread(clean.clean_for_ocr(dim)) < 0.1
+
+
+def form_row(font: int = 0, size: int = 40) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 300-dpi form row: label, value, a dotted leader after it and a dotted rule under it.
+
+    Returns the page and the box (x0, y0, x1, y1) of the label and value text.
+    """
+    face = ImageFont.truetype(str(FONTS[font % len(FONTS)]), size)
+    page = Image.new("L", (1500, 160), PAPER)
+    draw = ImageDraw.Draw(page)
+    text = "Họ tên: Nguyễn Thị Hạnh, ngày 10.05.2002"
+    draw.text((30, 40), text, font=face, fill=INK)
+    x0, y0, x1, y1 = (int(v) for v in draw.textbbox((30, 40), text, font=face))
+    draw.text((x1 + 10, 40), "." * int((1480 - x1 - 10) / face.getlength(".")), font=face, fill=INK)
+    for x in range(30, 1470, 9):  # the dotted rule of printed forms, as fixtures/layout.py draws it
+        draw.rectangle((x, y1 + 8, x + 3, y1 + 10), fill=INK)
+    return np.asarray(page), (x0, y0, x1, y1)
+
+
+def ocr_text(image: np.ndarray) -> str:
+    from ocr import tesseract
+
+    return " ".join(w.text for w in tesseract.ocr_page(image, psm=6, dpi=300).words)
+
+
+@needs_fonts
+@pytest.mark.parametrize("font", range(len(FONTS)))
+def test_leaders_and_dotted_rules_are_removed_but_text_is_not(font: int) -> None:
+    row, (x0, y0, x1, y1) = form_row(font)
+    runs = clean.leader_boxes(row)
+    assert len(runs) == 2  # the leader after the value and the rule under the row
+    out = clean.remove_leaders(row)
+    # Every pixel of the text, diacritics and the date's periods included, is untouched.
+    assert (out[y0:y1, x0:x1] == row[y0:y1, x0:x1]).all()
+    # No dark dot left right of the text or under it.
+    assert out[:, x1 + 5 :].min() > PAPER - 30
+    assert out[y1 + 4 :, :].min() > PAPER - 30
+
+
+@needs_fonts
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_leader_removal_lets_tesseract_read_the_row() -> None:
+    row, _ = form_row(0)
+    assert "...." in ocr_text(row)  # before: the leader is read as text glued to the date
+    after = ocr_text(clean.clean_for_ocr(row))
+    for word in ("Họ", "tên:", "Nguyễn", "Thị", "Hạnh,", "10.05.2002"):
+        assert word in after.split(), after
+    assert ".." not in after and "…" not in after, after
+
+
+@needs_fonts
+@pytest.mark.parametrize("font", range(len(FONTS)))
+def test_text_with_diacritics_and_dates_has_no_leaders(font: int) -> None:
+    for seed in range(3):
+        page = render(seed, font, lines=10, size=22)
+        assert clean.leader_boxes(page) == []
+        big = cv2.resize(page, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        assert clean.leader_boxes(big) == []
