@@ -370,6 +370,143 @@ def _status_table(progress: list[Any]) -> Table:
     return table
 
 
+registry_app = typer.Typer(no_args_is_help=True, help="Vehicle registry snapshot.")
+app.add_typer(registry_app, name="registry")
+population_app = typer.Typer(no_args_is_help=True, help="Population database extract.")
+app.add_typer(population_app, name="population")
+crosscheck_app = typer.Typer(no_args_is_help=True, help="Cross-check against the references.")
+app.add_typer(crosscheck_app, name="crosscheck")
+
+MappingOpt = Annotated[
+    Path | None, typer.Option("--mapping", help="JSON object or CSV: file column,schema column")
+]
+
+
+def _reference_import(kind: str, path: Path, mapping: Path | None) -> None:
+    from crosscheck import importer
+
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    load = importer.import_registry if kind == "registry" else importer.import_population
+    with db.session_factory(engine)() as session, session.begin():
+        result = load(session, path, importer.load_mapping(mapping))
+    console.print(
+        f"{kind} import {result.import_id} from {path.name}: {result.rows} rows upserted, "
+        f"{result.skipped} skipped"
+    )
+    for problem in result.problems:
+        console.print(f"  [yellow]skipped[/yellow] {problem}")
+
+
+@registry_app.command("import")
+def registry_import(
+    path: Annotated[Path, typer.Argument(help="CSV or JSON Lines, one row per vehicle")],
+    mapping: MappingOpt = None,
+) -> None:
+    """Upsert a registry snapshot by registry_id (re-importing is harmless)."""
+    _reference_import("registry", path, mapping)
+
+
+@population_app.command("import")
+def population_import(
+    path: Annotated[Path, typer.Argument(help="CSV or JSON Lines, one row per person")],
+    mapping: MappingOpt = None,
+) -> None:
+    """Upsert a population extract by id_number (re-importing is harmless)."""
+    _reference_import("population", path, mapping)
+
+
+@crosscheck_app.command("run")
+def crosscheck_run(
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date for service life (default today)")
+    ] = None,
+) -> None:
+    """Compare documents with the registry and population database; store findings."""
+    from datetime import date
+
+    from crosscheck import run as cc
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError as exc:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD: {exc}") from exc
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    with db.session_factory(engine)() as session, session.begin():
+        summary = cc.run(session, as_of=day, batch=batch)
+    table = Table(title=f"hoso crosscheck — as of {day.isoformat()}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("documents checked", str(summary.documents))
+    table.add_row("dossiers", str(summary.dossiers))
+    table.add_row(
+        "matching the registry", f"{summary.registry_matching} of {summary.registry_checked}"
+    )
+    table.add_row(
+        "matching the population database",
+        f"{summary.population_matching} of {summary.population_checked}",
+    )
+    for rule, n in summary.not_matching.most_common():
+        table.add_row(f"  not matching: {rule}", str(n))
+    table.add_row("past service life", str(summary.past_service_life))
+    table.add_row("documents sent to review", str(summary.needs_review))
+    out.print(table)
+
+
+@crosscheck_app.command("report")
+def crosscheck_report(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl")] = "csv",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File (default: stdout)")
+    ] = None,
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+) -> None:
+    """Export cross-check findings, one row each."""
+    from crosscheck import run as cc
+
+    if fmt not in {"csv", "jsonl"}:
+        raise typer.BadParameter("--format must be csv or jsonl")
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    with db.session_factory(engine)() as session:
+        rows = cc.iter_findings(session, batch=batch)
+        if out_file is None:
+            n = cc.write_report(rows, sys.stdout, fmt)
+            sys.stdout.flush()
+        else:
+            with out_file.open("w", encoding="utf-8", newline="") as fh:
+                n = cc.write_report(rows, fh, fmt)
+    console.print(f"{n} findings")
+
+
+@fixtures_app.command("reference")
+def fixtures_reference(
+    out_dir: Annotated[Path, typer.Option("--out", "-o")],
+    n: Annotated[int, typer.Option("--n", help="Dossiers")] = 480,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    as_of: Annotated[str, typer.Option("--as-of", help="Date the expectations assume")] = (
+        "2026-06-30"
+    ),
+) -> None:
+    """Dossier truth plus registry/population files with planted discrepancies."""
+    from datetime import date
+
+    from fixtures.registry import make_reference, write_reference
+
+    ref = make_reference(n, seed, date.fromisoformat(as_of))
+    paths = write_reference(ref, out_dir)
+    console.print(
+        f"{n} dossiers, {len(ref.truth)} documents, {len(ref.registry)} registry rows, "
+        f"{len(ref.population)} people, {len(ref.planted)} expected findings: "
+        + ", ".join(str(p) for p in paths.values())
+    )
+
+
 def main() -> None:
     """Console entry point: the one place where hoso's errors become exit codes."""
     try:

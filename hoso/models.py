@@ -7,6 +7,9 @@ dossier ────────────┘                                 
                                                                       ├─ field (+ field_history)
                                                                       └─ check (findings)
 
+reference_import ─┬─ registry_vehicle (vehicle registry snapshot, keyed by registry_id)
+                  └─ population_person (population extract, keyed by ID number)
+
 Field values keep their origin and an append-only history; reprocessing never overwrites
 a reviewer's value. Statuses are explicit enums.
 """
@@ -14,13 +17,14 @@ a reviewer's value. Statuses are explicit enums.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Enum,
     Float,
@@ -225,4 +229,62 @@ class Check(Base):
     source: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[CheckState] = mapped_column(_enum(CheckState), default=CheckState.open)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The import the reference value came from (cross-check findings only).
+    reference_import_id: Mapped[int | None] = mapped_column(ForeignKey("reference_import.id"))
     document: Mapped[Document] = relationship(back_populates="checks")
+
+
+class ReferenceImport(Base):
+    """One import of a reference file (registry snapshot or population extract)."""
+
+    __tablename__ = "reference_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # 'registry' | 'population'
+    filename: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RegistryVehicle(Base):
+    """A registered vehicle as the registry knows it. Plates are not unique.
+
+    ``*_key`` columns are the exact normalized lookup keys (``crosscheck.keys``).
+    """
+
+    __tablename__ = "registry_vehicle"
+    registry_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    plate_number: Mapped[str | None] = mapped_column(String(40))
+    plate_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    chassis_number: Mapped[str | None] = mapped_column(String(60))
+    chassis_key: Mapped[str | None] = mapped_column(String(60), index=True)
+    engine_number: Mapped[str | None] = mapped_column(String(120))
+    engine_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    brand: Mapped[str | None] = mapped_column(String(100))
+    model_code: Mapped[str | None] = mapped_column(String(100))
+    vehicle_type: Mapped[str | None] = mapped_column(String(100))
+    color: Mapped[str | None] = mapped_column(String(60))
+    manufacture_year: Mapped[int | None] = mapped_column(Integer)
+    seats: Mapped[int | None] = mapped_column(Integer)
+    engine_capacity_cc: Mapped[int | None] = mapped_column(Integer)
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    owner_id_number: Mapped[str | None] = mapped_column(String(40))
+    owner_id_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    owner_address: Mapped[str | None] = mapped_column(Text)
+    registration_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(40))
+    import_id: Mapped[int] = mapped_column(ForeignKey("reference_import.id"), index=True)
+
+
+class PopulationPerson(Base):
+    """A person in the population extract, keyed by ID number (số định danh)."""
+
+    __tablename__ = "population_person"
+    id_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    place_of_residence: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int] = mapped_column(ForeignKey("reference_import.id"), index=True)

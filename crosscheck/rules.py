@@ -1,0 +1,452 @@
+"""Cross-check rules: small objects in one explicit, ordered list (``RULES``).
+
+Each rule looks at one document's ``Context`` and returns findings; it never touches
+the database and never changes a value (a differing name is reported, not corrected).
+Severity ``error`` blocks auto-approval (the document goes to ``needs_review``).
+
+Service-life mapping (DOMAIN.md §7, ``extract.validators.service_life_category``):
+``Loại xe`` text and ``Số chỗ ngồi`` decide the category: motorcycles/mopeds,
+special-purpose vehicles, trailers and tractors are exempt; trucks (tải, chở hàng,
+bán tải/pickup, đầu kéo, ben, van) have 25 years; buses (khách, buýt) and any car with
+more than 9 printed seats (taken as including the driver, i.e. more than 8 passengers)
+have 20 years; cars with at most 9 seats are exempt; an unknown type is not judged.
+A vehicle is past its service life from 1 January of ``manufacture_year + limit + 1``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from crosscheck.context import Context, VehicleRef
+from crosscheck.keys import (
+    chassis_key,
+    compare_names,
+    engine_key,
+    id_key,
+    id_kind,
+    int_value,
+    plate_key,
+    text_distance,
+)
+from extract.normalize import fold
+from extract.plates import LOCALITY_CODES
+from extract.validators import parse_sex, service_life_category, service_life_end_year
+
+REGISTRY, POPULATION, PAPER = "registry", "population", "crosscheck"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str  # info | warning | error
+    message: str
+    fields: tuple[str, ...] = ()
+    paper_value: str | None = None
+    reference_value: str | None = None
+    source: str = PAPER
+    reference_import_id: int | None = None
+
+    @property
+    def fields_key(self) -> str:
+        return ",".join(self.fields)
+
+
+class Rule(Protocol):
+    name: str
+
+    def check(self, ctx: Context) -> list[Finding]: ...
+
+
+def _s(value: str | int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+class RegistryMatch:
+    """The document's vehicle was found in the registry (one row chosen)."""
+
+    name = "registry_match"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if ctx.registry is None or ctx.registry.chosen is None:
+            return []
+        row = ctx.registry.chosen
+        return [
+            Finding(
+                self.name,
+                "info",
+                f"registry row {row.registry_id}",
+                paper_value=ctx.paper.get("plate_number") or ctx.paper.get("chassis_number"),
+                reference_value=row.registry_id,
+                source=REGISTRY,
+                reference_import_id=row.import_id,
+            )
+        ]
+
+
+class NotInRegistry:
+    """No registry row shares the plate, chassis or engine number."""
+
+    name = "not_in_registry"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if ctx.registry is None or ctx.registry.candidates:
+            return []
+        keys = [
+            f"{f}={ctx.paper.get(f)}"
+            for f in ("plate_number", "chassis_number", "engine_number")
+            if ctx.paper.get(f)
+        ]
+        return [
+            Finding(
+                self.name,
+                "error",
+                "no registry row with this plate, chassis or engine number",
+                fields=("plate_number", "chassis_number", "engine_number"),
+                paper_value="; ".join(keys) or None,
+                source=REGISTRY,
+            )
+        ]
+
+
+class MultipleCandidates:
+    """Several registry rows share a key; an error when no single one can be chosen."""
+
+    name = "multiple_candidates"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if ctx.registry is None or len(ctx.registry.candidates) < 2:
+            return []
+        ids = ", ".join(sorted(c.registry_id for c in ctx.registry.candidates))
+        chosen = ctx.registry.chosen
+        message = f"{len(ctx.registry.candidates)} registry rows share a key; " + (
+            f"{chosen.registry_id} agrees on chassis/engine" if chosen else "none can be chosen"
+        )
+        return [
+            Finding(
+                self.name,
+                "warning" if chosen else "error",
+                message,
+                fields=("plate_number",),
+                paper_value=ctx.paper.get("plate_number"),
+                reference_value=ids,
+                source=REGISTRY,
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one field is compared: exact keys, edit distance on folded text, or integers."""
+
+    name: str
+    how: str  # 'key' | 'text' | 'int' | 'name' | 'id'
+    key: Callable[[str | None], str | None] | None = None
+    max_distance: int = 0  # for 'text': folded edit distance still treated as equal
+
+
+COMPARED_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("plate_number", "key", plate_key),
+    FieldSpec("chassis_number", "key", chassis_key),
+    FieldSpec("engine_number", "key", engine_key),
+    FieldSpec("owner_id_number", "id"),
+    FieldSpec("owner_name", "name"),
+    FieldSpec("brand", "text", max_distance=1),
+    FieldSpec("model_code", "text", max_distance=1),
+    FieldSpec("vehicle_type", "text", max_distance=2),
+    FieldSpec("color", "text", max_distance=0),
+    FieldSpec("manufacture_year", "int"),
+    FieldSpec("seats", "int"),
+    FieldSpec("engine_capacity_cc", "int"),
+)
+
+
+def _compare(spec: FieldSpec, paper: str, ref: str) -> tuple[str, str] | None:
+    """None when the values agree, else (severity, message)."""
+    if spec.how == "key":
+        assert spec.key is not None
+        return None if spec.key(paper) == spec.key(ref) else ("error", "differs")
+    if spec.how == "id":
+        a, b = id_key(paper), id_key(ref)
+        if id_kind(a) != id_kind(b):
+            return None  # CMND vs CCCD: needs linking (legacy_id), not comparable
+        return None if a == b else ("error", "different ID number")
+    if spec.how == "int":
+        return None if int_value(paper) == int_value(ref) else ("error", "differs")
+    if spec.how == "name":
+        cmp = compare_names(paper, ref)
+        if cmp.outcome == "same":
+            return None
+        if cmp.outcome == "marks":
+            side = f" ({cmp.unmarked_side} has no diacritics)" if cmp.unmarked_side else ""
+            return "warning", "same letters, different diacritics" + side
+        if cmp.outcome == "close":
+            return "warning", f"close spelling (edit distance {cmp.distance})"
+        return "error", "different name"
+    distance = text_distance(paper, ref)
+    if distance <= spec.max_distance:
+        return None
+    return "error", f"differs (edit distance {distance})"
+
+
+class FieldMismatch:
+    """Field-by-field comparison with the chosen registry row; one finding per field."""
+
+    name = "field_mismatch"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if ctx.registry is None or ctx.registry.chosen is None:
+            return []
+        row: VehicleRef = ctx.registry.chosen
+        out = []
+        for spec in COMPARED_FIELDS:
+            paper, ref = ctx.paper.get(spec.name), _s(row.get(spec.name))
+            if paper is None or ref is None:
+                continue
+            verdict = _compare(spec, paper, ref)
+            if verdict is None:
+                continue
+            severity, how = verdict
+            out.append(
+                Finding(
+                    self.name,
+                    severity,
+                    f"{spec.name}: {how} from registry row {row.registry_id}",
+                    fields=(spec.name,),
+                    paper_value=paper,
+                    reference_value=ref,
+                    source=REGISTRY,
+                    reference_import_id=row.import_id,
+                )
+            )
+        return out
+
+
+class LegacyId:
+    """The owner is identified by a 9-digit CMND that must be linked to a số định danh."""
+
+    name = "legacy_id"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if ctx.paper.owner_id_kind != "cmnd":
+            return []
+        field = ctx.paper.id_field
+        chosen = ctx.registry.chosen if ctx.registry else None
+        reg_id = id_key(_s(chosen.get("owner_id_number"))) if chosen else None
+        if chosen is not None and id_kind(reg_id) == "cccd":
+            return [
+                Finding(
+                    self.name,
+                    "warning",
+                    "CMND on paper; the registry holds a 12-digit ID for this vehicle",
+                    (field,),
+                    ctx.paper.get(field),
+                    reg_id,
+                    REGISTRY,
+                    chosen.import_id,
+                )
+            ]
+        if ctx.linked is not None:
+            return [
+                Finding(
+                    self.name,
+                    "warning",
+                    "CMND on paper; one person of that name (and birth date) in the population",
+                    (field,),
+                    ctx.paper.get(field),
+                    ctx.linked.id_number,
+                    POPULATION,
+                    ctx.linked.import_id,
+                )
+            ]
+        return [
+            Finding(
+                self.name,
+                "warning",
+                "CMND on paper; needs linking to a số định danh",
+                (field,),
+                ctx.paper.get(field),
+            )
+        ]
+
+
+class OwnerNotInPopulation:
+    """The paper's 12-digit ID is not in the population extract."""
+
+    name = "owner_not_in_population"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if not ctx.person_looked_up or ctx.person is not None:
+            return []
+        field = ctx.paper.id_field
+        return [
+            Finding(
+                self.name,
+                "error",
+                "ID number not found in the population database",
+                (field,),
+                ctx.paper.get(field),
+                source=POPULATION,
+            )
+        ]
+
+
+class OwnerMismatch:
+    """Name, date of birth or sex on paper disagree with the population database."""
+
+    name = "owner_mismatch"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        person = ctx.person
+        if person is None:
+            return []
+        out = []
+
+        def add(field: str, severity: str, how: str, paper: str, ref: str) -> None:
+            out.append(
+                Finding(
+                    self.name,
+                    severity,
+                    f"{field}: {how} in the population database ({person.id_number})",
+                    (field,),
+                    paper,
+                    ref,
+                    POPULATION,
+                    person.import_id,
+                )
+            )
+
+        name_field = ctx.paper.name_field
+        paper_name = ctx.paper.get(name_field)
+        if paper_name and person.full_name:
+            verdict = _compare(FieldSpec(name_field, "name"), paper_name, person.full_name)
+            if verdict:
+                add(name_field, verdict[0], verdict[1], paper_name, person.full_name)
+        dob = ctx.paper.get("date_of_birth")
+        if dob and person.date_of_birth and dob != person.date_of_birth:
+            add("date_of_birth", "error", "differs", dob, person.date_of_birth)
+        sex = ctx.paper.get("sex")
+        if sex and person.sex and parse_sex(sex) != person.sex:
+            add("sex", "error", "differs", sex, person.sex)
+        return out
+
+
+_DISTRICT_UNIT = re.compile(r"^(?:QUAN|HUYEN|THI XA|THI TRAN|Q|H|TX|TT)\s+\S")
+
+
+def pre_reform_address(address: str) -> bool:
+    """True for the pre-01/07/2025 form: a district-level unit (quận/huyện/thị xã) or a
+    thị trấn, written out or abbreviated (``Q.``, ``H.``, ``TX.``, ``TT.``), after the
+    first comma-separated part (DOMAIN.md §8.2)."""
+    parts = [fold(p) for p in address.split(",")][1:]
+    return any(_DISTRICT_UNIT.match(p) for p in parts)
+
+
+class AddressPreReform:
+    """The address names pre-2025 units; not a mismatch by itself (information)."""
+
+    name = "address_pre_reform"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        field = ctx.paper.address_field
+        address = ctx.paper.get(field)
+        if not address or not pre_reform_address(address):
+            return []
+        person = ctx.person
+        return [
+            Finding(
+                self.name,
+                "info",
+                "address in the pre-2025 form (district level); compare via a crosswalk",
+                (field,),
+                address,
+                person.place_of_residence if person else None,
+                POPULATION if person else PAPER,
+                person.import_id if person else None,
+            )
+        ]
+
+
+class PastServiceLife:
+    """Trucks over 25 and passenger vehicles over 20 years from manufacture (DOMAIN §7)."""
+
+    name = "past_service_life"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if not ctx.paper.is_vehicle:
+            return []
+        chosen = ctx.registry.chosen if ctx.registry else None
+
+        def value(name: str) -> str | None:
+            v = ctx.paper.get(name)
+            if v is None and chosen is not None:
+                v = _s(chosen.get(name))
+            return v
+
+        year = int_value(value("manufacture_year"))
+        vtype = value("vehicle_type")
+        if year is None or not vtype:
+            return []
+        category = service_life_category(vtype, int_value(value("seats")))
+        end = service_life_end_year(year, category)
+        if end is None or ctx.as_of.year <= end:
+            return []
+        return [
+            Finding(
+                self.name,
+                "warning",
+                f"{category}: manufactured {year}, service life ended 31/12/{end} "
+                f"(as of {ctx.as_of.isoformat()})",
+                ("manufacture_year", "vehicle_type", "seats"),
+                f"{year}; {vtype}; {value('seats') or '-'}",
+                str(end),
+            )
+        ]
+
+
+class PlateNotLocal:
+    """The plate's locality code is not one of this office's (a move-in: flag, not reject)."""
+
+    name = "plate_not_local"
+
+    def check(self, ctx: Context) -> list[Finding]:
+        if not ctx.paper.is_vehicle or not ctx.local_codes:
+            return []
+        plate = ctx.paper.get("plate_number")
+        key = plate_key(plate)
+        if not plate or not key or not key[:2].isdigit() or key[:2] in ctx.local_codes:
+            return []
+        code = key[:2]
+        known = "" if code in LOCALITY_CODES else " (not a locality code in use)"
+        return [
+            Finding(
+                self.name,
+                "warning",
+                f"plate locality code {code} is not local{known}",
+                ("plate_number",),
+                plate,
+                ", ".join(sorted(ctx.local_codes)),
+            )
+        ]
+
+
+RULES: tuple[Rule, ...] = (
+    RegistryMatch(),
+    NotInRegistry(),
+    MultipleCandidates(),
+    FieldMismatch(),
+    LegacyId(),
+    OwnerNotInPopulation(),
+    OwnerMismatch(),
+    AddressPreReform(),
+    PastServiceLife(),
+    PlateNotLocal(),
+)
+RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
+
+
+def evaluate(ctx: Context, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
+    """Every finding of ``rules`` (in order) for one document."""
+    return [f for rule in rules for f in rule.check(ctx)]
