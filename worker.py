@@ -174,7 +174,12 @@ def extract_documents(
         ]
         results.append(
             persist.DocumentResult(
-                span.page_start, span.page_end, span.doc_type, span.confidence, field_results, checks
+                span.page_start,
+                span.page_end,
+                span.doc_type,
+                span.confidence,
+                field_results,
+                checks,
             )
         )
     return labels, results
