@@ -288,3 +288,18 @@ def record_error(
         assert f is not None
         persist.save_file_error(session, f, state, reason, vers)
     return {"sha256": sha256, "state": state.value, "pages": 0, "documents": 1, "error": reason}
+
+
+def main() -> None:
+    """``python worker.py [N]``: the RQ worker pool, as ``hoso worker --workers N``."""
+    import sys
+
+    from hoso.workerpool import Pool
+
+    settings = load()
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else settings.worker_count
+    raise SystemExit(Pool(settings, size).run())
+
+
+if __name__ == "__main__":
+    main()

@@ -323,17 +323,47 @@ def status(
     db.create_schema(engine)
     sessions = db.session_factory(engine)
     if not watch:
-        out.print(_status_table(pipeline.batch_progress(sessions, batch)))
+        out.print(
+            _status_view(
+                pipeline.batch_progress(sessions, batch), pipeline.problem_files(sessions, batch)
+            )
+        )
         return
     from rich.live import Live
 
     with Live(console=out, refresh_per_second=2) as live:
         while True:
             progress = pipeline.batch_progress(sessions, batch)
-            live.update(_status_table(progress))
+            live.update(_status_view(progress, []))
             if all(p.unfinished == 0 for p in progress):
                 break
             time.sleep(interval)
+    out.print(_status_view([], pipeline.problem_files(sessions, batch)))
+
+
+def _status_view(progress: list[Any], problems: list[tuple[str, str, str, str]]) -> Any:
+    from rich.console import Group
+    from rich.progress_bar import ProgressBar
+
+    parts: list[Any] = []
+    if progress:
+        parts.append(_status_table(progress))
+        for p in progress:
+            finished = p.files - p.unfinished
+            parts.append(
+                Group(
+                    f"{p.batch}: {finished}/{p.files} files",
+                    ProgressBar(total=max(p.files, 1), completed=finished, width=60),
+                )
+            )
+    if problems:
+        table = Table(title="files not processed")
+        for col in ("batch", "file", "status", "reason"):
+            table.add_column(col)
+        for row in problems:
+            table.add_row(*row)
+        parts.append(table)
+    return Group(*parts)
 
 
 def _status_table(progress: list[Any]) -> Table:

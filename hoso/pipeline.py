@@ -245,6 +245,22 @@ def batch_progress(sessions: sessionmaker[Session], batch: str | None) -> list[B
     return [out[k] for k in sorted(out)]
 
 
+def problem_files(
+    sessions: sessionmaker[Session], batch: str | None
+) -> list[tuple[str, str, str, str]]:
+    """(batch, file name, state, reason) of every rejected or failed file."""
+    stmt = (
+        select(Batch.name, File.filename, File.state, File.error)
+        .join(File, File.batch_id == Batch.id)
+        .where(File.state.in_([FileState.rejected, FileState.failed]))
+        .order_by(Batch.name, File.filename)
+    )
+    if batch:
+        stmt = stmt.where(Batch.name == batch)
+    with sessions() as session:
+        return [(b, f, st.value, err or "") for b, f, st, err in session.execute(stmt)]
+
+
 @dataclass(frozen=True)
 class IngestResult:
     files: int

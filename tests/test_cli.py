@@ -201,3 +201,9 @@ def test_ocr_command_prints_text_after_preprocessing(tmp_path: Path) -> None:
 def test_unknown_setting_is_a_clear_error(tmp_path: Path) -> None:
     proc = hoso("config", env=_env(tmp_path, HOSO_WORKRES="2"), check_codes=(2,))
     assert "unknown setting HOSO_WORKRES" in proc.stderr
+
+
+def test_status_shows_counts_and_reasons(batch_run: dict[str, Any]) -> None:
+    proc = hoso("status", "--batch", "b1", env=batch_run["env"])
+    assert "b1" in proc.stdout and "files not processed" in proc.stdout
+    assert "encrypted PDF" in proc.stdout and "rejected" in proc.stdout
