@@ -82,16 +82,23 @@ class Report:
         return rows
 
 
-def _key(source: dict[str, Any]) -> tuple[str, int | None]:
-    return (Path(str(source["filename"])).name, source.get("page_start"))
+def _key(record: dict[str, Any]) -> tuple[str, str, int | None]:
+    # Scanners reuse file names ("to_khai_1.pdf") in every dossier: the dossier is part of
+    # the key.
+    source = record["source"]
+    return (
+        str(record.get("dossier_id", "")),
+        Path(str(source["filename"])).name,
+        source.get("page_start"),
+    )
 
 
 def evaluate(truth: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Report:
-    """Match documents by source file name and first page; compare every truth field."""
-    by_key = {_key(p["source"]): p for p in pred}
+    """Match documents by dossier, source file name and first page; compare every field."""
+    by_key = {_key(p): p for p in pred}
     report = Report(documents=len(truth))
     for t in truth:
-        p = by_key.get(_key(t["source"]))
+        p = by_key.get(_key(t))
         level = str(t.get("level", "?"))
         if p is not None:
             report.matched += 1
