@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +12,10 @@ import pytest
 from extract.normalize import fold
 from hoso.schema import validation_errors
 from tests import badfiles
+from tests.clirun import clean_env, hoso
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "fixtures" / "samples" / "scans"
-
-
-def hoso(
-    *args: str, env: dict[str, str], check_codes: tuple[int, ...] = (0,)
-) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "hoso.cli", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode in check_codes, proc.stdout + proc.stderr
-    return proc
-
-
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
-    env.update({"HOSO_HOME": str(home), "COLUMNS": "200", **extra})
-    return env
 
 
 def _records(path: Path) -> list[dict[str, Any]]:
@@ -62,7 +39,7 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     badfiles.png_bomb(bad / "bomb.png")
     badfiles.pdf_pages(bad / "too_long.pdf", 6)
     home = tmp / "home"
-    env = _env(home, HOSO_MAX_PAGES="5")
+    env = clean_env(home, HOSO_MAX_PAGES="5")
     proc = hoso(
         "run",
         str(scans),
@@ -73,7 +50,7 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "--batch",
         "b1",
         env=env,
-        check_codes=(3,),
+        codes=(3,),
     )
     return {
         "tmp": tmp,
@@ -189,7 +166,7 @@ def test_rerun_and_export_address_the_same_documents(batch_run: dict[str, Any]) 
 
 def test_ocr_command_prints_text_after_preprocessing(tmp_path: Path) -> None:
     png = next(SAMPLES.glob("hs20251110-005/*.png"))
-    env = _env(tmp_path / "home")
+    env = clean_env(tmp_path / "home")
     txt = hoso("ocr", str(png), "--format", "txt", env=env).stdout
     assert "CHỨNG NHẬN ĐĂNG KÝ" in txt.upper() or "ĐĂNG KÝ XE" in txt.upper()
     tsv = hoso("ocr", str(png), "--format", "tsv", env=env).stdout.splitlines()
@@ -199,7 +176,7 @@ def test_ocr_command_prints_text_after_preprocessing(tmp_path: Path) -> None:
 
 
 def test_unknown_setting_is_a_clear_error(tmp_path: Path) -> None:
-    proc = hoso("config", env=_env(tmp_path, HOSO_WORKRES="2"), check_codes=(2,))
+    proc = hoso("config", env=clean_env(tmp_path, HOSO_WORKRES="2"), codes=(2,))
     assert "unknown setting HOSO_WORKRES" in proc.stderr
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +22,8 @@ from crosscheck.keys import chassis_key, compare_names, engine_key, plate_key
 from fixtures.registry import load_truth_documents, make_reference, write_reference
 from hoso import db
 from hoso.models import Check, CheckState, DocStatus, Document, PopulationPerson, RegistryVehicle
+from tests.clirun import clean_env
+from tests.clirun import hoso as run_hoso
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 6, 30)
@@ -432,8 +432,7 @@ def test_cli_import_run_report(tmp_path: Path) -> None:
     ref = make_reference(30, 9, AS_OF)
     paths = write_reference(ref, tmp_path / "ref")
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
-    env.update({"HOSO_HOME": str(home), "COLUMNS": "200"})
+    env = clean_env(home)
     engine = db.make_engine(f"sqlite:///{home / 'hoso.db'}")
     db.upgrade(engine)
     with db.session_factory(engine)() as s, s.begin():
@@ -441,16 +440,7 @@ def test_cli_import_run_report(tmp_path: Path) -> None:
     engine.dispose()
 
     def hoso(*args: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            [sys.executable, "-m", "hoso.cli", *args],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        return proc
+        return run_hoso(*args, env=env, timeout=300)
 
     hoso("registry", "import", str(paths["registry"]))
     hoso("registry", "import", str(paths["registry"]))

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,13 @@ import redis
 from PIL import Image, ImageDraw, ImageFont
 from rq import Worker
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from hoso import db
 from hoso.models import Document, File, FileState, PageRow, Upload
 from hoso.settings import load
 from storage import open_store
+from tests.clirun import hoso as run_hoso
 from tests.redisserver import RedisServer, redis_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,17 +35,8 @@ SAMPLES = REPO / "fixtures" / "samples" / "scans"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def hoso(*args: str, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-m", "hoso.cli", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode in ok, proc.stdout + proc.stderr
-    return proc.stdout
+def hoso(*args: str, env: dict[str, str]) -> str:
+    return run_hoso(*args, env=env).stdout
 
 
 def start_workers(env: dict[str, str], n: int, *, burst: bool) -> subprocess.Popen[str]:
@@ -184,17 +177,34 @@ def _assert_exactly_once(env: dict[str, str], n: int) -> None:
     assert set(keys) == expected  # no orphan objects, nothing missing
 
 
-def test_worker_killed_mid_job_loses_nothing(tmp_path: Path, prod_env: dict[str, str]) -> None:
-    n = 30
-    _text_pages(tmp_path / "scans", n)
-    hoso("ingest", str(tmp_path / "scans"), "--batch", "chaos", env=prod_env)
-    settings = _settings(prod_env)
+CHAOS_FILES = 30
+
+
+def _chaos_run(
+    tmp_path: Path, env: dict[str, str], disrupt: Callable[[Any, sessionmaker[Session]], None]
+) -> None:
+    """Ingest CHAOS_FILES files, run two workers, ``disrupt`` mid-run, wait for every file,
+    then check that each was processed exactly once."""
+    _text_pages(tmp_path / "scans", CHAOS_FILES)
+    hoso("ingest", str(tmp_path / "scans"), "--batch", "chaos", env=env)
+    settings = _settings(env)
     engine = db.make_engine(settings.database_url)
     sessions = db.session_factory(engine)
-    pool = start_workers(prod_env, 2, burst=False)
+    pool = start_workers(env, 2, burst=False)
     try:
+        disrupt(settings, sessions)
+        _wait_until(lambda: _states(sessions).get("done", 0) == CHAOS_FILES, 400, "every file done")
+    finally:
+        pool.send_signal(signal.SIGTERM)
+        pool.wait(60)
+        engine.dispose()
+    _assert_exactly_once(env, CHAOS_FILES)
+
+
+def test_worker_killed_mid_job_loses_nothing(tmp_path: Path, prod_env: dict[str, str]) -> None:
+    def kill_a_busy_worker(settings: Any, sessions: sessionmaker[Session]) -> None:
         conn = redis.Redis.from_url(settings.redis_url)
-        victim: dict[str, int] = {}
+        victim: dict[str, int | None] = {}
 
         def busy_worker() -> bool:
             for w in Worker.all(connection=conn):
@@ -205,36 +215,23 @@ def test_worker_killed_mid_job_loses_nothing(tmp_path: Path, prod_env: dict[str,
 
         _wait_until(busy_worker, 180, "a worker in the middle of a job")
         # The whole worker dies at once, work-horse included, as when a machine is lost.
-        subprocess.run(["pkill", "-KILL", "-P", str(victim["pid"])], check=False)
-        os.kill(victim["pid"], signal.SIGKILL)
-        _wait_until(lambda: _states(sessions).get("done", 0) == n, 400, "every file done")
-    finally:
-        pool.send_signal(signal.SIGTERM)
-        pool.wait(60)
-        engine.dispose()
-    _assert_exactly_once(prod_env, n)
+        pid = victim["pid"]
+        assert pid is not None
+        subprocess.run(["pkill", "-KILL", "-P", str(pid)], check=False)
+        os.kill(pid, signal.SIGKILL)
+
+    _chaos_run(tmp_path, prod_env, kill_a_busy_worker)
 
 
 def test_redis_restart_mid_run_is_recovered_by_requeue_stale(
     tmp_path: Path, prod_env: dict[str, str], redis_srv: RedisServer
 ) -> None:
-    n = 30
-    _text_pages(tmp_path / "scans", n)
-    hoso("ingest", str(tmp_path / "scans"), "--batch", "restart", env=prod_env)
-    settings = _settings(prod_env)
-    engine = db.make_engine(settings.database_url)
-    sessions = db.session_factory(engine)
-    pool = start_workers(prod_env, 2, burst=False)
-    try:
+    def restart_redis_empty(settings: Any, sessions: sessionmaker[Session]) -> None:
         _wait_until(lambda: _states(sessions).get("done", 0) >= 3, 300, "the first files")
         redis_srv.kill()  # the queue, and every job in it, is gone
         time.sleep(1)
         redis_srv.start()
         out = hoso("requeue", "--stale", env=prod_env)
         assert "stale files queued again" in out
-        _wait_until(lambda: _states(sessions).get("done", 0) == n, 400, "every file done")
-    finally:
-        pool.send_signal(signal.SIGTERM)
-        pool.wait(60)
-        engine.dispose()
-    _assert_exactly_once(prod_env, n)
+
+    _chaos_run(tmp_path, prod_env, restart_redis_empty)
