@@ -39,6 +39,7 @@ from hoso.settings import Settings, load
 from ingest import rasterize
 from ocr import clean, orient, tesseract
 from ocr.model import Page
+from ocr.reread import StripReader
 from storage import open_store
 from storage.base import ObjectStore, page_image_key, page_words_key, sha256_hex
 
@@ -147,15 +148,32 @@ def store_page(store: ObjectStore, sha: str, image: np.ndarray, page: Page) -> t
     return image_key, words_key
 
 
+def load_page(store: ObjectStore, sha: str, number: int) -> np.ndarray | None:
+    """The stored upright image of a page (kept out of memory while a file is processed)."""
+    data = np.frombuffer(store.get(page_image_key(sha, number)), dtype=np.uint8)
+    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    return None if image is None else np.asarray(image)
+
+
 def extract_documents(
-    pages: list[Page],
+    pages: list[Page], reader: StripReader | None = None
 ) -> tuple[list[tuple[str, float]], list[persist.DocumentResult]]:
-    """Classify pages, group them into documents and extract each document's fields."""
+    """Classify pages, group them into documents and extract each document's fields.
+
+    With a ``reader``, extraction runs twice: the first pass records which value boxes to
+    read again, the reader reads them (one Tesseract call per page) and the second pass
+    lets the readings vote.
+    """
     labels = [classify.classify_page(p) for p in pages]
+    spans = classify.split_documents(labels)
+    if reader is not None:
+        for span in spans:
+            fields.extract_fields(span.doc_type, pages[span.page_start - 1 : span.page_end], reader)
+        reader.read()
     results: list[persist.DocumentResult] = []
-    for span in classify.split_documents(labels):
+    for span in spans:
         doc_pages = pages[span.page_start - 1 : span.page_end]
-        extracted = fields.extract_fields(span.doc_type, doc_pages)
+        extracted = fields.extract_fields(span.doc_type, doc_pages, reader)
         field_results = [
             persist.FieldResult(
                 name, f.value, f.raw, f.confidence, f.page, f.bbox, f.valid, tuple(f.problems)
@@ -231,7 +249,12 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
                 page_results.append(
                     (raster, up, image_key, words_key, float(np.mean(confs)) if confs else None)
                 )
-        labels, documents = extract_documents(ocr_pages)
+        reader = StripReader(
+            lambda n: load_page(ctx.store, sha256, n),
+            settings.ocr_lang,
+            timeout=settings.ocr_timeout_s,
+        )
+        labels, documents = extract_documents(ocr_pages, reader)
         pages = [
             persist.PageResult(
                 r.number,

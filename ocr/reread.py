@@ -1,0 +1,108 @@
+"""Second readings of field values, batched: one Tesseract call per page, not per field.
+
+Whole-page OCR misreads characters that a reading of the value's own line gets right (and
+the other way round). Starting Tesseract once per field would cost more than the page
+itself, so the value crops of a page are stacked into one strip image, read once as a
+block of single lines, and the words are mapped back to their crops by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ocr import tesseract
+from ocr.model import Box, Line, Page, Word
+
+MARGIN = 6  # pixels kept around each value box
+GAP = 28  # blank rows between crops in the strip
+LEFT = 24
+
+
+@dataclass
+class StripReader:
+    """Records which boxes extraction wants re-read, reads them in one call per page, and
+    answers :class:`extract.reread.Reader` calls from what it read."""
+
+    load: Callable[[int], np.ndarray | None]  # the upright page image by page number
+    lang: str = "vie"
+    dpi: int | None = 300
+    timeout: float = tesseract.DEFAULT_TIMEOUT_S
+    wanted: set[tuple[int, Box]] = field(default_factory=set)
+    readings: dict[tuple[int, Box], Page] = field(default_factory=dict)
+    recording: bool = True
+
+    def __call__(self, page: int, box: Box) -> Sequence[Page]:
+        if self.recording:
+            self.wanted.add((page, box))
+            return ()
+        found = self.readings.get((page, box))
+        return (found,) if found is not None else ()
+
+    def read(self) -> None:
+        """Read every recorded box; later calls answer from these readings."""
+        self.recording = False
+        by_page: dict[int, list[Box]] = {}
+        for page, box in sorted(self.wanted):
+            by_page.setdefault(page, []).append(box)
+        for page, boxes in by_page.items():
+            image = self.load(page)
+            if image is not None:
+                self.readings.update(
+                    {
+                        (page, b): p
+                        for b, p in zip(boxes, self._read_strip(image, boxes), strict=True)
+                    }
+                )
+
+    def _read_strip(self, image: np.ndarray, boxes: Sequence[Box]) -> list[Page]:
+        strip, bands = compose(image, boxes)
+        page = tesseract.ocr_page(
+            strip, 1, lang=self.lang, psm=6, dpi=self.dpi, timeout=self.timeout
+        )
+        return split(page, bands)
+
+
+def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Stack the crops of ``boxes`` into one strip; return it and each crop's row band."""
+    h, w = image.shape[:2]
+    background = int(np.median(image[:: max(1, h // 200), :: max(1, w // 200)]))
+    crops = []
+    for x0, y0, x1, y1 in boxes:
+        crops.append(
+            image[
+                max(0, y0 - MARGIN) : min(h, y1 + MARGIN), max(0, x0 - MARGIN) : min(w, x1 + MARGIN)
+            ]
+        )
+    width = max((c.shape[1] for c in crops), default=1) + 2 * LEFT
+    height = sum(c.shape[0] + GAP for c in crops) + GAP
+    strip = np.full((height, width), background, dtype=np.uint8)
+    bands = []
+    y = GAP
+    for c in crops:
+        strip[y : y + c.shape[0], LEFT : LEFT + c.shape[1]] = c
+        bands.append((y, y + c.shape[0]))
+        y += c.shape[0] + GAP
+    return strip, bands
+
+
+def split(page: Page, bands: Sequence[tuple[int, int]]) -> list[Page]:
+    """The words of the strip's reading that fall in each band, as one-line pages."""
+    out: list[list[Word]] = [[] for _ in bands]
+    for word in page.words:
+        centre = (word.box[1] + word.box[3]) / 2
+        for i, (top, bottom) in enumerate(bands):
+            if top - GAP / 2 <= centre < bottom + GAP / 2:
+                out[i].append(word)
+                break
+    return [
+        Page(
+            1,
+            page.width,
+            bottom - top,
+            (Line(tuple(sorted(ws, key=lambda w: w.box[0]))),) if ws else (),
+        )
+        for ws, (top, bottom) in zip(out, bands, strict=True)
+    ]

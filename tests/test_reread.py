@@ -1,0 +1,57 @@
+"""Batched second readings: crops stacked into one strip, read once, mapped back."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.model import Line, Page, Word
+from ocr.reread import GAP, StripReader, compose, split
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def test_compose_keeps_each_crop_in_its_band() -> None:
+    image = np.full((400, 600), 230, dtype=np.uint8)
+    image[100:130, 50:250] = 0
+    image[300:340, 100:500] = 0
+    strip, bands = compose(image, [(50, 100, 250, 130), (100, 300, 500, 340)])
+    assert len(bands) == 2 and bands[0][1] + GAP == bands[1][0]
+    for (top, bottom), h in zip(bands, (30, 40), strict=True):
+        assert bottom - top == h + 12  # the crop and its margins
+        assert int(strip[top + 6 : bottom - 6].min()) == 0
+    assert int(strip[: bands[0][0]].min()) == 230  # background, not white
+
+
+def test_split_assigns_words_by_position() -> None:
+    words = (
+        Word("A", (30, 30, 60, 60), 0.9),
+        Word("B", (30, 110, 60, 140), 0.8),
+        Word("C", (80, 32, 120, 58), 0.9),
+    )
+    page = Page(1, 300, 200, (Line(words),))
+    first, second = split(page, [(28, 62), (108, 142)])
+    assert [w.text for w in first.words] == ["A", "C"] and [w.text for w in second.words] == ["B"]
+
+
+def test_strip_reader_reads_recorded_boxes_once() -> None:
+    img = Image.new("L", (1400, 400), 245)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((100, 80), "NGUYỄN VĂN AN", font=font, fill=10)
+    draw.text((100, 250), "29A-123.45", font=font, fill=10)
+    image = np.asarray(img)
+    loads: list[int] = []
+
+    def load(n: int) -> np.ndarray:
+        loads.append(n)
+        return image
+
+    reader = StripReader(load)
+    name_box, plate_box = (95, 75, 520, 135), (95, 245, 400, 305)
+    assert reader(1, name_box) == () and reader(1, plate_box) == ()  # recording
+    reader.read()
+    (name,) = reader(1, name_box)
+    (plate,) = reader(1, plate_box)
+    assert name.text == "NGUYỄN VĂN AN" and plate.text == "29A-123.45"
+    assert loads == [1] and reader(1, (0, 0, 5, 5)) == ()
