@@ -16,7 +16,6 @@ times are wall seconds, since Tesseract OSD runs in a child process.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from ocr import clean
 from ocr.deskew import estimate_skew, rotate_image
 from ocr.orient import detect_orientation, geometric_orientation
 from ocr.tesseract import ocr_text
+from tests.realpages import SKEWED_PDFS, SKEWED_RENDERS, TURNS, realdata_dir
 
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -55,16 +55,6 @@ VOCABULARY = (
     "Trần Đức Thắng Hà Nội Đà Nẵng Cần Thơ quyết định công an tỉnh phòng cảnh sát giao thông"
 )
 WORDS = tuple(VOCABULARY.split())
-
-
-def realdata_dir() -> Path | None:
-    """The shared real-page folder next to the repository, or $HOSO_REALDATA."""
-    here = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-    env = os.environ.get("HOSO_REALDATA")
-    for cand in (here, Path(env) if env else None):
-        if cand is not None and cand.is_dir():
-            return cand
-    return None
 
 
 def _read(path: Path) -> np.ndarray:
@@ -211,13 +201,9 @@ def _render_pdf(pdf: Path, out_dir: Path) -> Path | None:
 
 def real_rows(root: Path, tmp: Path) -> list[tuple[str, float, float, float]]:
     """(file, expected, measured, seconds) for the real pages with exactly known skew."""
-    cases = [
-        ("ocrmypdf-tests/derived/skew_p1_150dpi.png", 1.865),
-        ("ocrmypdf-tests/derived/rotated_skew_p1_150dpi.png", -2.79),
-        ("ocrmypdf-tests/derived/cardinal_p1_150dpi.png", 0.0),
-    ]
+    cases = [*SKEWED_RENDERS, ("ocrmypdf-tests/derived/cardinal_p1_150dpi.png", 0.0)]
     images = [(name, _read(root / name), exp) for name, exp in cases]
-    for pdf, exp in (("skew.pdf", 1.865), ("rotated_skew.pdf", -2.79)):
+    for pdf, exp in SKEWED_PDFS:
         png = _render_pdf(root / "ocrmypdf-tests" / pdf, tmp)
         if png is not None:
             images.append((f"ocrmypdf-tests/{pdf} @300dpi", _read(png), exp))
@@ -230,19 +216,6 @@ def real_rows(root: Path, tmp: Path) -> list[tuple[str, float, float, float]]:
 
 
 # -- orientation ----------------------------------------------------------------------
-
-REAL_TURNS = [
-    ("tesseract-test/phototest-rotated-L.png", 90),
-    ("tesseract-test/phototest-rotated-R.png", 270),
-    ("tesseract-test/phototest-rotated-180.png", 180),
-    ("tesseract-test/phototestrot.tif", 90),
-    ("tesseract-test/phototest.tif", 0),
-    ("tesseract-test/eurotext.tif", 0),
-    ("ocrmypdf-tests/derived/cardinal_p1_150dpi.png", 0),
-    ("ocrmypdf-tests/derived/cardinal_p2_150dpi.png", 270),
-    ("ocrmypdf-tests/derived/cardinal_p3_150dpi.png", 180),
-    ("ocrmypdf-tests/derived/cardinal_p4_150dpi.png", 90),
-]
 
 
 def orientation_report(n: int, seed: int, root: Path | None) -> None:
@@ -277,7 +250,7 @@ def orientation_report(n: int, seed: int, root: Path | None) -> None:
         return
     print("| file | needs | got | confidence | wall |")
     print("|---|---:|---:|---:|---:|")
-    for name, needs in REAL_TURNS:
+    for name, needs in TURNS:
         gray = _read(root / name)
         t0 = time.perf_counter()
         rotation, conf = detect_orientation(gray)

@@ -6,7 +6,6 @@ come from shared/realdata, whose skews are exact (PDF placement matrices).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr import clean, deskew, orient
 from ocr.deskew import estimate_skew, rotate_image
 from ocr.orient import detect_orientation, upright
+from tests.realpages import SKEWED_PDFS, SKEWED_RENDERS, TURNS, realdata_dir
 
 FONT_FILES = [
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -46,16 +46,7 @@ PAPER, INK = 205, 70  # a grey page: fills must match its paper, not white
 needs_fonts = pytest.mark.skipif(not FONTS, reason="no TrueType fonts with Vietnamese found")
 
 
-def realdata() -> Path | None:
-    here = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-    env = os.environ.get("HOSO_REALDATA")
-    for cand in (here, Path(env) if env else None):
-        if cand is not None and cand.is_dir():
-            return cand
-    return None
-
-
-REAL = realdata()
+REAL = realdata_dir()
 needs_real = pytest.mark.skipif(
     REAL is None, reason="shared/realdata not found next to the repo (or set HOSO_REALDATA)"
 )
@@ -218,13 +209,7 @@ def _gray(path: Path) -> np.ndarray:
 
 
 @needs_real
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("ocrmypdf-tests/derived/skew_p1_150dpi.png", 1.865),
-        ("ocrmypdf-tests/derived/rotated_skew_p1_150dpi.png", -2.79),
-    ],
-)
+@pytest.mark.parametrize(("name", "expected"), SKEWED_RENDERS)
 def test_real_skew_150dpi(name: str, expected: float) -> None:
     assert REAL is not None
     assert abs(estimate_skew(_gray(REAL / name)) - expected) <= 0.1
@@ -232,7 +217,7 @@ def test_real_skew_150dpi(name: str, expected: float) -> None:
 
 @needs_real
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
-@pytest.mark.parametrize(("pdf", "expected"), [("skew.pdf", 1.865), ("rotated_skew.pdf", -2.79)])
+@pytest.mark.parametrize(("pdf", "expected"), SKEWED_PDFS)
 def test_real_skew_300dpi(pdf: str, expected: float, tmp_path: Path) -> None:
     assert REAL is not None
     argv = ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile"]
@@ -241,21 +226,7 @@ def test_real_skew_300dpi(pdf: str, expected: float, tmp_path: Path) -> None:
 
 
 @needs_real
-@pytest.mark.parametrize(
-    ("name", "needs_cw"),
-    [
-        ("tesseract-test/phototest-rotated-L.png", 90),
-        ("tesseract-test/phototest-rotated-R.png", 270),
-        ("tesseract-test/phototest-rotated-180.png", 180),
-        ("tesseract-test/phototestrot.tif", 90),
-        ("tesseract-test/phototest.tif", 0),
-        ("tesseract-test/eurotext.tif", 0),
-        ("ocrmypdf-tests/derived/cardinal_p1_150dpi.png", 0),
-        ("ocrmypdf-tests/derived/cardinal_p2_150dpi.png", 270),
-        ("ocrmypdf-tests/derived/cardinal_p3_150dpi.png", 180),
-        ("ocrmypdf-tests/derived/cardinal_p4_150dpi.png", 90),
-    ],
-)
+@pytest.mark.parametrize(("name", "needs_cw"), TURNS)
 def test_real_orientation(name: str, needs_cw: int) -> None:
     assert REAL is not None
     assert detect_orientation(_gray(REAL / name))[0] == needs_cw
