@@ -8,6 +8,7 @@ classify → extract → validate → persist.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -239,7 +240,9 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
             path = Path(tmp) / "original"
             path.write_bytes(data)
             kind, count = rasterize.probe(data, path, limits)
-            page_results, ocr_pages = [], []
+            # Only the words and a few numbers stay in memory; page images go to the store.
+            page_results: list[persist.PageResult] = []
+            ocr_pages: list[Page] = []
             for raster in rasterize.pages(data, path, kind, count, limits):
                 up = prepare_page(raster)
                 page = recognize(up.image, raster.number, raster.dpi, settings)
@@ -247,7 +250,19 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
                 ocr_pages.append(page)
                 confs = [w.confidence for w in page.words]
                 page_results.append(
-                    (raster, up, image_key, words_key, float(np.mean(confs)) if confs else None)
+                    persist.PageResult(
+                        raster.number,
+                        up.rotation_deg,
+                        round(up.skew_deg, 3),
+                        up.image.shape[1],
+                        up.image.shape[0],
+                        raster.dpi,
+                        image_key,
+                        words_key,
+                        doc_type="unknown",
+                        doc_type_confidence=0.0,
+                        mean_word_confidence=float(np.mean(confs)) if confs else None,
+                    )
                 )
         reader = StripReader(
             lambda n: load_page(ctx.store, sha256, n),
@@ -256,20 +271,8 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
         )
         labels, documents = extract_documents(ocr_pages, reader)
         pages = [
-            persist.PageResult(
-                r.number,
-                up.rotation_deg,
-                round(up.skew_deg, 3),
-                up.image.shape[1],
-                up.image.shape[0],
-                r.dpi,
-                ik,
-                wk,
-                label[0],
-                label[1],
-                mc,
-            )
-            for (r, up, ik, wk, mc), label in zip(page_results, labels, strict=True)
+            dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
+            for p, (doc_type, conf) in zip(page_results, labels, strict=True)
         ]
         with ctx.sessions() as session, session.begin():
             # The row lock serializes two runs of the same file (at-least-once delivery).
