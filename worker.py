@@ -228,7 +228,7 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
     settings = ctx.settings
     file = _begin(ctx, sha256)
     vers = versions(settings)
-    limits = rasterize.Limits(settings.max_pages, settings.max_pixels, settings.dpi)
+    limits = rasterize.Limits.of(settings)
     try:
         if file.size > settings.max_file_bytes:
             raise RejectedInput(

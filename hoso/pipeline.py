@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,10 +61,6 @@ def discover_inputs(inputs: Sequence[Path], manifest: Path | None) -> list[uploa
     return items
 
 
-def _limits(s: Settings) -> rasterize.Limits:
-    return rasterize.Limits(s.max_pages, s.max_pixels, s.dpi)
-
-
 def run_embedded(
     s: Settings,
     items: Sequence[upload.Incoming],
@@ -77,7 +73,7 @@ def run_embedded(
     write ``out_dir/records.jsonl`` for every file of this run."""
     ctx = worker.build_context(s)
     with ctx.sessions() as session:
-        ingested = upload.ingest_all(session, ctx.store, batch, items, _limits(s))
+        ingested = upload.ingest_all(session, ctx.store, batch, items, rasterize.Limits.of(s))
     summary = RunSummary(
         batch=batch, files=len(ingested), duplicates=sum(1 for i in ingested if i.duplicate)
     )
@@ -96,12 +92,17 @@ def run_embedded(
     summary.records_path = out_dir / "records.jsonl"
     with ctx.sessions() as session, summary.records_path.open("w", encoding="utf-8") as fh:
         for rec in _records_for(session, shas):
-            problems = validation_errors(rec)
-            if problems:
-                raise HosoError(f"record {rec['document_id']} breaks the schema: {problems[0]}")
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            _write_record(fh, rec)
             _tally(summary, rec, s.review_threshold)
     return summary
+
+
+def _write_record(fh: TextIO, rec: dict[str, Any]) -> None:
+    """One JSON line, after checking it against the export contract."""
+    problems = validation_errors(rec)
+    if problems:
+        raise HosoError(f"record {rec['document_id']} breaks the schema: {problems[0]}")
+    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
 def _records_for(session: Session, shas: list[str]) -> Iterator[dict[str, Any]]:
@@ -139,10 +140,7 @@ def export_records(s: Settings, out_file: Path, batch: str | None = None) -> int
     try:
         with sessions() as session:
             for rec in records.iter_records(session, batch=batch):
-                problems = validation_errors(rec)
-                if problems:
-                    raise HosoError(f"record {rec['document_id']} breaks the schema: {problems[0]}")
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                _write_record(fh, rec)
                 n += 1
     finally:
         if fh is not sys.stdout:
@@ -156,8 +154,9 @@ def ocr_file(s: Settings, path: Path, fmt: str) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
         local = Path(tmp) / "original"
         local.write_bytes(data)
-        kind, count = rasterize.probe(data, local, _limits(s))
-        for raster in rasterize.pages(data, local, kind, count, _limits(s)):
+        limits = rasterize.Limits.of(s)
+        kind, count = rasterize.probe(data, local, limits)
+        for raster in rasterize.pages(data, local, kind, count, limits):
             up = worker.prepare_page(raster)
             dpi = raster.dpi or s.dpi
             if fmt == "txt":
@@ -276,7 +275,7 @@ def ingest_and_enqueue(s: Settings, items: Sequence[upload.Incoming], batch: str
     rq_queue = q.make_queue(s, conn)
     ctx = worker.build_context(s)
     with ctx.sessions() as session:
-        ingested = upload.ingest_all(session, ctx.store, batch, items, _limits(s))
+        ingested = upload.ingest_all(session, ctx.store, batch, items, rasterize.Limits.of(s))
     queued = 0
     with ctx.sessions() as session:
         for item in {i.sha256: i for i in ingested}.values():

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from hoso.errors import RejectedInput
+from hoso.settings import Settings
 from ingest import poppler
 from ingest.detect import describe_unsupported, sniff
 
@@ -26,6 +27,10 @@ class Limits:
     max_pages: int
     max_pixels: int
     dpi: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.max_pages, settings.max_pixels, settings.dpi)
 
 
 @dataclass(frozen=True, slots=True)
