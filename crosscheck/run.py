@@ -26,6 +26,7 @@ from crosscheck.matching import population_lookups, registry_lookups
 from crosscheck.rules import RULE_NAMES, RULES, Finding, Rule, evaluate
 from extract.plates import HANOI_CODES
 from hoso.models import Batch, Check, CheckState, DocStatus, Document, File, Severity
+from hoso.persist import has_blocking_check
 
 CHUNK = 500
 # Rules whose findings mean "this dossier does not match its references".
@@ -112,10 +113,6 @@ def sync_findings(doc: Document, findings: list[Finding]) -> bool:
     return changed
 
 
-def _blocked(doc: Document) -> bool:
-    return any(c.severity == Severity.error and c.state == CheckState.open for c in doc.checks)
-
-
 def run(
     session: Session,
     *,
@@ -159,7 +156,7 @@ def run(
             )
             findings = evaluate(ctx, rules)
             sync_findings(doc, findings)
-            if doc.status == DocStatus.extracted and _blocked(doc):
+            if doc.status == DocStatus.extracted and has_blocking_check(doc):
                 doc.status = DocStatus.needs_review
                 summary.needs_review += 1
             summary.documents += 1

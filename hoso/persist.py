@@ -86,10 +86,15 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
 
 
+def has_blocking_check(doc: Document) -> bool:
+    """An open finding of severity error: the document may not be approved automatically."""
+    return any(c.severity == Severity.error and c.state == CheckState.open for c in doc.checks)
+
+
 def _status(doc: Document, threshold: float) -> DocStatus:
     if doc.status == DocStatus.verified:
         return DocStatus.verified
-    blocking = any(c.severity == Severity.error and c.state == CheckState.open for c in doc.checks)
+    blocking = has_blocking_check(doc)
     doubtful = any(f.confidence < threshold for f in doc.fields if f.origin == Origin.ocr)
     return (
         DocStatus.needs_review
