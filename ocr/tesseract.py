@@ -197,11 +197,6 @@ def ocr_hocr(
     return _run(image, lang=lang, psm=psm, dpi=dpi, configfile="hocr", timeout=timeout)
 
 
-def whitelist(chars: str) -> str:
-    """Config fragment restricting recognition to ``chars`` (LSTM honours it in 5.x)."""
-    return f"-c tessedit_char_whitelist={chars}"
-
-
 def osd(image: np.ndarray, *, timeout: float = 30.0) -> Orientation | None:
     """Tesseract's orientation detection, or None when it has too little text to say."""
     try:
