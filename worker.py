@@ -20,7 +20,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,7 +35,7 @@ from hoso.errors import (
     RejectedInput,
     StorageError,
 )
-from hoso.models import File, FileState
+from hoso.models import File, FileState, PageRow
 from hoso.settings import Settings, load
 from ingest import rasterize
 from ocr import clean, orient, tesseract
@@ -304,6 +304,64 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
             else f"internal error: {type(exc).__name__}: {exc}"
         )
         return record_error(ctx, sha256, FileState.failed, reason, vers)
+
+
+def reextract_file(sha256: str) -> dict[str, Any]:
+    """Classify and extract a processed file again from its stored pages, without OCR of
+    whole pages: the words and upright images kept in the object store are read back.
+
+    For an improved extractor or a new calibration: reviewers' values are kept, as in any
+    reprocessing. Files that are not ``done`` are skipped (``hoso retry`` handles those).
+    """
+    ctx = context()
+    settings = ctx.settings
+    with ctx.sessions() as session:
+        file = session.get(File, sha256)
+        if file is None:
+            raise NotFound(f"no file {sha256}")
+        if file.state != FileState.done:
+            return {"sha256": sha256, "state": "skipped", "pages": 0, "error": None}
+        rows = session.scalars(
+            select(PageRow).where(PageRow.file_sha256 == sha256).order_by(PageRow.number)
+        ).all()
+        page_results = [
+            persist.PageResult(
+                r.number,
+                r.rotation_deg,
+                r.skew_deg,
+                r.width,
+                r.height,
+                r.dpi,
+                r.image_key,
+                r.words_key,
+                r.doc_type,
+                r.doc_type_confidence,
+                r.mean_word_confidence,
+            )
+            for r in rows
+        ]
+    ocr_pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in page_results]
+    reader = StripReader(
+        lambda n: load_page(ctx.store, sha256, n), settings.ocr_lang, timeout=settings.ocr_timeout_s
+    )
+    labels, documents = extract_documents(ocr_pages, reader)
+    pages = [
+        dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
+        for p, (doc_type, conf) in zip(page_results, labels, strict=True)
+    ]
+    with ctx.sessions() as session, session.begin():
+        f = session.get(File, sha256, with_for_update=True)
+        assert f is not None
+        outcome = persist.save_processed(
+            session, f, pages, documents, versions(settings), settings.review_threshold
+        )
+    return {
+        "sha256": sha256,
+        "state": "done",
+        "pages": len(pages),
+        "documents": outcome.documents,
+        "error": None,
+    }
 
 
 def record_error(

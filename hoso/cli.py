@@ -7,9 +7,12 @@ process (retryable); 5 not found.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,6 +66,19 @@ def run(
     batch_name = batch or time.strftime("run-%Y%m%d-%H%M%S")
     items = pipeline.discover_inputs(inputs, manifest)
     started = time.monotonic()
+    with _page_progress("OCR") as (on_start, on_done):
+        summary = pipeline.run_embedded(s, items, batch_name, out_dir, on_start, on_done)
+    summary.wall_s = time.monotonic() - started
+    _print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+@contextlib.contextmanager
+def _page_progress(
+    label: str,
+) -> Iterator[tuple[Callable[[int], None], Callable[[dict[str, Any]], None]]]:
+    """A live bar of pages done / total and pages/s; yields (on_start, on_done)."""
+    started = time.monotonic()
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -73,7 +89,7 @@ def run(
         console=console,
         transient=False,
     ) as progress:
-        task = progress.add_task("OCR", total=None, rate="")
+        task = progress.add_task(label, total=None, rate="")
 
         def on_start(total_pages: int) -> None:
             progress.update(task, total=total_pages)
@@ -84,10 +100,33 @@ def run(
             elapsed = time.monotonic() - started
             progress.update(task, rate=f"{done / elapsed:.2f} pages/s" if elapsed else "")
 
-        summary = pipeline.run_embedded(s, items, batch_name, out_dir, on_start, on_done)
-    summary.wall_s = time.monotonic() - started
-    _print_summary(summary)
-    raise typer.Exit(summary.exit_code)
+        yield on_start, on_done
+
+
+@app.command()
+def reextract(
+    batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
+    workers: WorkersOpt = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also export the records here")
+    ] = None,
+) -> None:
+    """Classify and extract processed files again from their stored pages (no full-page
+    OCR): after an extractor or calibration update. Reviewers' values are kept."""
+    from hoso import pipeline
+
+    s = _settings(workers=workers)
+    with _page_progress("re-extract") as (on_start, on_done):
+        results = pipeline.reextract(s, batch, on_start, on_done)
+    errors = [r for r in results if r["state"] == "error"]
+    done = sum(1 for r in results if r["state"] == "done")
+    out.print(f"{done} files re-extracted, {len(errors)} failed (their records are unchanged)")
+    for r in errors:
+        out.print(f"  {r['sha256'][:12]}  {r['error']}")
+    if out_file is not None:
+        n = pipeline.export_records(s, out_file, batch)
+        out.print(f"{n} records written to {out_file}")
+    raise typer.Exit(pipeline.EXIT_FAILED if errors else 0)
 
 
 def _print_summary(summary: Any) -> None:
@@ -156,6 +195,9 @@ def eval_cmd(
     truth: Annotated[Path, typer.Option(help="Fixtures folder (truth.jsonl) or the file")],
     pred: Annotated[Path, typer.Option(help="records.jsonl from hoso run / export")],
     threshold: Annotated[float | None, typer.Option(help="Review threshold to report")] = None,
+    errors: Annotated[
+        Path | None, typer.Option(help="Write every wrong field here (JSON Lines)")
+    ] = None,
 ) -> None:
     """Field accuracy, doc-type accuracy and the straight-through curve against truth."""
     from hoso import evaluate
@@ -163,6 +205,10 @@ def eval_cmd(
     s = _settings()
     t = threshold if threshold is not None else s.review_threshold
     report = evaluate.evaluate(evaluate.load_truth(truth), evaluate.load_jsonl(pred))
+    if errors is not None:
+        with errors.open("w", encoding="utf-8") as fh:
+            for m in report.mistakes:
+                fh.write(json.dumps(m, ensure_ascii=False) + "\n")
     _print_eval(report, t)
 
 

@@ -58,6 +58,7 @@ class Report:
         default_factory=lambda: defaultdict(Tally)
     )
     scored: list[tuple[float, bool, str]] = field(default_factory=list)  # (confidence, ok, level)
+    mistakes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def fields(self) -> Tally:
@@ -110,7 +111,23 @@ def evaluate(truth: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Report:
             report.by_level[level].add(ok)
             report.by_field[(t["doc_type"], name)].add(ok)
             report.by_field_level[(t["doc_type"], name, level)].add(ok)
-            report.scored.append((float(pf.get("confidence", 0.0) or 0.0), ok, level))
+            confidence = float(pf.get("confidence", 0.0) or 0.0)
+            report.scored.append((confidence, ok, level))
+            if not ok:
+                report.mistakes.append(
+                    {
+                        "dossier_id": t.get("dossier_id"),
+                        "filename": Path(str(t["source"]["filename"])).name,
+                        "page_start": t["source"].get("page_start"),
+                        "level": level,
+                        "doc_type": t["doc_type"],
+                        "predicted_doc_type": (p or {}).get("doc_type"),
+                        "field": name,
+                        "truth": value,
+                        "predicted": pf.get("value"),
+                        "confidence": confidence,
+                    }
+                )
     return report
 
 

@@ -18,7 +18,7 @@ import worker
 from hoso import db, records
 from hoso.errors import HosoError
 from hoso.models import Batch, Document, File, FileState
-from hoso.runner import Job, run_jobs
+from hoso.runner import Job, reextract_files, run_jobs
 from hoso.schema import validation_errors
 from hoso.settings import Settings
 from ingest import rasterize, upload
@@ -146,6 +146,20 @@ def export_records(s: Settings, out_file: Path, batch: str | None = None) -> int
         if fh is not sys.stdout:
             fh.close()
     return n
+
+
+def reextract(
+    s: Settings, batch: str | None, on_start: Callable[[int], None], on_done: Callable[..., None]
+) -> list[dict[str, Any]]:
+    """Classify and extract every processed file (of a batch) again from its stored pages."""
+    ctx = worker.build_context(s)
+    stmt = select(File.sha256, File.page_count).where(File.state == FileState.done)
+    if batch:
+        stmt = stmt.join(Batch, File.batch_id == Batch.id).where(Batch.name == batch)
+    with ctx.sessions() as session:
+        rows = session.execute(stmt.order_by(File.created_at)).all()
+    on_start(sum(r.page_count or 0 for r in rows))
+    return reextract_files(s, [r.sha256 for r in rows], s.worker_count, on_done)
 
 
 def ocr_file(s: Settings, path: Path, fmt: str) -> Iterator[str]:

@@ -88,3 +88,24 @@ def run_jobs(
 def _give_up(settings: Settings, job: Job, reason: str) -> dict[str, Any]:
     ctx = worker.build_context(settings)
     return worker.record_error(ctx, job.sha256, FileState.failed, reason, {})
+
+
+def reextract_files(
+    settings: Settings, shas: Sequence[str], workers: int, on_done: Progress
+) -> list[dict[str, Any]]:
+    """Run ``worker.reextract_file`` over ``shas`` in a pool. A file whose re-extraction
+    fails keeps its stored records and is reported with the reason."""
+    results: list[dict[str, Any]] = []
+    if not shas:
+        return results
+    with _pool(settings, max(1, min(workers, len(shas)))) as pool:
+        futures = {pool.submit(worker.reextract_file, sha): sha for sha in shas}
+        for fut in as_completed(futures):
+            sha = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as exc:  # the stored records stay as they were
+                result = {"sha256": sha, "state": "error", "pages": 0, "error": f"{exc}"}
+            results.append(result)
+            on_done(result)
+    return results

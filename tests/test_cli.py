@@ -184,3 +184,37 @@ def test_status_shows_counts_and_reasons(batch_run: dict[str, Any]) -> None:
     proc = hoso("status", "--batch", "b1", env=batch_run["env"])
     assert "b1" in proc.stdout and "files not processed" in proc.stdout
     assert "encrypted PDF" in proc.stdout and "rejected" in proc.stdout
+
+
+def test_reextract_reads_stored_pages_again_and_keeps_reviewers(
+    batch_run: dict[str, Any],
+) -> None:
+    """Re-extraction replaces OCR values from the stored words and images (no whole-page
+    OCR) and leaves reviewers' values and rejected files alone."""
+    from sqlalchemy import create_engine, text
+
+    tmp, env = batch_run["tmp"], batch_run["env"]
+    doc = next(r for r in batch_run["records"] if r["status"] != "rejected" and r["fields"])
+    name, want = next((n, f) for n, f in doc["fields"].items() if f["value"])
+    other = next(n for n, f in doc["fields"].items() if n != name)
+    engine = create_engine(f"sqlite:///{Path(env['HOSO_HOME']) / 'hoso.db'}")
+    with engine.begin() as conn:  # what an older extractor had stored, and a reviewer's value
+        conn.execute(
+            text("UPDATE field SET value='STALE' WHERE document_id=:d AND name=:n"),
+            {"d": doc["document_id"], "n": name},
+        )
+        conn.execute(
+            text(
+                "UPDATE field SET value='CHECKED', origin='reviewer' "
+                "WHERE document_id=:d AND name=:n"
+            ),
+            {"d": doc["document_id"], "n": other},
+        )
+    proc = hoso("reextract", "--batch", "b1", "--out", str(tmp / "re.jsonl"), env=env)
+    assert "0 failed" in proc.stdout
+    after = {r["document_id"]: r for r in _records(tmp / "re.jsonl")}
+    fields = after[doc["document_id"]]["fields"]
+    assert fields[name]["value"] == want["value"] and fields[name]["origin"] == "ocr"
+    assert fields[other]["value"] == "CHECKED" and fields[other]["origin"] == "reviewer"
+    rejected = [r for r in batch_run["records"] if r["status"] == "rejected"]
+    assert rejected and all(after[r["document_id"]]["status"] == "rejected" for r in rejected)
