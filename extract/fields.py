@@ -20,6 +20,7 @@ from typing import Literal, Protocol
 from extract import values as V
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
+from extract.normalize import fold
 from extract.reread import Reader, vote
 from extract.rows import Token
 from hoso.schema import field_names
@@ -140,6 +141,10 @@ class LabelledField:
     readings: Literal["first", "rows", "words"] = "first"
     #: When no label is found: a pattern search over the document's rows.
     search: Callable[[Document], list[tuple[int, Value]]] | None = None
+    #: The value is written in unaccented Latin letters, digits and punctuation only (codes,
+    #: numbers, brands): a reader may add a reading with a Latin-script model, whose errors
+    #: are not those of the Vietnamese model (I/T, F/E, 6/G in monospaced codes).
+    latin: bool = False
 
     def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
         """Best candidate over every occurrence of the field's labels."""
@@ -174,7 +179,13 @@ class LabelledField:
                 return _joined(best, joined)
         result = _result(best)
         if doc.reader is not None and result.bbox is not None and best.value.lines == 1:
-            result = vote(result, self.parse, ctx, doc.reader(best.page, result.bbox))
+            result = vote(
+                result,
+                self.parse,
+                ctx,
+                doc.reader(best.page, result.bbox, latin=self.latin),
+                latin=self.latin,
+            )
         return result
 
     def _parse(self, readings: Sequence[Value], ctx: V.Context) -> tuple[V.Parsed, Value]:
@@ -277,36 +288,57 @@ _PHONE_SHAPE = _shaped(r"0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}")
 
 def _dated_lines(doc: Document) -> list[tuple[int, Value]]:
     """The place-and-date line ("Hà Nội, ngày 12 tháng 3 năm 2024") above a signature:
-    the lowest row with a worded date and no label before it, on the first page with one.
+    the lowest row with a worded date on the first page with one. In a row that starts
+    with another field's label (OCR joins "Hạng: B2" and the date beside it into one row),
+    only the words from the worded date's "ngày" on count.
     """
     for layout in doc.layouts:
         labelled = {h.row for h in layout.hits}
-        rows = [
-            row
-            for r, row in enumerate(layout.rows)
-            if r not in labelled and V.worded_date(Value(row.tokens, 1, False).text)
-        ]
-        if rows:
-            return [(layout.page.number, Value(rows[-1].tokens, 1, False))]
+        found: list[Value] = []
+        for r, row in enumerate(layout.rows):
+            tokens = row.tokens
+            if r in labelled:
+                start = next(
+                    (
+                        i
+                        for i, t in enumerate(tokens)
+                        if fold(t.text) == "NGAY"
+                        and V.worded_date(Value(tokens[i:], 1, False).text)
+                    ),
+                    None,
+                )
+                if start is None or start == 0:
+                    continue
+                tokens = tokens[start:]
+            if V.worded_date(Value(tokens, 1, False).text):
+                found.append(Value(tokens, 1, False))
+        if found:
+            return [(layout.page.number, found[-1])]
     return []
 
 
 # -- the registry ------------------------------------------------------------------------
 
 _VEHICLE = {
-    "brand": LabelledField("brand", V.text_value),
-    "model_code": LabelledField("model_code", V.text_value),
+    "brand": LabelledField("brand", V.text_value, latin=True),
+    "model_code": LabelledField("model_code", V.text_value, latin=True),
     "vehicle_type": LabelledField("vehicle_type", V.text_value),
     "color": LabelledField("color", V.color_value),
-    "engine_number": LabelledField("engine_number", V.engine_value, readings="words", join=True),
-    "chassis_number": LabelledField(
-        "chassis_number", V.chassis_value, readings="words", search=_VIN_SHAPE
+    "engine_number": LabelledField(
+        "engine_number", V.engine_value, readings="words", join=True, latin=True
     ),
-    "manufacture_year": LabelledField("manufacture_year", V.year_value, readings="words"),
-    "engine_capacity_cc": LabelledField("engine_capacity_cc", V.capacity_value, readings="words"),
-    "seats": LabelledField("seats", V.seats_value, readings="words"),
+    "chassis_number": LabelledField(
+        "chassis_number", V.chassis_value, readings="words", search=_VIN_SHAPE, latin=True
+    ),
+    "manufacture_year": LabelledField(
+        "manufacture_year", V.year_value, readings="words", latin=True
+    ),
+    "engine_capacity_cc": LabelledField(
+        "engine_capacity_cc", V.capacity_value, readings="words", latin=True
+    ),
+    "seats": LabelledField("seats", V.seats_value, readings="words", latin=True),
     "plate_number": LabelledField(
-        "plate_number", V.plate_value, readings="words", search=_PLATE_SHAPE
+        "plate_number", V.plate_value, readings="words", search=_PLATE_SHAPE, latin=True
     ),
 }
 
@@ -316,7 +348,13 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
     "registration_certificate": (
         LabelledField("owner_name", V.name_value, readings="rows"),
         LabelledField("owner_address", V.address_value, multiline=True),
-        LabelledField("owner_id_number", V.owner_id_value, readings="words", search=_CCCD_SHAPE),
+        LabelledField(
+            "owner_id_number",
+            V.owner_id_value,
+            readings="words",
+            search=_CCCD_SHAPE,
+            latin=True,
+        ),
         _VEHICLE["brand"],
         _VEHICLE["model_code"],
         _VEHICLE["vehicle_type"],
@@ -342,9 +380,15 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
     ),
     "registration_declaration": (
         LabelledField("owner_name", V.name_value, readings="rows"),
-        LabelledField("owner_id_number", V.owner_id_value, readings="words", search=_CCCD_SHAPE),
+        LabelledField(
+            "owner_id_number",
+            V.owner_id_value,
+            readings="words",
+            search=_CCCD_SHAPE,
+            latin=True,
+        ),
         LabelledField("owner_address", V.address_value, multiline=True),
-        LabelledField("phone", V.phone_value, readings="words", search=_PHONE_SHAPE),
+        LabelledField("phone", V.phone_value, readings="words", search=_PHONE_SHAPE, latin=True),
         _VEHICLE["brand"],
         _VEHICLE["model_code"],
         _VEHICLE["vehicle_type"],
@@ -364,10 +408,14 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
     ),
     "citizen_id": (
         LabelledField(
-            "id_number", V.citizen_number_value, readings="words", search=_digit_runs((12, 9))
+            "id_number",
+            V.citizen_number_value,
+            readings="words",
+            search=_digit_runs((12, 9)),
+            latin=True,
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
-        LabelledField("date_of_birth", V.birth_date_value, readings="words"),
+        LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value),
         LabelledField("place_of_origin", V.address_value, multiline=True),
@@ -376,13 +424,17 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
     ),
     "driving_license": (
         LabelledField(
-            "license_number", V.license_number_value, readings="words", search=_digit_runs((12,))
+            "license_number",
+            V.license_number_value,
+            readings="words",
+            search=_digit_runs((12,)),
+            latin=True,
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
-        LabelledField("date_of_birth", V.birth_date_value, readings="words"),
+        LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
         LabelledField("nationality", V.nationality_value),
         LabelledField("address", V.address_value, multiline=True),
-        LabelledField("license_class", V.license_class_value, readings="words"),
+        LabelledField("license_class", V.license_class_value, readings="words", latin=True),
         LabelledField(
             "issue_date", V.past_date_value("issue_date"), readings="words", search=_dated_lines
         ),

@@ -24,11 +24,18 @@ if TYPE_CHECKING:
 
 
 class Reader(Protocol):
-    """Re-reads the region ``box`` of page ``page`` (its ``Page.number``) as one text line."""
+    """Re-reads the region ``box`` of page ``page`` (its ``Page.number``) as one text line;
+    ``latin``: the value is written in unaccented Latin letters, digits and punctuation."""
 
-    def __call__(self, page: int, box: Box) -> Sequence[Page]:
+    def __call__(self, page: int, box: Box, latin: bool = False) -> Sequence[Page]:
         """Zero or more independent readings of the region."""
         ...
+
+
+#: Weight of a reading by a Latin-script model on a Latin-only value: its errors are not
+#: correlated with those of the two Vietnamese-model readings, and on generated forms it
+#: reads codes better than either (``docs/accuracy.md``).
+LATIN_WITNESS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,7 @@ class _Reading:
     text: str
     ocr: float  # mean word confidence
     original: bool
+    witness: float = 1.0
 
 
 def _key(value: str) -> str:
@@ -46,7 +54,7 @@ def _key(value: str) -> str:
 
 def _weight(r: _Reading) -> float:
     ok = {True: 1.0, None: 0.7, False: 0.3}[r.parsed.valid]
-    return ok * (0.5 + r.ocr) + (0.05 if r.original else 0.0)
+    return r.witness * ok * (0.5 + r.ocr) + (0.05 if r.original else 0.0)
 
 
 def vote(
@@ -54,6 +62,7 @@ def vote(
     parse: V.ValueParser,
     ctx: V.Context,
     readings: Sequence[Page],
+    latin: bool = False,
 ) -> ExtractedField:
     """The value most readings support: ``field`` itself unless re-readings outvote it.
 
@@ -73,7 +82,8 @@ def vote(
             continue
         text = " ".join(w.text for w in words)
         ocr = sum(w.confidence for w in words) / len(words)
-        entries.append(_Reading(parse(text, ctx), text, ocr, False))
+        witness = LATIN_WITNESS if latin and page.lang and "vie" not in page.lang else 1.0
+        entries.append(_Reading(parse(text, ctx), text, ocr, False, witness))
     scores: dict[str, float] = {}
     members: dict[str, list[_Reading]] = {}
     for r in entries:

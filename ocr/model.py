@@ -71,6 +71,8 @@ class Page:
     width: int
     height: int
     lines: tuple[Line, ...] = field(default_factory=tuple)
+    #: The recognition model that read it (a Tesseract language), when known.
+    lang: str | None = None
 
     @property
     def words(self) -> Iterator[Word]:

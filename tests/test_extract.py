@@ -291,6 +291,18 @@ def test_declaration_date_from_the_signature_line_and_plate_from_new_plate() -> 
     assert got["declaration_date"] == "2024-03-05"
 
 
+def test_issue_date_beside_another_fields_label_on_one_ocr_row() -> None:
+    """Whole-page OCR joins "Hạng / Class: A1, B2" and the place-and-date line beside it."""
+    p = page(
+        (100, [(100, "Họ tên / Full name: TRẦN THU LOAN")]),
+        (160, [(100, "Hạng / Class: A1, B2"), (1100, "Hà Nội, ngày 22 tháng 8 năm 2019")]),
+        (220, [(100, "Có giá trị đến / Expires: 22-08-2029")]),
+    )
+    got = values("driving_license", p)
+    assert got["issue_date"] == "2019-08-22"
+    assert got["expiry_date"] == "2029-08-22"
+
+
 def test_id_number_without_a_readable_label() -> None:
     p = page((100, [(100, "sø. 001090012345")]), (160, [(100, "Họ và tên: AN")]))
     assert values("citizen_id", p)["id_number"] == "001090012345"
@@ -315,6 +327,21 @@ def test_rereadings_outvote_a_page_misreading() -> None:
     assert won.features["agreement"] == pytest.approx(2 / 3)
     kept = vote(field, chassis_value, {}, [])
     assert kept.value == field.value and kept.features["agreement"] == 1.0
+
+
+def test_a_latin_model_reading_outweighs_two_alike_vietnamese_readings() -> None:
+    """Model codes in monospaced type: ``vie`` reads EXCITER as EXCTTER twice (page and
+    strip), the Latin model reads it right; for a Latin-only field its reading weighs more."""
+    from extract.values import text_value
+
+    field = ExtractedField(
+        "EXCTTER", "EXCTTER", 0.8, 1, (0, 0, 10, 10), None, (), {"ocr_mean": 0.9}
+    )
+    vie = page((0, [(0, "EXCTTER", 0.9)]))
+    eng = Page(1, 2480, 3508, page((0, [(0, "EXCITER", 0.9)])).lines, lang="eng")
+    assert vote(field, text_value, {}, [vie, eng], latin=True).value == "EXCITER"
+    # On a Vietnamese-text field the same readings are two against one.
+    assert vote(field, text_value, {}, [vie, eng], latin=False).value == "EXCTTER"
 
 
 # -- classification -------------------------------------------------------------------------

@@ -55,3 +55,22 @@ def test_strip_reader_reads_recorded_boxes_once() -> None:
     (plate,) = reader(1, plate_box)
     assert name.text == "NGUYỄN VĂN AN" and plate.text == "29A-123.45"
     assert loads == [1] and reader(1, (0, 0, 5, 5)) == ()
+
+
+def test_strip_reader_adds_a_latin_model_reading_for_latin_boxes() -> None:
+    img = Image.new("L", (900, 400), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((100, 80), "NGUYỄN VĂN AN", font=font, fill=10)
+    draw.text((100, 250), "RLHJF5800NY123456", font=font, fill=10)
+    image = np.asarray(img)
+    reader = StripReader(lambda n: image)
+    name_box, vin_box = (95, 75, 520, 135), (95, 245, 600, 305)
+    reader(1, name_box)
+    reader(1, vin_box, latin=True)
+    reader.read()
+    (name,) = reader(1, name_box)
+    vie, eng = reader(1, vin_box)
+    assert (name.lang, vie.lang, eng.lang) == ("vie", "vie", "eng")
+    assert name.text == "NGUYỄN VĂN AN"
+    assert vie.text == eng.text == "RLHJF5800NY123456"
