@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng poppler-utils \
 	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf python3-venv qpdf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_HOME ?= .hoso-demo
@@ -17,6 +17,7 @@ deps:
 	command -v pdftoppm >/dev/null || missing="yes"; \
 	[ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || missing="yes"; \
 	[ -f /usr/share/tesseract-ocr/5/tessdata/osd.traineddata ] || missing="yes"; \
+	[ -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || missing="yes"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="yes"; \
 	[ -d /usr/share/fonts/truetype/liberation2 ] || missing="yes"; \
 	[ -d /usr/share/fonts/truetype/freefont ] || missing="yes"; \

@@ -96,7 +96,9 @@ def context() -> Context:
 
 def versions(settings: Settings) -> dict[str, str]:
     """What produced a document's values."""
-    langs = settings.ocr_lang.split("+")
+    langs = settings.ocr_lang.split("+") + (
+        settings.ocr_latin_lang.split("+") if settings.ocr_latin_lang else []
+    )
     out = {
         "hoso": hoso.__version__,
         "tesseract": tesseract.version(),
@@ -268,6 +270,7 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
             lambda n: load_page(ctx.store, sha256, n),
             settings.ocr_lang,
             timeout=settings.ocr_timeout_s,
+            latin_lang=settings.ocr_latin_lang or None,
         )
         labels, documents = extract_documents(ocr_pages, reader)
         pages = [
@@ -342,7 +345,10 @@ def reextract_file(sha256: str) -> dict[str, Any]:
         ]
     ocr_pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in page_results]
     reader = StripReader(
-        lambda n: load_page(ctx.store, sha256, n), settings.ocr_lang, timeout=settings.ocr_timeout_s
+        lambda n: load_page(ctx.store, sha256, n),
+        settings.ocr_lang,
+        timeout=settings.ocr_timeout_s,
+        latin_lang=settings.ocr_latin_lang or None,
     )
     labels, documents = extract_documents(ocr_pages, reader)
     pages = [

@@ -35,6 +35,7 @@ class Settings:
     workers: int = 0
     review_threshold: float = 0.9
     ocr_lang: str = "vie"
+    ocr_latin_lang: str = "eng"
     ocr_timeout_s: float = 180.0
     dpi: int = 300
     max_pages: int = 500
@@ -100,6 +101,7 @@ DOCS: dict[str, str] = {
     "workers": "Worker processes; 0 = one per core",
     "review_threshold": "Fields with confidence below this go to review (0..1)",
     "ocr_lang": "Tesseract language(s), e.g. vie or vie+eng",
+    "ocr_latin_lang": "Second model re-reading codes and numbers (empty: none)",
     "ocr_timeout_s": "Time limit for one Tesseract call, seconds",
     "dpi": "Rasterization resolution for PDF pages",
     "max_pages": "Files with more pages are rejected",
