@@ -38,7 +38,7 @@ from hoso.errors import (
 from hoso.models import File, FileState, PageRow
 from hoso.settings import Settings, load
 from ingest import rasterize
-from ocr import clean, orient, tesseract
+from ocr import clean, orient, recover, tesseract
 from ocr.model import Page
 from ocr.reread import StripReader
 from storage import open_store
@@ -129,13 +129,17 @@ def prepare_page(raster: rasterize.RasterPage) -> orient.Upright:
 
 
 def recognize(image: np.ndarray, number: int, dpi: int | None, settings: Settings) -> Page:
-    return tesseract.ocr_page(
+    """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``)."""
+    page = tesseract.ocr_page(
         image,
         number,
         lang=settings.ocr_lang,
         psm=3,
         dpi=dpi or settings.dpi,
         timeout=settings.ocr_timeout_s,
+    )
+    return recover.recover(
+        image, page, lang=settings.ocr_lang, dpi=dpi or settings.dpi, timeout=settings.ocr_timeout_s
     )
 
 
