@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from extract.gazetteer import restore_marks
 from extract.normalize import (
     clean_text,
     digit_runs,
@@ -123,8 +124,9 @@ def name_value(raw: str, ctx: Context) -> Parsed:
 
 
 def address_value(raw: str, ctx: Context) -> Parsed:
-    """An address or place, as printed."""
-    text = _clean(raw)
+    """An address or place, as printed; unit names carry the official tone marks
+    (:mod:`extract.gazetteer`)."""
+    text = restore_marks(_clean(raw))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

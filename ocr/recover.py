@@ -44,7 +44,7 @@ def missed_lines(image: np.ndarray, page: Page) -> list[Box]:
     long_h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, 4 * h), np.uint8))
     long_v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((4 * h, 1), np.uint8))
     ink = cv2.subtract(ink, cv2.bitwise_or(long_h, long_v))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     cw, ch = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     area = stats[:, cv2.CC_STAT_AREA]
     keep = (ch >= 0.35 * h) & (ch <= 1.6 * h) & (cw <= 2.5 * h) & (area >= 0.04 * h * h)

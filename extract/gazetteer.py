@@ -1,0 +1,130 @@
+"""Diacritics of administrative unit names in addresses, restored from the official list.
+
+OCR of Vietnamese loses or swaps tone marks more often than letters: "Hà Nôi", "Quân Long
+Biên", "Thành phô", "Nghỉ Lộc". Unit names are a closed vocabulary (``data/admin_units.txt``,
+built by ``scripts/build_gazetteer.py`` from the General Statistics Office lists before and
+after the 2025 reform), so a run of words whose letters match exactly one listed name but
+whose marks differ is the OCR's mistake, not the paper's. Only marks are restored: letters
+are never changed, and a run that matches several differently marked names is left alone.
+House numbers, streets and hamlets are not in the list and stay as read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+from extract.normalize import fold
+
+#: Unit type words, with the spelling that goes before a name.
+_TYPES = (
+    "Thành phố",
+    "Tỉnh",
+    "Quận",
+    "Huyện",
+    "Thị xã",
+    "Thị trấn",
+    "Phường",
+    "Xã",
+    "Tổ dân phố",
+)
+_MAX_WORDS = 6
+_WORD = re.compile(r"\S+")
+_EDGE = ",.;:"
+
+
+#: Folded type words and abbreviations that may stand before a bare unit name.
+_BEFORE_BARE = frozenset(
+    {"P", "Q", "H", "X", "TT", "TX", "TP", "T", "PHUONG", "QUAN", "HUYEN", "XA", "TINH"}
+    | {"THI TRAN", "THI XA", "THANH PHO"}
+)
+
+
+@functools.cache
+def _index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Folded word run -> marked spellings: names with their type word ("Quận Long
+    Biên"), and bare names ("Long Biên") that count only after a type word or as a whole
+    comma-separated part of the address (a street may share a bare name's letters)."""
+    text = resources.files("extract").joinpath("data/admin_units.txt").read_text("utf-8")
+    typed: dict[str, set[str]] = {}
+    bare: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        name = unicodedata.normalize("NFC", line.strip())
+        if not name:
+            continue
+        rest = next((name[len(t) + 1 :] for t in _TYPES if name.startswith(t + " ")), None)
+        if rest is None:
+            bare.setdefault(fold(name), set()).add(name)
+            continue
+        typed.setdefault(fold(name), set()).add(name)
+        if len(rest.split()) >= 2:  # a one-word bare name is too ambiguous
+            bare.setdefault(fold(rest), set()).add(rest)
+    for t in _TYPES:
+        if " " in t:
+            typed.setdefault(fold(t), set()).add(t)
+    return (
+        {k: frozenset(v) for k, v in typed.items()},
+        {k: frozenset(v) for k, v in bare.items()},
+    )
+
+
+def _bare_allowed(text: str, start: int, end: int) -> bool:
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    # OCR often reads the comma between parts as a full stop.
+    whole_part = (not before or before.endswith((",", ";", "."))) and (
+        not after or after.startswith((",", ";", "."))
+    )
+    if whole_part:
+        return True
+    words = before.replace(",", " ").split()
+    return any(fold(" ".join(words[-k:])) in _BEFORE_BARE for k in (1, 2) if len(words) >= k)
+
+
+def _case_like(model: str, name: str) -> str:
+    if model.isupper():
+        return name.upper()
+    if model[:1].islower():
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def restore_marks(address: str) -> str:
+    """``address`` with the tone marks of listed unit names restored (NFC)."""
+    text = unicodedata.normalize("NFC", address)
+    typed, bare = _index()
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    out: list[str] = []
+    last = 0
+    i = 0
+    while i < len(spans):
+        done = False
+        for n in range(min(_MAX_WORDS, len(spans) - i), 0, -1):
+            start, end = spans[i][0], spans[i + n - 1][1]
+            run = text[start:end]
+            core = run.rstrip(_EDGE)
+            # A run may not cross a comma: "Gia Lâm, Hà Nội" is two names.
+            if any(c in core for c in ",;"):
+                continue
+            key = fold(core)
+            names = typed.get(key)
+            if names is None and key in bare and _bare_allowed(text, start, start + len(core)):
+                names = bare[key]
+            if names is None or (n == 1 and " " not in next(iter(names))):
+                continue
+            if core in names:  # already right
+                out.append(text[last:end])
+                last, i, done = end, i + n, True
+                break
+            if len(names) != 1 or len(next(iter(names)).split()) != n:
+                continue  # several spellings: leave it to a shorter run or as read
+            (name,) = names
+            out.append(text[last:start] + _case_like(core, name) + run[len(core) :])
+            last, i, done = end, i + n, True
+            break
+        if not done:
+            i += 1
+    out.append(text[last:])
+    return "".join(out)

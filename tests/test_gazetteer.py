@@ -1,0 +1,48 @@
+"""Tone marks of administrative unit names restored from the official list."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extract.gazetteer import restore_marks
+from extract.normalize import fold
+
+
+@pytest.mark.parametrize(
+    ("read", "restored"),
+    [
+        ("Q. Long Biên, TP Hà Nôi", "Q. Long Biên, TP Hà Nội"),
+        ("Xóm 9, thi trấn Quang Minh, huyện Mê Linh", "Xóm 9, thị trấn Quang Minh, huyện Mê Linh"),
+        (
+            "Phường Việt Hưng. Quân Long Biên, Thành phô Hà Nội",
+            "Phường Việt Hưng. Quận Long Biên, Thành phố Hà Nội",
+        ),
+        ("Nghi Phong, Nghỉ Lộc, Nghệ An", "Nghi Phong, Nghi Lộc, Nghệ An"),
+        ("Thôn Trung, X. Kiêu Ky, H. Gia Lâm", "Thôn Trung, X. Kiêu Kỵ, H. Gia Lâm"),
+        ("SỐ 5 PHỐ HUẾ, QUẬN HAI BÀ TRƯNG, HÀ NÔI", "SỐ 5 PHỐ HUẾ, QUẬN HAI BÀ TRƯNG, HÀ NỘI"),
+    ],
+)
+def test_unit_names_get_their_marks_back(read: str, restored: str) -> None:
+    assert restore_marks(read) == restored
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Streets sharing the letters of some unit's bare name elsewhere in the country.
+        "Số 54 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai, Hà Nội",
+        "Số 178 ngõ 244 đường Nguyễn Chí Thanh, xã Tả Thanh Oai",
+        # House numbers and hamlets are not in the list.
+        "Xóm 11, Thôn Bắc",
+    ],
+)
+def test_streets_and_right_names_are_left_alone(text: str) -> None:
+    assert restore_marks(text) == text
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạHNQTP ,.", max_size=60))
+def test_only_marks_change_never_letters(text: str) -> None:
+    out = restore_marks(text)
+    assert fold(out) == fold(text)
