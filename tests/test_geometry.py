@@ -278,6 +278,26 @@ def test_denoise_only_acts_on_measured_specks() -> None:
 
 
 @needs_fonts
+def test_despeckle_only_acts_on_speckled_pages_and_clears_clumps() -> None:
+    page = render(8)
+    assert clean.speck_density(page) <= clean.SPECK_DENSITY
+    assert clean.despeckle(page) is page
+    # Clumps of 2x2 dark pixels: not isolated, so the impulse repair cannot see them.
+    rng = np.random.default_rng(1)
+    noisy = page.copy()
+    ys = rng.integers(0, page.shape[0] - 2, 3000)
+    xs = rng.integers(0, page.shape[1] - 2, 3000)
+    for y, x in zip(ys, xs, strict=True):
+        noisy[y : y + 2, x : x + 2] = INK
+    assert clean.speck_density(noisy) > clean.SPECK_DENSITY
+    fixed = clean.despeckle(noisy)
+    assert clean.speck_density(fixed) < clean.SPECK_DENSITY / 5
+    # The text survives: most of its ink is still there.
+    text = page < PAPER - 60
+    assert np.count_nonzero(fixed[text] < PAPER - 60) > 0.8 * np.count_nonzero(text)
+
+
+@needs_fonts
 def test_clean_for_ocr_keeps_clean_pages_and_fixes_uneven_light() -> None:
     page = render(12, 1)
     assert clean.clean_for_ocr(page) is page
