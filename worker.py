@@ -128,6 +128,36 @@ def prepare_page(raster: rasterize.RasterPage) -> orient.Upright:
     )
 
 
+#: A page read with a mean word confidence under this may be upside down (the geometric and
+#: OSD orientation cues fail on some photos and noisy scans): it is read turned by half a
+#: turn as well, and the reading that Tesseract is surer of is kept.
+RECHECK_BELOW = 0.55
+#: How much surer the half-turned reading must be to replace the first.
+RECHECK_MARGIN = 0.1
+
+
+def _mean_confidence(page: Page) -> float:
+    confs = [w.confidence for w in page.words]
+    return float(np.mean(confs)) if confs else 0.0
+
+
+def recognize_upright(
+    up: orient.Upright, number: int, dpi: int | None, settings: Settings
+) -> tuple[orient.Upright, Page]:
+    """OCR of the upright page; a half turn is tried when the reading looks like garbage."""
+    page = recognize(up.image, number, dpi, settings)
+    first = _mean_confidence(page)
+    if first >= RECHECK_BELOW:
+        return up, page
+    turned = np.ascontiguousarray(np.rot90(up.image, 2))
+    again = recognize(turned, number, dpi, settings)
+    if _mean_confidence(again) >= first + RECHECK_MARGIN:
+        log.info("page %s read upside down (confidence %.2f); kept the half turn", number, first)
+        rotation = (up.rotation_deg + 180) % 360
+        return orient.Upright(turned, rotation, up.skew_deg, up.rotation_confidence), again
+    return up, page
+
+
 def recognize(image: np.ndarray, number: int, dpi: int | None, settings: Settings) -> Page:
     """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``)."""
     page = tesseract.ocr_page(
@@ -250,8 +280,9 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
             page_results: list[persist.PageResult] = []
             ocr_pages: list[Page] = []
             for raster in rasterize.pages(data, path, kind, count, limits):
-                up = prepare_page(raster)
-                page = recognize(up.image, raster.number, raster.dpi, settings)
+                up, page = recognize_upright(
+                    prepare_page(raster), raster.number, raster.dpi, settings
+                )
                 image_key, words_key = store_page(ctx.store, sha256, up.image, page)
                 ocr_pages.append(page)
                 confs = [w.confidence for w in page.words]

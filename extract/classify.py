@@ -170,6 +170,8 @@ def split_documents(pages: Sequence[tuple[str, float]]) -> list[Span]:
     spans: list[Span] = []
     for number, (doc_type, conf) in enumerate(pages, start=1):
         starts = doc_type != UNKNOWN and conf >= START_CONFIDENCE
+        # Without a title, labels of another doc type still say "not a continuation".
+        starts = starts or (bool(spans) and doc_type != UNKNOWN and doc_type != spans[-1].doc_type)
         if spans and not starts:
             cur = spans[-1]
             length = cur.page_end - cur.page_start + 1

@@ -363,3 +363,22 @@ def test_text_with_diacritics_and_dates_has_no_leaders(font: int) -> None:
         assert clean.leader_boxes(page) == []
         big = cv2.resize(page, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         assert clean.leader_boxes(big) == []
+
+
+@needs_fonts
+def test_a_page_left_upside_down_is_read_with_a_half_turn() -> None:
+    """When the orientation cues fail, the garbage reading triggers a half-turn reading."""
+    import worker
+    from hoso.settings import load
+    from ocr.orient import Upright
+
+    settings = load(ocr_latin_lang="")
+    page = render(5, lines=12, size=30)
+    upside = np.ascontiguousarray(np.rot90(page, 2))
+    up, read = worker.recognize_upright(Upright(upside, 90, 0.4, 0.5), 1, 300, settings)
+    assert up.rotation_deg == 270 and up.skew_deg == 0.4
+    assert (up.image == page).all()
+    assert "CỘNG HÒA" in read.text.upper() or "ĐĂNG KÝ" in read.text.upper()
+    # An upright page is read once and kept as it is.
+    same, _ = worker.recognize_upright(Upright(page, 0, 0.0, 1.0), 1, 300, settings)
+    assert same.rotation_deg == 0 and same.image is page
