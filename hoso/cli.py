@@ -537,6 +537,53 @@ def fixtures_reference(
     )
 
 
+@fixtures_app.command("scale")
+def fixtures_scale(
+    out_dir: Annotated[Path, typer.Option("--out", "-o")],
+    n: Annotated[int, typer.Option("--n", help="Registry rows (and people)")] = 1_000_000,
+    docs: Annotated[int, typer.Option("--docs", help="Digitized documents")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    match_share: Annotated[
+        float, typer.Option("--match-share", help="Dossiers whose vehicle is registered")
+    ] = 0.9,
+    discrepancy_share: Annotated[
+        float, typer.Option("--discrepancy-share", help="Matching dossiers with a planted one")
+    ] = 0.1,
+) -> None:
+    """Large registry/population CSV files and digitized documents (streamed, bounded memory)."""
+    from fixtures.scale import write_scale
+
+    start = time.perf_counter()
+    try:
+        summary = write_scale(
+            out_dir, n, docs, seed, match_share=match_share, discrepancy_share=discrepancy_share
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(
+        f"{summary.rows} registry rows, {summary.people} people, {summary.documents} documents "
+        f"in {summary.dossiers} dossiers ({summary.matched_dossiers} registered), "
+        f"{sum(summary.expected.values())} planted findings in {out_dir} "
+        f"({time.perf_counter() - start:.1f} s)"
+    )
+
+
+@fixtures_app.command("load")
+def fixtures_load(
+    path: Annotated[Path, typer.Argument(help="truth.jsonl or documents.jsonl")],
+    batch: Annotated[str, typer.Option(help="Batch name for the documents")] = "fixtures",
+) -> None:
+    """Store truth records as extracted documents (OCR origin, confidence 1.0), no OCR."""
+    from fixtures.registry import load_truth_file
+
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    start = time.perf_counter()
+    n = load_truth_file(db.session_factory(engine), path, batch)
+    console.print(f"{n} documents stored in batch {batch} ({time.perf_counter() - start:.1f} s)")
+
+
 def main() -> None:
     """Console entry point: the one place where hoso's errors become exit codes."""
     try:
