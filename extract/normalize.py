@@ -126,12 +126,14 @@ def _fix_uo_cluster(s: str) -> str:
     plain ``o``; ``uơ`` is only valid without a final consonant (``thuở``,
     ``quơ``), so it is repaired only before one.
     """
-    if not _HORNED_RE.search(s):
-        return s  # every repair below needs ư or ơ (any tone)
+    horns = [m.start() for m in _HORNED_RE.finditer(s)]
+    if not horns:
+        return s
     chars = list(s)
-    for i in range(len(chars) - 1):
-        if chars[i] not in _HORNED and chars[i + 1] not in _HORNED:
-            continue
+    # Every repair below needs ư or ơ (any tone) in the pair, and only puts ơ where there
+    # was a plain o: the pairs around the original horns are all that can change.
+    pairs = sorted({i for h in horns for i in (h - 1, h) if 0 <= i < len(chars) - 1})
+    for i in pairs:
         b1, t1 = _split_tone(chars[i])
         b2, t2 = _split_tone(chars[i + 1])
         if len(b1) != 1 or len(b2) != 1:  # a stray combining mark
