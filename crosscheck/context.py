@@ -6,6 +6,7 @@ unit test can call with hand-written inputs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +57,10 @@ class Paper:
 
     def vehicle_keys(self) -> tuple[str | None, str | None, str | None]:
         """(plate, chassis, engine) lookup keys; all None for a non-vehicle document."""
+        return self._vehicle_keys
+
+    @functools.cached_property
+    def _vehicle_keys(self) -> tuple[str | None, str | None, str | None]:
         if not self.is_vehicle:
             return None, None, None
         return (

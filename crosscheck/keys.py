@@ -6,6 +6,7 @@ or stored as a field's value.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,12 +86,20 @@ def name_key(raw: str | None) -> str | None:
 _WORD = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def fold_part(raw: str) -> str:
+    """``fold`` for pieces that recur across documents (name words, address parts, makes,
+    colours), computed once each."""
+    return fold(raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def name_with_marks(raw: str) -> str:
     """The name's words with their diacritics (NFC, new-style tone placement, uppercase),
     with ranks and a trailing birth year removed like ``name_key``."""
     words = _WORD.findall(tone_placement(clean_text(raw)).upper())
     key = name_for_matching(raw).split()
-    folded = [fold(w) for w in words]
+    folded = [fold_part(w) for w in words]
     for i in range(len(words) - len(key) + 1):
         if folded[i : i + len(key)] == key:
             return " ".join(words[i : i + len(key)])
@@ -133,7 +142,7 @@ def compare_names(paper: str, reference: str) -> NameComparison:
 
 def text_key(raw: str | None) -> str:
     """Folded text without spaces or punctuation: for brand, model code, colour, type."""
-    return fold(raw or "").replace(" ", "")
+    return fold_part(raw or "").replace(" ", "")
 
 
 def text_distance(a: str | None, b: str | None) -> int:

@@ -25,13 +25,13 @@ from crosscheck.keys import (
     chassis_key,
     compare_names,
     engine_key,
+    fold_part,
     id_key,
     id_kind,
     int_value,
     plate_key,
     text_distance,
 )
-from extract.normalize import fold
 from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
 
@@ -340,7 +340,7 @@ def pre_reform_address(address: str) -> bool:
     """True for the pre-01/07/2025 form: a district-level unit (quận/huyện/thị xã) or a
     thị trấn, written out or abbreviated (``Q.``, ``H.``, ``TX.``, ``TT.``), after the
     first comma-separated part (DOMAIN.md §8.2)."""
-    parts = [fold(p) for p in address.split(",")][1:]
+    parts = [fold_part(p) for p in address.split(",")][1:]
     return any(_DISTRICT_UNIT.match(p) for p in parts)
 
 
