@@ -80,7 +80,8 @@ class VehicleRef:
     chassis_key: str | None
     engine_key: str | None
     owner_id_key: str | None
-    import_id: int | None = None
+    import_id: int | None = None  # the import that last listed the row
+    withdrawn_import_id: int | None = None  # the snapshot that no longer lists it
 
     def get(self, name: str) -> str | int | None:
         return self.values.get(name)
@@ -100,10 +101,14 @@ class PersonRef:
 
 @dataclass(frozen=True)
 class RegistryLookup:
-    """Candidates found by exact keys and the one chosen (None: none or ambiguous)."""
+    """Candidates found by exact keys and the one chosen (None: none or ambiguous).
+
+    Rows a registry snapshot no longer lists are never candidates; ``withdrawn`` holds
+    those that share a key, so a finding can name them."""
 
     candidates: tuple[VehicleRef, ...] = ()
     chosen: VehicleRef | None = None
+    withdrawn: tuple[VehicleRef, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,7 @@ class ImportResult:
     import_id: int
     rows: int = 0
     skipped: int = 0
+    withdrawn: int = 0  # registry rows a snapshot no longer lists, newly marked
     problems: list[str] = field(default_factory=list)
 
 
@@ -252,6 +253,7 @@ def _import(
     convert: Callable[[dict[str, Any]], dict[str, Any]],
     mapping: dict[str, str] | None,
     chunk: int,
+    snapshot: bool = False,
 ) -> ImportResult:
     if not path.is_file():
         raise ReferenceFileError(f"{path}: no such file")
@@ -259,12 +261,13 @@ def _import(
     writers = {"postgresql": _write_postgresql, "sqlite": _write_sqlite}
     if dialect not in writers:
         raise ReferenceFileError(f"no upsert for database {dialect!r}")
-    record = ReferenceImport(kind=kind, filename=path.name, sha256=_sha256(path))
+    record = ReferenceImport(kind=kind, filename=path.name, sha256=_sha256(path), snapshot=snapshot)
     session.add(record)
     session.flush()
     result = ImportResult(kind, record.id)
 
     def converted() -> Iterator[dict[str, Any]]:
+        unset: list[str] | None = None
         for n, raw in enumerate(iter_rows(path, mapping), start=1):
             try:
                 if "__error__" in raw:
@@ -276,22 +279,52 @@ def _import(
                     result.problems.append(f"row {n}: {exc}")
                 continue
             row["import_id"] = record.id
+            if unset is None:
+                unset = [c.name for c in table.columns if c.name not in row]
+            for column in unset:
+                row[column] = None  # withdrawn_import_id: the file lists the row (again)
             result.rows += 1
             yield row
 
     writers[dialect](session, table, key, converted(), chunk)
+    if snapshot:
+        result.withdrawn = _withdraw(session, table, record.id)
     record.rows, record.skipped = result.rows, result.skipped
+    record.withdrawn = result.withdrawn
     session.flush()
     return result
 
 
+def _withdraw(session: Session, table: Table, import_id: int) -> int:
+    """Mark the rows this snapshot did not list (kept, with the import that last listed
+    them); rows already marked keep the snapshot that first missed them."""
+    stmt = (
+        update(table)
+        .where(table.c.import_id != import_id, table.c.withdrawn_import_id.is_(None))
+        .values(withdrawn_import_id=import_id)
+    )
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
 def import_registry(
-    session: Session, path: Path, mapping: dict[str, str] | None = None, chunk: int = CHUNK
+    session: Session,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    chunk: int = CHUNK,
+    *,
+    snapshot: bool = False,
 ) -> ImportResult:
-    """Upsert a registry snapshot (one row per vehicle, keyed by ``registry_id``)."""
+    """Upsert a registry file (one row per vehicle, keyed by ``registry_id``).
+
+    With ``snapshot`` the file is the whole registry: rows it does not list are marked
+    withdrawn (``withdrawn_import_id``), not deleted, and no longer match documents; a
+    later file that lists them again clears the mark.
+    """
     table = RegistryVehicle.__table__
     assert isinstance(table, Table)
-    return _import(session, "registry", path, table, "registry_id", registry_row, mapping, chunk)
+    return _import(
+        session, "registry", path, table, "registry_id", registry_row, mapping, chunk, snapshot
+    )
 
 
 def import_population(

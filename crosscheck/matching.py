@@ -1,6 +1,7 @@
 """Candidate lookup by exact normalized keys, batched over a chunk of documents.
 
-Registry candidates share the plate, chassis or engine key with the paper. One
+Registry candidates share the plate, chassis or engine key with the paper and are listed
+by the latest registry snapshot (withdrawn rows are kept aside). One
 candidate is chosen when it is the only one, or the only one agreeing on chassis or
 engine number; otherwise the document is ambiguous (``multiple_candidates``). The
 population is looked up by the paper's 12-digit ID; a 9-digit CMND holder is looked
@@ -53,6 +54,7 @@ def vehicle_ref(row: Any) -> VehicleRef:
         row.engine_key,
         row.owner_id_key,
         row.import_id,
+        row.withdrawn_import_id,
     )
 
 
@@ -104,8 +106,10 @@ def registry_lookups(session: Session, papers: Iterable[Paper]) -> dict[str, Reg
         for col, key in zip(wanted, p.vehicle_keys(), strict=True):
             for ref in by_key.get((col, key), []) if key else []:
                 found.setdefault(ref.registry_id, ref)
-        candidates = tuple(sorted(found.values(), key=lambda r: r.registry_id))
-        out[p.document_id] = RegistryLookup(candidates, choose(p, candidates))
+        rows = sorted(found.values(), key=lambda r: r.registry_id)
+        candidates = tuple(r for r in rows if r.withdrawn_import_id is None)
+        withdrawn = tuple(r for r in rows if r.withdrawn_import_id is not None)
+        out[p.document_id] = RegistryLookup(candidates, choose(p, candidates), withdrawn)
     return out
 
 

@@ -412,18 +412,23 @@ MappingOpt = Annotated[
 ]
 
 
-def _reference_import(kind: str, path: Path, mapping: Path | None) -> None:
+def _reference_import(kind: str, path: Path, mapping: Path | None, snapshot: bool) -> None:
     from crosscheck import importer
 
     s = _settings()
     engine = db.make_engine(s.database_url)
     db.create_schema(engine)
-    load = importer.import_registry if kind == "registry" else importer.import_population
     with db.session_factory(engine)() as session, session.begin():
-        result = load(session, path, importer.load_mapping(mapping))
+        if kind == "registry":
+            result = importer.import_registry(
+                session, path, importer.load_mapping(mapping), snapshot=snapshot
+            )
+        else:
+            result = importer.import_population(session, path, importer.load_mapping(mapping))
+    withdrawn = f", {result.withdrawn} absent rows marked withdrawn" if snapshot else ""
     console.print(
         f"{kind} import {result.import_id} from {path.name}: {result.rows} rows upserted, "
-        f"{result.skipped} skipped"
+        f"{result.skipped} skipped{withdrawn}"
     )
     for problem in result.problems:
         console.print(f"  [yellow]skipped[/yellow] {problem}")
@@ -433,9 +438,15 @@ def _reference_import(kind: str, path: Path, mapping: Path | None) -> None:
 def registry_import(
     path: Annotated[Path, typer.Argument(help="CSV or JSON Lines, one row per vehicle")],
     mapping: MappingOpt = None,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot", help="The file is the whole registry: mark rows it lacks withdrawn"
+        ),
+    ] = False,
 ) -> None:
-    """Upsert a registry snapshot by registry_id (re-importing is harmless)."""
-    _reference_import("registry", path, mapping)
+    """Upsert a registry file by registry_id (re-importing is harmless)."""
+    _reference_import("registry", path, mapping, snapshot)
 
 
 @population_app.command("import")
@@ -444,7 +455,7 @@ def population_import(
     mapping: MappingOpt = None,
 ) -> None:
     """Upsert a population extract by id_number (re-importing is harmless)."""
-    _reference_import("population", path, mapping)
+    _reference_import("population", path, mapping, False)
 
 
 @crosscheck_app.command("run")
