@@ -78,7 +78,9 @@ class _Target:
     status: DocStatus
 
 
-def _documents(session: Session, batch: str | None) -> list[_Target]:
+def _documents(session: Session, batch: str | None, chunk: int) -> Iterator[list[_Target]]:
+    """The documents to check, in dossier order, a chunk at a time (a server-side cursor on
+    PostgreSQL: the list of documents is never held whole)."""
     stmt = (
         select(Document.id, File.dossier_id, Document.doc_type, Document.status)
         .join(File, Document.file_sha256 == File.sha256)
@@ -87,7 +89,8 @@ def _documents(session: Session, batch: str | None) -> list[_Target]:
     )
     if batch is not None:
         stmt = stmt.join(Batch, File.batch_id == Batch.id).where(Batch.name == batch)
-    return [_Target(*row) for row in session.execute(stmt)]
+    for rows in session.execute(stmt.execution_options(yield_per=chunk)).partitions():
+        yield [_Target(*row) for row in rows]
 
 
 def _papers(session: Session, targets: list[_Target]) -> dict[str, Paper]:
@@ -227,10 +230,8 @@ def run(
     come in dossier order), so memory depends on the chunk size, not on the documents.
     """
     summary = Summary()
-    targets = _documents(session, batch)
     dossier: list[_Checked] = []
-    for start in range(0, len(targets), chunk):
-        part = targets[start : start + chunk]
+    for part in _documents(session, batch, chunk):
         ids = [t.id for t in part]
         papers = _papers(session, part)
         existing = _checks(session, ids)
