@@ -6,6 +6,7 @@ unit test can call with hand-written inputs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +57,10 @@ class Paper:
 
     def vehicle_keys(self) -> tuple[str | None, str | None, str | None]:
         """(plate, chassis, engine) lookup keys; all None for a non-vehicle document."""
+        return self._vehicle_keys
+
+    @functools.cached_property
+    def _vehicle_keys(self) -> tuple[str | None, str | None, str | None]:
         if not self.is_vehicle:
             return None, None, None
         return (
@@ -75,7 +80,8 @@ class VehicleRef:
     chassis_key: str | None
     engine_key: str | None
     owner_id_key: str | None
-    import_id: int | None = None
+    import_id: int | None = None  # the import that last listed the row
+    withdrawn_import_id: int | None = None  # the snapshot that no longer lists it
 
     def get(self, name: str) -> str | int | None:
         return self.values.get(name)
@@ -95,10 +101,14 @@ class PersonRef:
 
 @dataclass(frozen=True)
 class RegistryLookup:
-    """Candidates found by exact keys and the one chosen (None: none or ambiguous)."""
+    """Candidates found by exact keys and the one chosen (None: none or ambiguous).
+
+    Rows a registry snapshot no longer lists are never candidates; ``withdrawn`` holds
+    those that share a key, so a finding can name them."""
 
     candidates: tuple[VehicleRef, ...] = ()
     chosen: VehicleRef | None = None
+    withdrawn: tuple[VehicleRef, ...] = ()
 
 
 @dataclass(frozen=True)

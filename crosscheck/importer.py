@@ -12,15 +12,17 @@ Functions take the caller's ``Session``; the caller owns the transaction.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Table, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -53,6 +55,7 @@ class ImportResult:
     import_id: int
     rows: int = 0
     skipped: int = 0
+    withdrawn: int = 0  # registry rows a snapshot no longer lists, newly marked
     problems: list[str] = field(default_factory=list)
 
 
@@ -63,7 +66,31 @@ def _text(value: Any) -> str | None:
     return s or None
 
 
+@functools.lru_cache(maxsize=4096)
+def _repeated_text(value: str) -> str | None:
+    return _text(value)
+
+
+# Columns with few distinct values (makes, types, colours, years): cleaned once each.
+_REPEATED = frozenset(
+    {"brand", "model_code", "vehicle_type", "color", "manufacture_year", "seats",
+     "engine_capacity_cc", "status"}
+)  # fmt: skip
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _column_text(column: str, value: Any) -> str | None:
+    if column in _REPEATED and isinstance(value, str):
+        return _repeated_text(value)
+    return _text(value)
+
+
 def _date(value: Any) -> date | None:
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value) and 1900 <= int(value[:4]) <= 2100:
+        try:  # the export's own form, as parse_date would read it
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     s = _text(value)
     iso = parse_date(s) if s else None
     return date.fromisoformat(iso) if iso else None
@@ -77,7 +104,7 @@ def registry_row(raw: dict[str, Any]) -> dict[str, Any]:
     registry_id = _text(raw.get("registry_id"))
     if not registry_id:
         raise ValueError("no registry_id")
-    row: dict[str, Any] = {c: _text(raw.get(c)) for c in REGISTRY_COLUMNS}
+    row: dict[str, Any] = {c: _column_text(c, raw.get(c)) for c in REGISTRY_COLUMNS}
     row["registry_id"] = registry_id
     for c in ("manufacture_year", "seats", "engine_capacity_cc"):
         row[c] = int_value(row[c])
@@ -125,8 +152,11 @@ def iter_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            for raw in csv.DictReader(fh):
-                yield {renames.get(k, k): v for k, v in raw.items() if isinstance(k, str)}
+            reader = csv.reader(fh)
+            header = [renames.get(k, k) for k in next(reader, [])]
+            for values in reader:
+                if values:  # as csv.DictReader: blank lines skipped, extra values dropped
+                    yield dict(zip(header, values, strict=False))
     elif suffix in {".jsonl", ".ndjson", ".json"}:
         with path.open(encoding="utf-8-sig") as fh:
             for n, line in enumerate(fh, start=1):
@@ -153,31 +183,53 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _upsert_generic(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect != "sqlite":
-        raise ReferenceFileError(f"no upsert for database {dialect!r}")
+def _upsert_sqlite(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
     stmt = sqlite.insert(table)
     update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != key}
     session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update), rows)
 
 
-def _upsert_copy(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL: COPY the chunk into a temp table, then one INSERT … ON CONFLICT."""
+def _write_sqlite(
+    session: Session, table: Table, key: str, rows: Iterator[dict[str, Any]], chunk: int
+) -> None:
+    """SQLite: ``INSERT … ON CONFLICT`` per chunk of rows."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= chunk:
+            _upsert_sqlite(session, table, key, batch)
+            batch = []
+    if batch:
+        _upsert_sqlite(session, table, key, batch)
+
+
+def _write_postgresql(
+    session: Session, table: Table, key: str, rows: Iterator[dict[str, Any]], chunk: int
+) -> None:
+    """PostgreSQL: one ``COPY`` stream of every row into a temporary table (the server
+    stores rows while this process converts the next ones), then one ``INSERT … ON
+    CONFLICT`` in which the last occurrence of a key wins. Into an empty table the secondary
+    indexes are built after the load, in one pass each, instead of row by row."""
     cols = [c.name for c in table.columns]
     tmp = f"tmp_{table.name}"
     session.execute(
         text(
-            f"CREATE TEMP TABLE IF NOT EXISTS {tmp} "
+            f"CREATE TEMP TABLE {tmp} "
             f"(LIKE {table.name} INCLUDING DEFAULTS, _seq bigint) ON COMMIT DROP"
         )
     )
-    session.execute(text(f"TRUNCATE {tmp}"))
     raw = session.connection().connection.driver_connection
     assert raw is not None
     with raw.cursor() as cur, cur.copy(f"COPY {tmp} ({', '.join(cols)}, _seq) FROM STDIN") as cp:
         for seq, row in enumerate(rows):
             cp.write_row([*(row[c] for c in cols), seq])
+    empty = session.execute(text(f"SELECT NOT EXISTS (SELECT FROM {table.name})")).scalar()
+    indexes = sorted(table.indexes, key=lambda ix: str(ix.name)) if empty else []
+    connection = session.connection()
+    for index in indexes:
+        index.drop(connection)
+    session.execute(text("SET LOCAL work_mem = '256MB'"))
+    session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     col_list = ", ".join(cols)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c != key)
     session.execute(
@@ -187,6 +239,9 @@ def _upsert_copy(session: Session, table: Table, key: str, rows: list[dict[str, 
             f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
         )
     )
+    for index in indexes:
+        index.create(connection)
+    session.execute(text(f"DROP TABLE {tmp}"))
 
 
 def _import(
@@ -198,46 +253,78 @@ def _import(
     convert: Callable[[dict[str, Any]], dict[str, Any]],
     mapping: dict[str, str] | None,
     chunk: int,
+    snapshot: bool = False,
 ) -> ImportResult:
     if not path.is_file():
         raise ReferenceFileError(f"{path}: no such file")
-    record = ReferenceImport(kind=kind, filename=path.name, sha256=_sha256(path))
+    dialect = session.get_bind().dialect.name
+    writers = {"postgresql": _write_postgresql, "sqlite": _write_sqlite}
+    if dialect not in writers:
+        raise ReferenceFileError(f"no upsert for database {dialect!r}")
+    record = ReferenceImport(kind=kind, filename=path.name, sha256=_sha256(path), snapshot=snapshot)
     session.add(record)
     session.flush()
     result = ImportResult(kind, record.id)
-    upsert = _upsert_copy if session.get_bind().dialect.name == "postgresql" else _upsert_generic
-    batch: list[dict[str, Any]] = []
-    for n, raw in enumerate(iter_rows(path, mapping), start=1):
-        try:
-            if "__error__" in raw:
-                raise ValueError(raw["__error__"])
-            row = convert(raw)
-        except ValueError as exc:
-            result.skipped += 1
-            if len(result.problems) < MAX_REPORTED:
-                result.problems.append(f"row {n}: {exc}")
-            continue
-        row["import_id"] = record.id
-        batch.append(row)
-        if len(batch) >= chunk:
-            upsert(session, table, key, batch)
-            result.rows += len(batch)
-            batch = []
-    if batch:
-        upsert(session, table, key, batch)
-        result.rows += len(batch)
+
+    def converted() -> Iterator[dict[str, Any]]:
+        unset: list[str] | None = None
+        for n, raw in enumerate(iter_rows(path, mapping), start=1):
+            try:
+                if "__error__" in raw:
+                    raise ValueError(raw["__error__"])
+                row = convert(raw)
+            except ValueError as exc:
+                result.skipped += 1
+                if len(result.problems) < MAX_REPORTED:
+                    result.problems.append(f"row {n}: {exc}")
+                continue
+            row["import_id"] = record.id
+            if unset is None:
+                unset = [c.name for c in table.columns if c.name not in row]
+            for column in unset:
+                row[column] = None  # withdrawn_import_id: the file lists the row (again)
+            result.rows += 1
+            yield row
+
+    writers[dialect](session, table, key, converted(), chunk)
+    if snapshot:
+        result.withdrawn = _withdraw(session, table, record.id)
     record.rows, record.skipped = result.rows, result.skipped
+    record.withdrawn = result.withdrawn
     session.flush()
     return result
 
 
+def _withdraw(session: Session, table: Table, import_id: int) -> int:
+    """Mark the rows this snapshot did not list (kept, with the import that last listed
+    them); rows already marked keep the snapshot that first missed them."""
+    stmt = (
+        update(table)
+        .where(table.c.import_id != import_id, table.c.withdrawn_import_id.is_(None))
+        .values(withdrawn_import_id=import_id)
+    )
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
 def import_registry(
-    session: Session, path: Path, mapping: dict[str, str] | None = None, chunk: int = CHUNK
+    session: Session,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    chunk: int = CHUNK,
+    *,
+    snapshot: bool = False,
 ) -> ImportResult:
-    """Upsert a registry snapshot (one row per vehicle, keyed by ``registry_id``)."""
+    """Upsert a registry file (one row per vehicle, keyed by ``registry_id``).
+
+    With ``snapshot`` the file is the whole registry: rows it does not list are marked
+    withdrawn (``withdrawn_import_id``), not deleted, and no longer match documents; a
+    later file that lists them again clears the mark.
+    """
     table = RegistryVehicle.__table__
     assert isinstance(table, Table)
-    return _import(session, "registry", path, table, "registry_id", registry_row, mapping, chunk)
+    return _import(
+        session, "registry", path, table, "registry_id", registry_row, mapping, chunk, snapshot
+    )
 
 
 def import_population(

@@ -6,6 +6,7 @@ or stored as a field's value.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,13 @@ from extract.normalize import clean_text, fold, name_for_matching, tone_placemen
 from extract.validators import normalize_vin_like
 
 _PLATE_CHARS = re.compile(r"[^0-9A-ZĐ]")
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_ENGINE_SEPARATORS = re.compile(r"[;,\n]")
+_NOT_ID = re.compile(r"[^0-9-]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_CCCD = re.compile(r"\d{12}")
+_CMND = re.compile(r"\d{9}")
+_TAX = re.compile(r"\d{10}(?:-?\d{3})?")
 
 
 def plate_key(raw: str | None) -> str | None:
@@ -34,7 +42,7 @@ def chassis_key(raw: str | None) -> str | None:
     """Chassis number without spaces, hyphens, dots; VIN-like ones read I→1, O/Q→0."""
     if not raw:
         return None
-    key = re.sub(r"[^0-9A-Z]", "", normalize_vin_like(raw))
+    key = _NOT_ALNUM.sub("", normalize_vin_like(raw))
     return key or None
 
 
@@ -42,7 +50,7 @@ def engine_key(raw: str | None) -> str | None:
     """Engine number(s): each without spaces/hyphens, sorted, joined with ';'."""
     if not raw:
         return None
-    pieces = (re.sub(r"[^0-9A-Z]", "", clean_text(x).upper()) for x in re.split(r"[;,\n]", raw))
+    pieces = (_NOT_ALNUM.sub("", clean_text(x).upper()) for x in _ENGINE_SEPARATORS.split(raw))
     parts = sorted(p for p in pieces if p)
     return ";".join(parts) or None
 
@@ -51,7 +59,7 @@ def id_key(raw: str | None) -> str | None:
     """An owner ID (CCCD, CMND or tax code): ASCII digits only (tax codes keep their '-')."""
     if not raw:
         return None
-    key = re.sub(r"[^0-9-]", "", clean_text(raw)).strip("-")
+    key = _NOT_ID.sub("", clean_text(raw)).strip("-")
     return key or None
 
 
@@ -59,11 +67,11 @@ def id_kind(key: str | None) -> str | None:
     """'cccd' (12 digits), 'cmnd' (9 digits), 'tax' (10 or 13 digits, or 10-3), else None."""
     if not key:
         return None
-    if re.fullmatch(r"\d{12}", key):
+    if _CCCD.fullmatch(key):
         return "cccd"
-    if re.fullmatch(r"\d{9}", key):
+    if _CMND.fullmatch(key):
         return "cmnd"
-    if re.fullmatch(r"\d{10}(?:-?\d{3})?", key):
+    if _TAX.fullmatch(key):
         return "tax"
     return None
 
@@ -78,12 +86,20 @@ def name_key(raw: str | None) -> str | None:
 _WORD = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def fold_part(raw: str) -> str:
+    """``fold`` for pieces that recur across documents (name words, address parts, makes,
+    colours), computed once each."""
+    return fold(raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def name_with_marks(raw: str) -> str:
     """The name's words with their diacritics (NFC, new-style tone placement, uppercase),
     with ranks and a trailing birth year removed like ``name_key``."""
     words = _WORD.findall(tone_placement(clean_text(raw)).upper())
     key = name_for_matching(raw).split()
-    folded = [fold(w) for w in words]
+    folded = [fold_part(w) for w in words]
     for i in range(len(words) - len(key) + 1):
         if folded[i : i + len(key)] == key:
             return " ".join(words[i : i + len(key)])
@@ -126,7 +142,7 @@ def compare_names(paper: str, reference: str) -> NameComparison:
 
 def text_key(raw: str | None) -> str:
     """Folded text without spaces or punctuation: for brand, model code, colour, type."""
-    return fold(raw or "").replace(" ", "")
+    return fold_part(raw or "").replace(" ", "")
 
 
 def text_distance(a: str | None, b: str | None) -> int:
@@ -140,5 +156,5 @@ def int_value(raw: str | int | None) -> int | None:
         return None
     if isinstance(raw, int):
         return raw
-    digits = re.sub(r"[^0-9]", "", raw)
+    digits = _NOT_DIGIT.sub("", raw)
     return int(digits) if digits else None

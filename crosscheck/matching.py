@@ -1,6 +1,7 @@
 """Candidate lookup by exact normalized keys, batched over a chunk of documents.
 
-Registry candidates share the plate, chassis or engine key with the paper. One
+Registry candidates share the plate, chassis or engine key with the paper and are listed
+by the latest registry snapshot (withdrawn rows are kept aside). One
 candidate is chosen when it is the only one, or the only one agreeing on chassis or
 engine number; otherwise the document is ambiguous (``multiple_candidates``). The
 population is looked up by the paper's 12-digit ID; a 9-digit CMND holder is looked
@@ -10,9 +11,12 @@ up by name (and date of birth when the paper has one) to propose a link.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Table, any_, bindparam, or_, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from crosscheck.context import Paper, PersonRef, RegistryLookup, VehicleRef
@@ -20,8 +24,24 @@ from crosscheck.importer import REGISTRY_COLUMNS
 from crosscheck.keys import name_key
 from hoso.models import PopulationPerson, RegistryVehicle
 
+_REGISTRY = cast(Table, RegistryVehicle.__table__)
+_POPULATION = cast(Table, PopulationPerson.__table__)
 
-def vehicle_ref(row: RegistryVehicle) -> VehicleRef:
+
+def any_of(session: Session, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``: one parameter, so the
+    statement text (and its parsing) does not grow with the number of values."""
+    ordered = sorted(values)
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, ordered, type_=postgresql.ARRAY(column.type))
+        condition: ColumnElement[bool] = column == any_(array)
+        return condition
+    in_list: ColumnElement[bool] = column.in_(ordered)
+    return in_list
+
+
+def vehicle_ref(row: Any) -> VehicleRef:
+    """A registry row (ORM object or result row) as the rules see it."""
     values: dict[str, str | int | None] = {}
     for c in REGISTRY_COLUMNS:
         v = getattr(row, c)
@@ -34,10 +54,12 @@ def vehicle_ref(row: RegistryVehicle) -> VehicleRef:
         row.engine_key,
         row.owner_id_key,
         row.import_id,
+        row.withdrawn_import_id,
     )
 
 
-def person_ref(row: PopulationPerson) -> PersonRef:
+def person_ref(row: Any) -> PersonRef:
+    """A population row (ORM object or result row) as the rules see it."""
     return PersonRef(
         row.id_number,
         row.full_name,
@@ -70,11 +92,9 @@ def registry_lookups(session: Session, papers: Iterable[Paper]) -> dict[str, Reg
             if key:
                 wanted[col].add(key)
     by_key: dict[tuple[str, str], list[VehicleRef]] = defaultdict(list)
-    conditions = [
-        getattr(RegistryVehicle, col).in_(sorted(keys)) for col, keys in wanted.items() if keys
-    ]
+    conditions = [any_of(session, _REGISTRY.c[col], keys) for col, keys in wanted.items() if keys]
     if conditions:
-        for row in session.scalars(select(RegistryVehicle).where(or_(*conditions))):
+        for row in session.execute(select(_REGISTRY).where(or_(*conditions))):
             ref = vehicle_ref(row)
             for col in wanted:
                 key = getattr(ref, col)
@@ -86,8 +106,10 @@ def registry_lookups(session: Session, papers: Iterable[Paper]) -> dict[str, Reg
         for col, key in zip(wanted, p.vehicle_keys(), strict=True):
             for ref in by_key.get((col, key), []) if key else []:
                 found.setdefault(ref.registry_id, ref)
-        candidates = tuple(sorted(found.values(), key=lambda r: r.registry_id))
-        out[p.document_id] = RegistryLookup(candidates, choose(p, candidates))
+        rows = sorted(found.values(), key=lambda r: r.registry_id)
+        candidates = tuple(r for r in rows if r.withdrawn_import_id is None)
+        withdrawn = tuple(r for r in rows if r.withdrawn_import_id is not None)
+        out[p.document_id] = RegistryLookup(candidates, choose(p, candidates), withdrawn)
     return out
 
 
@@ -99,27 +121,67 @@ def population_lookups(
     ids = {p.owner_id for p in papers if p.owner_id_kind == "cccd" and p.owner_id}
     people: dict[str, PersonRef] = {}
     if ids:
-        stmt = select(PopulationPerson).where(PopulationPerson.id_number.in_(sorted(ids)))
-        people = {r.id_number: person_ref(r) for r in session.scalars(stmt)}
-    legacy = {
-        p.document_id: k
-        for p in papers
-        if p.owner_id_kind == "cmnd" and (k := name_key(p.get(p.name_field)))
-    }
-    links: dict[str, PersonRef] = {}
-    if legacy:
-        by_name: dict[str, list[PersonRef]] = defaultdict(list)
-        stmt = select(PopulationPerson).where(PopulationPerson.name_key.in_(set(legacy.values())))
-        for r in session.scalars(stmt):
-            assert r.name_key is not None
-            by_name[r.name_key].append(person_ref(r))
-        for p in papers:
-            if p.document_id not in legacy:
-                continue
-            same = by_name.get(legacy[p.document_id], [])
-            dob = p.get("date_of_birth")
-            if dob:
-                same = [s for s in same if s.date_of_birth == dob]
-            if len(same) == 1:
-                links[p.document_id] = same[0]
+        stmt = select(_POPULATION).where(any_of(session, _POPULATION.c.id_number, ids))
+        people = {r.id_number: person_ref(r) for r in session.execute(stmt)}
+    # A CMND holder is linked when exactly one person has the name (and the paper's birth
+    # date, when it shows one).
+    wanted: dict[str, tuple[str, str | None]] = {}
+    for p in papers:
+        if p.owner_id_kind == "cmnd" and (k := name_key(p.get(p.name_field))):
+            wanted[p.document_id] = (k, p.get("date_of_birth"))
+    if not wanted:
+        return people, {}
+    if session.get_bind().dialect.name == "postgresql":
+        found = _namesakes_postgresql(session, set(wanted.values()))
+    else:
+        found = _namesakes(session, set(wanted.values()))
+    links = {d: same[0] for d, pair in wanted.items() if len(same := found.get(pair, [])) == 1}
     return people, links
+
+
+_Namesakes = dict[tuple[str, str | None], list[PersonRef]]
+
+
+def _namesakes(session: Session, pairs: set[tuple[str, str | None]]) -> _Namesakes:
+    """People per (name key, birth date or None): everyone with the name, then filtered."""
+    by_name: dict[str, list[PersonRef]] = defaultdict(list)
+    stmt = select(_POPULATION).where(any_of(session, _POPULATION.c.name_key, {n for n, _ in pairs}))
+    for r in session.execute(stmt):
+        by_name[r.name_key].append(person_ref(r))
+    return {
+        (name, dob): [s for s in by_name.get(name, []) if dob is None or s.date_of_birth == dob]
+        for name, dob in pairs
+    }
+
+
+def _namesakes_postgresql(session: Session, pairs: set[tuple[str, str | None]]) -> _Namesakes:
+    """As ``_namesakes``, but at most two people per pair (enough to tell "exactly one"), so
+    a common name does not bring back thousands of rows."""
+    usable: list[tuple[str, date | None]] = []
+    out: _Namesakes = {pair: [] for pair in pairs}
+    for name, dob in sorted(pairs, key=lambda p: (p[0], p[1] or "")):
+        day = _iso_date(dob) if dob is not None else None
+        if dob is None or day is not None:  # a date no row can equal matches nobody
+            usable.append((name, day))
+    if not usable:
+        return out
+    stmt = text(
+        "SELECT n.name AS wanted_name, n.dob AS wanted_dob, p.* "
+        "FROM unnest(CAST(:names AS text[]), CAST(:dobs AS date[])) AS n(name, dob) "
+        "CROSS JOIN LATERAL (SELECT * FROM population_person q WHERE q.name_key = n.name "
+        "AND (n.dob IS NULL OR q.date_of_birth = n.dob) LIMIT 2) AS p"
+    )
+    rows = session.execute(stmt, {"names": [n for n, _ in usable], "dobs": [d for _, d in usable]})
+    for r in rows:
+        dob = r.wanted_dob.isoformat() if r.wanted_dob else None
+        out[(r.wanted_name, dob)].append(person_ref(r))
+    return out
+
+
+def _iso_date(value: str) -> date | None:
+    """The date a canonical ``YYYY-MM-DD`` string names; None for anything else."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day.isoformat() == value else None

@@ -25,13 +25,13 @@ from crosscheck.keys import (
     chassis_key,
     compare_names,
     engine_key,
+    fold_part,
     id_key,
     id_kind,
     int_value,
     plate_key,
     text_distance,
 )
-from extract.normalize import fold
 from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
 
@@ -87,7 +87,8 @@ class RegistryMatch:
 
 
 class NotInRegistry:
-    """No registry row shares the plate, chassis or engine number."""
+    """No registry row shares the plate, chassis or engine number (rows that the latest
+    snapshot no longer lists do not count; the finding names them)."""
 
     name = "not_in_registry"
 
@@ -99,6 +100,26 @@ class NotInRegistry:
             for f in ("plate_number", "chassis_number", "engine_number")
             if ctx.paper.get(f)
         ]
+        gone = ctx.registry.withdrawn
+        if gone:  # only rows that the latest snapshot no longer lists share a key
+            last = gone[-1]
+            message = (
+                f"no current registry row with this plate, chassis or engine number; "
+                f"{', '.join(r.registry_id for r in gone)} absent from the snapshot of "
+                f"import {last.withdrawn_import_id} (last listed in import {last.import_id})"
+            )
+            return [
+                Finding(
+                    self.name,
+                    "error",
+                    message,
+                    fields=("plate_number", "chassis_number", "engine_number"),
+                    paper_value="; ".join(keys) or None,
+                    reference_value=", ".join(r.registry_id for r in gone),
+                    source=REGISTRY,
+                    reference_import_id=last.withdrawn_import_id,
+                )
+            ]
         return [
             Finding(
                 self.name,
@@ -340,7 +361,7 @@ def pre_reform_address(address: str) -> bool:
     """True for the pre-01/07/2025 form: a district-level unit (quận/huyện/thị xã) or a
     thị trấn, written out or abbreviated (``Q.``, ``H.``, ``TX.``, ``TT.``), after the
     first comma-separated part (DOMAIN.md §8.2)."""
-    parts = [fold(p) for p in address.split(",")][1:]
+    parts = [fold_part(p) for p in address.split(",")][1:]
     return any(_DISTRICT_UNIT.match(p) for p in parts)
 
 

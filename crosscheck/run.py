@@ -11,24 +11,34 @@ the same. An open ``error`` finding moves an auto-approved (``extracted``) docum
 from __future__ import annotations
 
 import csv
+import enum
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from crosscheck.context import CHECKED_DOC_TYPES, Context, Paper
-from crosscheck.matching import population_lookups, registry_lookups
+from crosscheck.matching import any_of, population_lookups, registry_lookups
 from crosscheck.rules import RULE_NAMES, RULES, Finding, Rule, evaluate
 from extract.plates import HANOI_CODES
-from hoso.models import Batch, Check, CheckState, DocStatus, Document, File, Severity
-from hoso.persist import has_blocking_check
+from hoso.models import (
+    Batch,
+    Check,
+    CheckState,
+    DocStatus,
+    Document,
+    FieldRow,
+    File,
+    Severity,
+    utcnow,
+)
 
-CHUNK = 500
+CHUNK = 2000
 # Rules whose findings mean "this dossier does not match its references".
 MISMATCH_RULES = (
     "not_in_registry",
@@ -38,6 +48,9 @@ MISMATCH_RULES = (
     "owner_not_in_population",
     "owner_mismatch",
 )
+_CHECKS = cast(Table, Check.__table__)
+# What a finding writes into its check_result row (besides document, rule and fields).
+_EVIDENCE = ("severity", "message", "paper_value", "reference_value", "source")
 
 
 @dataclass
@@ -57,60 +70,148 @@ class Summary:
 _Checked = tuple[Paper, list[Finding], bool]  # paper, its findings, population looked up
 
 
-def _documents(session: Session, batch: str | None) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class _Target:
+    id: str
+    dossier_id: str
+    doc_type: str
+    status: DocStatus
+
+
+def _documents(session: Session, batch: str | None, chunk: int) -> Iterator[list[_Target]]:
+    """The documents to check, in dossier order, a chunk at a time (a server-side cursor on
+    PostgreSQL: the list of documents is never held whole)."""
     stmt = (
-        select(Document.id, File.dossier_id)
+        select(Document.id, File.dossier_id, Document.doc_type, Document.status)
         .join(File, Document.file_sha256 == File.sha256)
         .where(Document.doc_type.in_(sorted(CHECKED_DOC_TYPES)))
         .order_by(File.dossier_id, Document.id)
     )
     if batch is not None:
         stmt = stmt.join(Batch, File.batch_id == Batch.id).where(Batch.name == batch)
-    return [(d, s) for d, s in session.execute(stmt)]
+    for rows in session.execute(stmt.execution_options(yield_per=chunk)).partitions():
+        yield [_Target(*row) for row in rows]
 
 
-def _paper(doc: Document) -> Paper:
-    return Paper(doc.id, doc.file.dossier_id, doc.doc_type, {f.name: f.value for f in doc.fields})
+def _papers(session: Session, targets: list[_Target]) -> dict[str, Paper]:
+    """Each target's field values, with one query for the chunk."""
+    values: dict[str, dict[str, str | None]] = {t.id: {} for t in targets}
+    stmt = select(FieldRow.document_id, FieldRow.name, FieldRow.value).where(
+        any_of(session, FieldRow.document_id, values)
+    )
+    for doc_id, name, value in session.execute(stmt):
+        values[doc_id][name] = value
+    return {t.id: Paper(t.id, t.dossier_id, t.doc_type, values[t.id]) for t in targets}
 
 
-def sync_findings(doc: Document, findings: list[Finding]) -> bool:
-    """Make the document's cross-check rows equal ``findings``; True if anything changed."""
+def _checks(session: Session, ids: list[str]) -> dict[str, list[Any]]:
+    """Every check_result row of the chunk's documents (extraction findings included)."""
+    by_doc: dict[str, list[Any]] = defaultdict(list)
+    stmt = select(_CHECKS).where(any_of(session, _CHECKS.c.document_id, ids)).order_by(_CHECKS.c.id)
+    for row in session.execute(stmt):
+        by_doc[row.document_id].append(row)
+    return by_doc
+
+
+@dataclass
+class _Changes:
+    """What one chunk changes in check_result, collected to be written in bulk."""
+
+    delete: list[int] = field(default_factory=list)
+    insert: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+
+
+def sync_findings(
+    document_id: str, rows: list[Any], findings: list[Finding], changes: _Changes
+) -> bool:
+    """Plan what makes the document's cross-check rows equal ``findings`` (into
+    ``changes``); True when an open ``error`` finding remains on the document afterwards.
+
+    ``rows`` are all the document's check_result rows. A row whose paper or reference value
+    changed is opened again: a reviewer must look again; otherwise its state is kept.
+    """
     wanted = {(f.rule, f.fields_key): f for f in findings}
-    changed = False
-    for existing in list(doc.checks):
-        if existing.rule in RULE_NAMES and (existing.rule, existing.fields_key) not in wanted:
-            doc.checks.remove(existing)
-            changed = True
-    have = {(c.rule, c.fields_key): c for c in doc.checks}
+    blocking = False
+    have = {}
+    for row in rows:
+        key = (row.rule, row.fields_key)
+        if row.rule in RULE_NAMES and key not in wanted:
+            changes.delete.append(row.id)
+            continue
+        have[key] = row
+        if key not in wanted and row.severity == Severity.error and row.state == CheckState.open:
+            blocking = True
     for key, f in wanted.items():
         row = have.get(key)
+        severity = Severity(f.severity)
+        new = (severity, f.message, f.paper_value, f.reference_value, f.source)
         if row is None:
-            doc.checks.append(
-                Check(
-                    rule=f.rule,
-                    severity=Severity(f.severity),
-                    message=f.message,
-                    fields=list(f.fields),
-                    fields_key=f.fields_key,
-                    paper_value=f.paper_value,
-                    reference_value=f.reference_value,
-                    source=f.source,
-                    reference_import_id=f.reference_import_id,
-                    state=CheckState.open,
-                )
+            state = CheckState.open
+            changes.insert.append(
+                {
+                    "document_id": document_id,
+                    "rule": f.rule,
+                    "fields": list(f.fields),
+                    "fields_key": f.fields_key,
+                    **dict(zip(_EVIDENCE, new, strict=True)),
+                    "reference_import_id": f.reference_import_id,
+                    "state": state,
+                }
             )
-            changed = True
-            continue
-        if (row.paper_value, row.reference_value) != (f.paper_value, f.reference_value):
-            row.state = CheckState.open  # the evidence changed: a reviewer must look again
-            changed = True
-        new = (Severity(f.severity), f.message, f.paper_value, f.reference_value, f.source)
-        old = (row.severity, row.message, row.paper_value, row.reference_value, row.source)
-        if new != old or row.reference_import_id != f.reference_import_id:
-            (row.severity, row.message, row.paper_value, row.reference_value, row.source) = new
-            row.reference_import_id = f.reference_import_id
-            changed = True
-    return changed
+        else:
+            state = row.state
+            if (row.paper_value, row.reference_value) != (f.paper_value, f.reference_value):
+                state = CheckState.open  # the evidence changed: a reviewer must look again
+            old = tuple(getattr(row, c) for c in _EVIDENCE)
+            if (new, f.reference_import_id, state) != (old, row.reference_import_id, row.state):
+                changes.update.append(
+                    {
+                        "check_id": row.id,
+                        **dict(zip(_EVIDENCE, new, strict=True)),
+                        "reference_import_id": f.reference_import_id,
+                        "state": state,
+                    }
+                )
+        if severity == Severity.error and state == CheckState.open:
+            blocking = True
+    return blocking
+
+
+def _write(session: Session, changes: _Changes) -> None:
+    """Apply a chunk's changes: bulk DELETE and UPDATE, and new rows in one go (``COPY`` on
+    PostgreSQL), in finding order, so ids ascend as the findings did."""
+    if changes.delete:
+        session.execute(delete(_CHECKS).where(any_of(session, _CHECKS.c.id, changes.delete)))
+    if changes.update:
+        stmt = (
+            update(_CHECKS)
+            .where(_CHECKS.c.id == bindparam("check_id"))
+            .values({c: bindparam(c) for c in (*_EVIDENCE, "reference_import_id", "state")})
+        )
+        session.connection().execute(stmt, changes.update)
+    if not changes.insert:
+        return
+    now = utcnow()
+    rows = [{**row, "created_at": now} for row in changes.insert]
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(_CHECKS), rows)
+        return
+    cols = [c.name for c in _CHECKS.columns if c.name != "id"]
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY check_result ({', '.join(cols)}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(
+                [
+                    json.dumps(row[c])
+                    if c == "fields"
+                    else row[c].value
+                    if isinstance(row[c], enum.Enum)
+                    else row[c]
+                    for c in cols
+                ]
+            )
 
 
 def run(
@@ -122,73 +223,78 @@ def run(
     rules: tuple[Rule, ...] = RULES,
     chunk: int = CHUNK,
 ) -> Summary:
-    """Cross-check every registration and ID document (of ``batch``) and store the findings."""
+    """Cross-check every registration and ID document (of ``batch``) and store the findings.
+
+    Documents are read, looked up and written a chunk at a time, with a few set-based
+    statements per chunk; the summary is tallied per dossier as dossiers end (documents
+    come in dossier order), so memory depends on the chunk size, not on the documents.
+    """
     summary = Summary()
-    targets = _documents(session, batch)
-    by_dossier: dict[str, list[_Checked]] = defaultdict(list)
-    for start in range(0, len(targets), chunk):
-        ids = [d for d, _ in targets[start : start + chunk]]
-        docs = list(
-            session.scalars(
-                select(Document)
-                .where(Document.id.in_(ids))
-                .options(
-                    selectinload(Document.fields),
-                    selectinload(Document.checks),
-                    selectinload(Document.file),
-                )
-            )
-        )
-        papers = {d.id: _paper(d) for d in docs}
+    dossier: list[_Checked] = []
+    for part in _documents(session, batch, chunk):
+        ids = [t.id for t in part]
+        papers = _papers(session, part)
+        existing = _checks(session, ids)
         registry = registry_lookups(session, papers.values())
         people, links = population_lookups(session, papers.values())
-        for doc in docs:
-            paper = papers[doc.id]
+        changes = _Changes()
+        review: list[str] = []
+        for target in part:
+            paper = papers[target.id]
             looked_up = paper.owner_id_kind == "cccd"
             ctx = Context(
                 paper=paper,
                 as_of=as_of,
-                registry=registry.get(doc.id),
+                registry=registry.get(target.id),
                 person=people.get(paper.owner_id or "") if looked_up else None,
                 person_looked_up=looked_up,
-                linked=links.get(doc.id),
+                linked=links.get(target.id),
                 local_codes=local_codes,
             )
             findings = evaluate(ctx, rules)
-            sync_findings(doc, findings)
-            if doc.status == DocStatus.extracted and has_blocking_check(doc):
-                doc.status = DocStatus.needs_review
-                summary.needs_review += 1
+            blocking = sync_findings(target.id, existing.get(target.id, []), findings, changes)
+            if target.status == DocStatus.extracted and blocking:
+                review.append(target.id)
             summary.documents += 1
             summary.findings.update(f.rule for f in findings)
-            by_dossier[paper.dossier_id].append((paper, findings, looked_up))
-        session.flush()
-    _tally(summary, by_dossier)
+            if dossier and dossier[-1][0].dossier_id != paper.dossier_id:
+                _tally_dossier(summary, dossier)
+                dossier = []
+            dossier.append((paper, findings, looked_up))
+        _write(session, changes)
+        if review:
+            session.execute(
+                update(Document)
+                .where(any_of(session, Document.id, review))
+                .values(status=DocStatus.needs_review)
+            )
+            summary.needs_review += len(review)
+    if dossier:
+        _tally_dossier(summary, dossier)
     return summary
 
 
-def _tally(summary: Summary, by_dossier: dict[str, list[_Checked]]) -> None:
-    summary.dossiers = len(by_dossier)
-    for docs in by_dossier.values():
-        rules = {f.rule for _, findings, _ in docs for f in findings if f.severity != "info"}
-        vehicle = [(p, fs) for p, fs, _ in docs if p.is_vehicle]
-        if vehicle:
-            summary.registry_checked += 1
-            matched = all(any(f.rule == "registry_match" for f in fs) for _, fs in vehicle)
-            registry_problem = any(
-                f.source == "registry" and f.severity != "info" for _, fs in vehicle for f in fs
-            )
-            if matched and not registry_problem:
-                summary.registry_matching += 1
-        if any(looked for _, _, looked in docs):
-            summary.population_checked += 1
-            if not rules & {"owner_not_in_population", "owner_mismatch", "legacy_id"}:
-                summary.population_matching += 1
-        for rule in MISMATCH_RULES:
-            if rule in rules:
-                summary.not_matching[rule] += 1
-        if "past_service_life" in rules:
-            summary.past_service_life += 1
+def _tally_dossier(summary: Summary, docs: list[_Checked]) -> None:
+    summary.dossiers += 1
+    rules = {f.rule for _, findings, _ in docs for f in findings if f.severity != "info"}
+    vehicle = [(p, fs) for p, fs, _ in docs if p.is_vehicle]
+    if vehicle:
+        summary.registry_checked += 1
+        matched = all(any(f.rule == "registry_match" for f in fs) for _, fs in vehicle)
+        registry_problem = any(
+            f.source == "registry" and f.severity != "info" for _, fs in vehicle for f in fs
+        )
+        if matched and not registry_problem:
+            summary.registry_matching += 1
+    if any(looked for _, _, looked in docs):
+        summary.population_checked += 1
+        if not rules & {"owner_not_in_population", "owner_mismatch", "legacy_id"}:
+            summary.population_matching += 1
+    for rule in MISMATCH_RULES:
+        if rule in rules:
+            summary.not_matching[rule] += 1
+    if "past_service_life" in rules:
+        summary.past_service_life += 1
 
 
 REPORT_COLUMNS = (

@@ -7,6 +7,7 @@ matching key only and must never be stored as a value.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -48,6 +49,7 @@ _DIGIT_TABLE = str.maketrans(DIGIT_CONFUSIONS)
 _DL = "[0-9" + re.escape("".join(DIGIT_CONFUSIONS)) + "]"
 
 
+@functools.lru_cache(maxsize=4096)
 def _split_tone(ch: str) -> tuple[str, str]:
     """Split one precomposed letter into (letter without tone, tone mark or '')."""
     nfd = unicodedata.normalize("NFD", ch)
@@ -56,8 +58,25 @@ def _split_tone(ch: str) -> tuple[str, str]:
     return base, tone
 
 
+@functools.lru_cache(maxsize=4096)
 def _with_tone(base: str, tone: str) -> str:
     return unicodedata.normalize("NFC", base + tone)
+
+
+_MODIFIER_MARK = re.compile("[\u0302\u0306\u031b]")
+
+
+def _marks_in_order(nfd: str) -> bool:
+    """Whether sorting the marks would change nothing after NFC: no other mark of the same
+    combining class comes before a vowel modifier in its sequence (NFC orders the classes)."""
+    for m in _MODIFIER_MARK.finditer(nfd):
+        ccc = unicodedata.combining(m.group())
+        j = m.start() - 1
+        while j >= 0 and (c := unicodedata.combining(nfd[j])):
+            if c == ccc and nfd[j] not in _MODIFIERS:
+                return False
+            j -= 1
+    return True
 
 
 def _reorder_marks(s: str) -> str:
@@ -67,6 +86,12 @@ def _reorder_marks(s: str) -> str:
     have combining class 230, so NFC keeps that order and yields ``é̂`` instead
     of ``ế``.
     """
+    if not _MODIFIER_MARK.search(s):
+        # Modifiers only inside precomposed letters, which decompose in order.
+        return unicodedata.normalize("NFC", s)
+    nfd = unicodedata.normalize("NFD", s)
+    if _marks_in_order(nfd):  # nothing to move: the common case, done without a loop
+        return unicodedata.normalize("NFC", nfd)
     out: list[str] = []
     marks: list[str] = []
 
@@ -75,7 +100,7 @@ def _reorder_marks(s: str) -> str:
         out.extend(marks)
         marks.clear()
 
-    for c in unicodedata.normalize("NFD", s):
+    for c in nfd:
         if unicodedata.combining(c):
             marks.append(c)
         else:
@@ -87,6 +112,11 @@ def _reorder_marks(s: str) -> str:
 
 _HORN_U = "ưƯ"
 _HORN_O = "ơƠ"
+# Letters whose decomposition carries the horn (ư, ơ with any tone, either case).
+_HORNED = frozenset(
+    c for c in map(chr, range(0x00C0, 0x2000)) if "\u031b" in unicodedata.normalize("NFD", c)
+)
+_HORNED_RE = re.compile("[" + "".join(sorted(_HORNED)) + "]")
 
 
 def _fix_uo_cluster(s: str) -> str:
@@ -96,8 +126,14 @@ def _fix_uo_cluster(s: str) -> str:
     plain ``o``; ``uơ`` is only valid without a final consonant (``thuở``,
     ``quơ``), so it is repaired only before one.
     """
+    horns = [m.start() for m in _HORNED_RE.finditer(s)]
+    if not horns:
+        return s
     chars = list(s)
-    for i in range(len(chars) - 1):
+    # Every repair below needs ư or ơ (any tone) in the pair, and only puts ơ where there
+    # was a plain o: the pairs around the original horns are all that can change.
+    pairs = sorted({i for h in horns for i in (h - 1, h) if 0 <= i < len(chars) - 1})
+    for i in pairs:
         b1, t1 = _split_tone(chars[i])
         b2, t2 = _split_tone(chars[i + 1])
         if len(b1) != 1 or len(b2) != 1:  # a stray combining mark
@@ -124,6 +160,8 @@ def clean_text(s: str) -> str:
 
     Tone placement is kept as printed (see ``tone_placement``).
     """
+    if s.isascii():  # no marks to reorder, nothing to translate or repair
+        return " ".join(s.split())
     s = _reorder_marks(s).translate(_CHAR_FIXES)
     s = _fix_uo_cluster(s)
     return _WS.sub(" ", s).strip()
@@ -179,7 +217,9 @@ def tone_placement(s: str, style: str = "new") -> str:
 
 def fold(s: str) -> str:
     """Matching key: no diacritics (đ→D), uppercase ASCII letters/digits, single spaces."""
-    s = tone_placement(clean_text(s)).upper().replace("Đ", "D")
+    # Mark order, tone placement and the ươ repair of ``clean_text`` only move or change
+    # marks, and every mark is dropped here: only its letter fixes (Ð→Đ...) matter.
+    s = s.translate(_CHAR_FIXES).upper().replace("Đ", "D")
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     return re.sub(r"[^A-Z0-9]+", " ", s.upper()).strip()
 

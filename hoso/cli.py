@@ -458,18 +458,23 @@ MappingOpt = Annotated[
 ]
 
 
-def _reference_import(kind: str, path: Path, mapping: Path | None) -> None:
+def _reference_import(kind: str, path: Path, mapping: Path | None, snapshot: bool) -> None:
     from crosscheck import importer
 
     s = _settings()
     engine = db.make_engine(s.database_url)
     db.create_schema(engine)
-    load = importer.import_registry if kind == "registry" else importer.import_population
     with db.session_factory(engine)() as session, session.begin():
-        result = load(session, path, importer.load_mapping(mapping))
+        if kind == "registry":
+            result = importer.import_registry(
+                session, path, importer.load_mapping(mapping), snapshot=snapshot
+            )
+        else:
+            result = importer.import_population(session, path, importer.load_mapping(mapping))
+    withdrawn = f", {result.withdrawn} absent rows marked withdrawn" if snapshot else ""
     console.print(
         f"{kind} import {result.import_id} from {path.name}: {result.rows} rows upserted, "
-        f"{result.skipped} skipped"
+        f"{result.skipped} skipped{withdrawn}"
     )
     for problem in result.problems:
         console.print(f"  [yellow]skipped[/yellow] {problem}")
@@ -479,9 +484,15 @@ def _reference_import(kind: str, path: Path, mapping: Path | None) -> None:
 def registry_import(
     path: Annotated[Path, typer.Argument(help="CSV or JSON Lines, one row per vehicle")],
     mapping: MappingOpt = None,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot", help="The file is the whole registry: mark rows it lacks withdrawn"
+        ),
+    ] = False,
 ) -> None:
-    """Upsert a registry snapshot by registry_id (re-importing is harmless)."""
-    _reference_import("registry", path, mapping)
+    """Upsert a registry file by registry_id (re-importing is harmless)."""
+    _reference_import("registry", path, mapping, snapshot)
 
 
 @population_app.command("import")
@@ -490,7 +501,7 @@ def population_import(
     mapping: MappingOpt = None,
 ) -> None:
     """Upsert a population extract by id_number (re-importing is harmless)."""
-    _reference_import("population", path, mapping)
+    _reference_import("population", path, mapping, False)
 
 
 @crosscheck_app.command("run")
@@ -581,6 +592,53 @@ def fixtures_reference(
         f"{len(ref.population)} people, {len(ref.planted)} expected findings: "
         + ", ".join(str(p) for p in paths.values())
     )
+
+
+@fixtures_app.command("scale")
+def fixtures_scale(
+    out_dir: Annotated[Path, typer.Option("--out", "-o")],
+    n: Annotated[int, typer.Option("--n", help="Registry rows (and people)")] = 1_000_000,
+    docs: Annotated[int, typer.Option("--docs", help="Digitized documents")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    match_share: Annotated[
+        float, typer.Option("--match-share", help="Dossiers whose vehicle is registered")
+    ] = 0.9,
+    discrepancy_share: Annotated[
+        float, typer.Option("--discrepancy-share", help="Matching dossiers with a planted one")
+    ] = 0.1,
+) -> None:
+    """Large registry/population CSV files and digitized documents (streamed, bounded memory)."""
+    from fixtures.scale import write_scale
+
+    start = time.perf_counter()
+    try:
+        summary = write_scale(
+            out_dir, n, docs, seed, match_share=match_share, discrepancy_share=discrepancy_share
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(
+        f"{summary.rows} registry rows, {summary.people} people, {summary.documents} documents "
+        f"in {summary.dossiers} dossiers ({summary.matched_dossiers} registered), "
+        f"{sum(summary.expected.values())} planted findings in {out_dir} "
+        f"({time.perf_counter() - start:.1f} s)"
+    )
+
+
+@fixtures_app.command("load")
+def fixtures_load(
+    path: Annotated[Path, typer.Argument(help="truth.jsonl or documents.jsonl")],
+    batch: Annotated[str, typer.Option(help="Batch name for the documents")] = "fixtures",
+) -> None:
+    """Store truth records as extracted documents (OCR origin, confidence 1.0), no OCR."""
+    from fixtures.registry import load_truth_file
+
+    s = _settings()
+    engine = db.make_engine(s.database_url)
+    db.create_schema(engine)
+    start = time.perf_counter()
+    n = load_truth_file(db.session_factory(engine), path, batch)
+    console.print(f"{n} documents stored in batch {batch} ({time.perf_counter() - start:.1f} s)")
 
 
 def main() -> None:

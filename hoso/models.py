@@ -7,7 +7,8 @@ dossier ────────────┘                                 
                                                                       ├─ field (+ field_history)
                                                                       └─ check (findings)
 
-reference_import ─┬─ registry_vehicle (vehicle registry snapshot, keyed by registry_id)
+reference_import ─┬─ registry_vehicle (vehicle registry snapshot, keyed by registry_id;
+                  │                    rows absent from a later snapshot are marked withdrawn)
                   └─ population_person (population extract, keyed by ID number)
 
 Field values keep their origin and an append-only history; reprocessing never overwrites
@@ -33,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -244,6 +246,9 @@ class ReferenceImport(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
+    # A full registry snapshot: rows it does not list were marked withdrawn (how many).
+    snapshot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -274,7 +279,10 @@ class RegistryVehicle(Base):
     owner_address: Mapped[str | None] = mapped_column(Text)
     registration_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(String(40))
+    # The import that last listed the row (where it was last seen).
     import_id: Mapped[int] = mapped_column(ForeignKey("reference_import.id"), index=True)
+    # The first snapshot import that no longer listed it; None while it is listed.
+    withdrawn_import_id: Mapped[int | None] = mapped_column(ForeignKey("reference_import.id"))
 
 
 class PopulationPerson(Base):
