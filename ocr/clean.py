@@ -66,8 +66,47 @@ def to_gray(img: np.ndarray) -> np.ndarray:
     if img.dtype != np.uint8:
         img = _to_uint8(img)
     if img.ndim == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        return gray_without_seals(img)
     return img
+
+
+# Seals (con dấu) are printed in red or blue ink over the signature and often over field
+# values; in grey they are as dark as the text under them. A seal is a saturated ink
+# component about a seal's size (at least SEAL_MIN_FRACTION of the page's short side on
+# each side, roughly round); inside its box each pixel takes its lightest channel, which
+# is paper-bright for the coloured ink and stays dark for black text. Coloured text
+# elsewhere (a red licence number) is not a seal and keeps its ordinary grey.
+SEAL_MIN_FRACTION = 0.05
+SEAL_SATURATION = 35
+
+
+def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
+    """Grey of a BGR page with red and blue seals washed out (:data:`SEAL_MIN_FRACTION`)."""
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 2 if min(h, w) >= 1200 else 1
+    small = bgr[::f, ::f]
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red_or_blue = (hue <= 12) | (hue >= 160) | ((hue >= 95) & (hue <= 135))
+    coloured = ((sat >= SEAL_SATURATION) & (val >= 50) & red_or_blue).astype(np.uint8)
+    if not coloured.any():
+        return gray
+    joined = cv2.dilate(coloured, np.ones((5, 5), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    least = SEAL_MIN_FRACTION * min(small.shape[:2])
+    lightest: np.ndarray | None = None
+    for i in range(1, n):
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        if bw < least or bh < least or not 0.6 <= bw / bh <= 1.7:
+            continue
+        if lightest is None:
+            lightest = np.asarray(bgr.max(axis=2), dtype=np.uint8)
+        pad = 4
+        x0, y0 = max(0, (x - pad) * f), max(0, (y - pad) * f)
+        x1, y1 = min(w, (x + bw + pad) * f), min(h, (y + bh + pad) * f)
+        gray[y0:y1, x0:x1] = lightest[y0:y1, x0:x1]
+    return gray
 
 
 def _type_max(dtype: np.dtype) -> int:

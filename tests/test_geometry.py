@@ -382,3 +382,26 @@ def test_a_page_left_upside_down_is_read_with_a_half_turn() -> None:
     # An upright page is read once and kept as it is.
     same, _ = worker.recognize_upright(Upright(page, 0, 0.0, 1.0), 1, 300, settings)
     assert same.rotation_deg == 0 and same.image is page
+
+
+@needs_fonts
+def test_seals_are_washed_out_but_black_and_red_text_stay() -> None:
+    face = ImageFont.truetype(str(FONTS[0]), 40)
+    page = Image.new("RGB", (1400, 1000), (236, 236, 236))
+    draw = ImageDraw.Draw(page)
+    draw.text((100, 400), "Tên chủ xe: NGUYỄN VĂN AN", font=face, fill=(20, 20, 20))
+    draw.text((100, 150), "Số: 734755", font=face, fill=(205, 35, 45))  # a red number
+    seal = (300, 250, 700, 650)  # a red seal ring over the name
+    draw.ellipse(seal, outline=(205, 35, 45), width=14)
+    draw.text((420, 430), "HÀ NỘI", font=face, fill=(205, 35, 45))
+    bgr = np.asarray(page)[..., ::-1].copy()
+    gray = clean.to_gray(bgr)
+    plain = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    ring = np.zeros(gray.shape, bool)
+    ring[250:262, 480:520] = True  # the top of the ring
+    assert plain[ring].mean() < 120 and gray[ring].mean() > 200
+    black = plain < 60
+    assert np.mean(gray[black] < 100) > 0.97  # text under and beside the seal stays black
+    number = np.zeros(gray.shape, bool)
+    number[150:200, 100:400] = True
+    assert (gray[number] == plain[number]).all()  # red text that is not a seal is kept
