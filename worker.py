@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import hoso
-from extract import classify, fields
+from extract import calibration, classify, fields
 from hoso import db, persist
 from hoso.errors import (
     HosoError,
@@ -46,7 +46,6 @@ from storage.base import ObjectStore, page_image_key, page_words_key, sha256_hex
 
 log = logging.getLogger("hoso.worker")
 
-CALIBRATION_VERSION = "heuristic-1"
 MAX_ATTEMPTS = 3
 # Failures worth another attempt: a busy machine, a store or database hiccup.
 TRANSIENT: tuple[type[BaseException], ...] = (OcrTimeout, StorageError, OperationalError)
@@ -102,7 +101,7 @@ def versions(settings: Settings) -> dict[str, str]:
     out = {
         "hoso": hoso.__version__,
         "tesseract": tesseract.version(),
-        "calibration": CALIBRATION_VERSION,
+        "calibration": calibration.version(),
     }
     for lang in langs:
         out[f"traineddata_{lang}"] = tesseract.traineddata_sha256(lang)[:16]
@@ -193,7 +192,7 @@ def load_page(store: ObjectStore, sha: str, number: int) -> np.ndarray | None:
 
 
 def extract_documents(
-    pages: list[Page], reader: StripReader | None = None
+    pages: list[Page], reader: StripReader | None = None, calibrated: bool = True
 ) -> tuple[list[tuple[str, float]], list[persist.DocumentResult]]:
     """Classify pages, group them into documents and extract each document's fields.
 
@@ -210,7 +209,7 @@ def extract_documents(
     results: list[persist.DocumentResult] = []
     for span in spans:
         doc_pages = pages[span.page_start - 1 : span.page_end]
-        extracted = fields.extract_fields(span.doc_type, doc_pages, reader)
+        extracted = fields.extract_fields(span.doc_type, doc_pages, reader, calibrated)
         field_results = [
             persist.FieldResult(
                 name, f.value, f.raw, f.confidence, f.page, f.bbox, f.valid, tuple(f.problems)

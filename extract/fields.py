@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
+from extract import calibration
 from extract import values as V
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
@@ -474,7 +475,7 @@ def analyse_document(
 
 
 def extract_fields(
-    doc_type: str, pages: Sequence[Page], reader: Reader | None = None
+    doc_type: str, pages: Sequence[Page], reader: Reader | None = None, calibrated: bool = True
 ) -> dict[str, ExtractedField]:
     """Every field of ``field_names(doc_type)`` read from the document's OCRed pages.
 
@@ -482,6 +483,8 @@ def extract_fields(
     ``fieldValue``); ``problems`` carries validation and cross-field findings. With a
     ``reader`` (:class:`extract.reread.Reader`), each single-line value is read again
     from its box and the readings vote (more OCR time, fewer character errors).
+    ``calibrated``: confidences are the shipped calibration's probabilities
+    (:mod:`extract.calibration`); False keeps the raw heuristic (to fit the calibration).
     """
     names = field_names(doc_type)
     if doc_type not in REGISTRY:
@@ -491,7 +494,15 @@ def extract_fields(
     for extractor in REGISTRY[doc_type]:
         known[extractor.name] = extractor.extract(doc, known)
     known = cross_check(doc_type, known)
-    return {n: known.get(n, MISSING) for n in names}
+    out = {n: known.get(n, MISSING) for n in names}
+    if calibrated:
+        out = {n: _calibrated(n, f) for n, f in out.items()}
+    return out
+
+
+def _calibrated(name: str, f: ExtractedField) -> ExtractedField:
+    p = calibration.calibrate(name, f.value, f.confidence, f.features)
+    return replace(f, confidence=p, features={**f.features, "raw_confidence": f.confidence})
 
 
 def _with_problems(f: ExtractedField, problems: Sequence[str]) -> ExtractedField:

@@ -20,6 +20,7 @@ from hoso.errors import RejectedInput
 from hoso.settings import Settings
 from ingest import poppler
 from ingest.detect import describe_unsupported, sniff
+from ocr.clean import gray_without_seals
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,16 @@ def _to_gray(img: Image.Image) -> np.ndarray:
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         background = Image.new("RGBA", img.size, (255, 255, 255, 255))
         img = Image.alpha_composite(background, img.convert("RGBA"))
-    return np.asarray(img.convert("L"))
+    if img.mode in ("L", "1", "P") and not (img.mode == "P" and _has_colour_palette(img)):
+        return np.asarray(img.convert("L"))
+    # Colour: red and blue seals are washed out while greying.
+    return gray_without_seals(np.ascontiguousarray(np.asarray(img.convert("RGB"))[..., ::-1]))
+
+
+def _has_colour_palette(img: Image.Image) -> bool:
+    palette = img.getpalette() or []
+    rgb = [tuple(palette[i : i + 3]) for i in range(0, len(palette), 3)]
+    return any(len(set(c)) > 1 for c in rgb)
 
 
 def _dpi(img: Image.Image) -> int | None:
@@ -123,8 +133,10 @@ def _dpi(img: Image.Image) -> int | None:
 def pages(data: bytes, path: Path, kind: str, count: int, limits: Limits) -> Iterator[RasterPage]:
     """Decode the original's pages one at a time (bounded memory)."""
     if kind == "pdf":
+        colour = poppler.colour_pages(path)
         for n in range(1, count + 1):
-            yield RasterPage(n, poppler.render_page(path, n, limits.dpi), limits.dpi)
+            image = poppler.render_page(path, n, limits.dpi, colour=n in colour)
+            yield RasterPage(n, image, limits.dpi)
         return
     img = _open(data, limits)
     try:

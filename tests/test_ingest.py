@@ -90,3 +90,37 @@ def test_rgba_png_is_flattened_on_white(tmp_path: Path) -> None:
     kind, count = _probe(path)
     (page,) = rasterize.pages(path.read_bytes(), path, kind, count, LIMITS)
     assert int(page.image.min()) == 255
+
+
+def _sealed_page(mode: str) -> Image.Image:
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (1200, 1600), (236, 236, 236))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((100, 500, 1100, 540), fill=(20, 20, 20))  # a black line of "text"
+    draw.ellipse((300, 300, 700, 700), outline=(205, 35, 45), width=14)  # a red seal
+    return page.convert(mode)
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "jpg"])
+def test_colour_scans_are_greyed_without_their_seals(tmp_path: Path, suffix: str) -> None:
+    colour, grey = tmp_path / f"colour.{suffix}", tmp_path / f"grey.{suffix}"
+    _sealed_page("RGB").save(colour, resolution=150, quality=95)
+    _sealed_page("L").save(grey, resolution=150, quality=95)
+    if suffix == "pdf":
+        from ingest import poppler
+
+        assert poppler.colour_pages(colour) == {1} and poppler.colour_pages(grey) == set()
+    limits = rasterize.Limits(dpi=150, max_pages=5, max_pixels=50_000_000)
+    out = {}
+    for path in (colour, grey):
+        data = path.read_bytes()
+        kind, count = rasterize.probe(data, path, limits)
+        (page,) = list(rasterize.pages(data, path, kind, count, limits))
+        out[path.stem] = page.image
+    h = out["colour"].shape[0] / 1600
+    top = out["colour"][int(305 * h) : int(312 * h), int(480 * h) : int(520 * h)]
+    black = out["colour"][int(510 * h) : int(530 * h), int(150 * h) : int(250 * h)]
+    assert top.mean() > 200 and black.mean() < 60  # the seal is gone, the text is not
+    grey_top = out["grey"][int(305 * h) : int(312 * h), int(480 * h) : int(520 * h)]
+    assert grey_top.mean() < 150  # a grey scan has no colour to tell the seal by

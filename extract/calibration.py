@@ -1,0 +1,146 @@
+"""Calibrated field confidence: the probability that a field's value is exactly right.
+
+Extraction scores each field with a heuristic (OCR word confidences, label match,
+validator verdict, agreement between readings). Its numbers rank fields usefully but are
+not probabilities (``docs/accuracy.md``: expected calibration error 0.107). A logistic model
+over the same evidence, fitted on a generated calibration set that is never used for
+evaluation, turns them into probabilities, so that the review threshold means an error
+rate: at threshold ``t`` the auto-accepted fields are wrong about ``1 - t`` of the time or
+less.
+
+The fitted weights ship with the package (``data/calibration.json``, no download);
+``scripts/fit_calibration.py`` refits them from a processed fixtures set.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+#: Field kinds: fields of one kind share weights (a calibration set has a few thousand
+#: fields, not enough for one model per field).
+KINDS: Mapping[str, str] = {
+    **dict.fromkeys(("owner_name", "full_name"), "name"),
+    **dict.fromkeys(
+        ("owner_address", "place_of_origin", "place_of_residence", "address"), "address"
+    ),
+    **dict.fromkeys(
+        (
+            "registration_date",
+            "declaration_date",
+            "date_of_birth",
+            "expiry_date",
+            "issue_date",
+        ),
+        "date",
+    ),
+    **dict.fromkeys(
+        ("chassis_number", "engine_number", "model_code", "brand", "plate_number"), "code"
+    ),
+    **dict.fromkeys(
+        (
+            "owner_id_number",
+            "id_number",
+            "license_number",
+            "certificate_number",
+            "phone",
+            "seats",
+            "engine_capacity_cc",
+            "manufacture_year",
+        ),
+        "number",
+    ),
+}
+KIND_NAMES = ("name", "address", "date", "code", "number", "text")
+EVIDENCE = (
+    "raw",
+    "ocr_mean",
+    "ocr_min",
+    "label_score",
+    "valid_true",
+    "valid_false",
+    "agreement",
+    "reread",
+    "below",
+)
+
+
+def kind_of(name: str) -> str:
+    return KINDS.get(name, "text")
+
+
+def feature_vector(
+    name: str, value: str | None, raw: float, features: Mapping[str, float]
+) -> list[float]:
+    """The model's inputs for one field: evidence, its kind, and whether a value was found
+    (a field found empty is right only when the paper leaves it blank)."""
+    kind = kind_of(name)
+    onehot = [1.0 if kind == k else 0.0 for k in KIND_NAMES]
+    if value is None:
+        return [1.0, *([0.0] * len(EVIDENCE)), *([0.0] * len(KIND_NAMES)), *onehot]
+    valid = features.get("valid", 0.5)
+    evidence = [
+        raw,
+        features.get("ocr_mean", 0.0),
+        features.get("ocr_min", 0.0),
+        features.get("label_score", 0.0),
+        1.0 if valid == 1.0 else 0.0,
+        1.0 if valid == 0.0 else 0.0,
+        features.get("agreement", 1.0),
+        features.get("reread", 0.0),
+        features.get("below", 0.0),
+    ]
+    return [1.0, *evidence, *onehot, *([0.0] * len(KIND_NAMES))]
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(x: Sequence[Sequence[float]], y: Sequence[bool], l2: float = 1.0) -> list[float]:
+    """L2-regularised logistic regression by Newton's method (IRLS)."""
+    a = np.asarray(x, dtype=np.float64)
+    t = np.asarray(y, dtype=np.float64)
+    w = np.zeros(a.shape[1])
+    reg = l2 * np.eye(a.shape[1])
+    reg[0, 0] = 0.0  # the intercept is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a @ w, -30, 30)))
+        grad = a.T @ (p - t) + reg @ w
+        hess = (a * (p * (1 - p))[:, None]).T @ a + reg + 1e-9 * np.eye(a.shape[1])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return [round(float(v), 6) for v in w]
+
+
+@functools.cache
+def params() -> dict[str, Any] | None:
+    """The shipped fit, or None when the package has none (raw heuristic confidences)."""
+    path = resources.files("extract").joinpath("data/calibration.json")
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def version() -> str:
+    p = params()
+    return str(p["version"]) if p else "heuristic"
+
+
+def calibrate(name: str, value: str | None, raw: float, features: Mapping[str, float]) -> float:
+    """Probability that the field is exactly right (``raw`` when no fit is shipped)."""
+    p = params()
+    if p is None:
+        return raw
+    x = feature_vector(name, value, raw, features)
+    z = sum(w * v for w, v in zip(p["weights"], x, strict=True))
+    return round(min(0.9999, _sigmoid(z)), 4)
