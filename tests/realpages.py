@@ -6,7 +6,11 @@ Read in place, never copied into the repository. Tests and benchmarks share thes
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
 
 #: 150 dpi renders with their exact skew, degrees, positive = content turned clockwise.
 SKEWED_RENDERS = [
@@ -28,6 +32,8 @@ TURNS = [
     ("ocrmypdf-tests/derived/cardinal_p3_150dpi.png", 180),
     ("ocrmypdf-tests/derived/cardinal_p4_150dpi.png", 90),
 ]
+#: Exact truth of phototest.tif, and of its turned copies in TURNS.
+PHOTOTEST_TRUTH = "tesseract-test/phototest.gold.txt"
 
 
 def realdata_dir() -> Path | None:
@@ -38,3 +44,20 @@ def realdata_dir() -> Path | None:
         if cand is not None and cand.is_dir():
             return cand
     return None
+
+
+def normalize_text(text: str) -> str:
+    """NFC, every whitespace run (newlines, form feeds) as one space, stripped."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def char_edits(hyp: str, truth: str) -> tuple[int, int]:
+    """Levenshtein distance of ``hyp`` to ``truth`` and the truth's length, both normalized."""
+    t = normalize_text(truth)
+    return Levenshtein.distance(normalize_text(hyp), t), len(t)
+
+
+def cer(hyp: str, truth: str) -> float:
+    """Character error rate in percent of the truth's length (after ``normalize_text``)."""
+    edits, chars = char_edits(hyp, truth)
+    return 100.0 * edits / max(chars, 1)
