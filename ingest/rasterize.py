@@ -47,9 +47,10 @@ def probe(data: bytes, path: Path, limits: Limits) -> tuple[str, int]:
     if kind is None:
         raise RejectedInput(describe_unsupported(data[:2048]))
     if kind == "pdf":
+        # A PDF that needs a password to open is rejected by poppler.info; one with only
+        # an owner password (copy or edit restrictions, common from scanner software)
+        # opens and renders like any other.
         meta = poppler.info(path)
-        if meta.encrypted:
-            raise RejectedInput("encrypted PDF: remove the password and upload again")
         pages = meta.pages
         w_px = meta.page_size_pt[0] / 72 * limits.dpi
         h_px = meta.page_size_pt[1] / 72 * limits.dpi

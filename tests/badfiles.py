@@ -60,6 +60,31 @@ def encrypted_pdf(path: Path, tmp: Path) -> Path:
     return path
 
 
+def owner_password_pdf(path: Path, tmp: Path) -> Path:
+    """A PDF anyone can open, with an owner password restricting copy and edit."""
+    plain = pdf_pages(tmp / "plain-for-restriction.pdf", 1)
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        raise RuntimeError("qpdf is needed to make an encrypted PDF: apt-get install qpdf")
+    subprocess.run(
+        [
+            qpdf,
+            "--encrypt",
+            "",
+            "owner",
+            "256",
+            "--extract=n",
+            "--modify=none",
+            "--",
+            str(plain),
+            str(path),
+        ],
+        check=True,
+    )
+    plain.unlink()
+    return path
+
+
 def fake_jpeg(path: Path) -> Path:
     path.write_text("Danh sách hồ sơ: this is a text file named like a photo\n", "utf-8")
     return path

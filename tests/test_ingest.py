@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +125,14 @@ def test_colour_scans_are_greyed_without_their_seals(tmp_path: Path, suffix: str
     assert top.mean() > 200 and black.mean() < 60  # the seal is gone, the text is not
     grey_top = out["grey"][int(305 * h) : int(312 * h), int(480 * h) : int(520 * h)]
     assert grey_top.mean() < 150  # a grey scan has no colour to tell the seal by
+
+
+def test_a_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
+    """Copy/edit restrictions are not a reason to reject: poppler opens the file."""
+    path = badfiles.owner_password_pdf(tmp_path / "restricted.pdf", tmp_path)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Encrypted:       yes" in info.stdout
+    kind, count = _probe(path)
+    assert (kind, count) == ("pdf", 1)
+    (page,) = list(rasterize.pages(path.read_bytes(), path, kind, count, LIMITS))
+    assert page.image.ndim == 2
