@@ -449,7 +449,7 @@ def skew_report(pages: int, seed: int, root: Path | None) -> None:
     cpu, wall = (time.process_time() - c0) / 5, (time.perf_counter() - w0) / 5
     print(f"- 2480x3508 page: {cpu * 1000:.0f} ms CPU, {wall * 1000:.0f} ms wall\n")
     if root is None:
-        print("Real pages: skipped (no shared/realdata; set HOSO_REALDATA)\n")
+        print("Real pages: skipped (no shared/realdata; set REALDATA_DIR)\n")
         return
     with tempfile.TemporaryDirectory() as tmp:
         rows = real_rows(root, Path(tmp))

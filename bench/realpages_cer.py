@@ -139,8 +139,7 @@ def read_truth(root: Path, ref: str) -> str:
 
 def hoso_pages(path: Path) -> list[tuple[str, float]]:
     """Text and wall seconds of each page, as ``hoso ocr FILE --format txt`` makes them."""
-    # HOSO_REALDATA (read by tests/realpages.py) is not a setting: load() would reject it.
-    s = settings_mod.load({k: v for k, v in os.environ.items() if k != "HOSO_REALDATA"})
+    s = settings_mod.load()
     out: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     for chunk in pipeline.ocr_file(s, path, "txt"):
@@ -261,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     root = realdata_dir()
     if root is None:
-        print("shared/realdata not found (set HOSO_REALDATA)", file=sys.stderr)
+        print("shared/realdata not found (set REALDATA_DIR)", file=sys.stderr)
         return 2
     cv2.setNumThreads(1)
     version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout

@@ -35,6 +35,9 @@ LEADER_MIN_RUN = 8
 LEADER_DOT_MAX = 8
 LEADER_REACH = 3.5
 LEADER_PITCH_SPREAD = 0.3
+# ... and its dots are at most LEADER_TEXT_RATIO of the page's text height (the median
+# height of the components too big to be dots).
+LEADER_TEXT_RATIO = 0.45
 # Specks that survive the impulse repair (clumps of 2-12 pixels from scanner dust, paper
 # grain, photo sensor noise) make Tesseract garble whole lines. A page has speck noise
 # when its Otsu ink holds more than SPECK_DENSITY components of at most SPECK_AREA pixels
@@ -187,6 +190,8 @@ def leader_runs(stats: np.ndarray, centroids: np.ndarray) -> list[np.ndarray]:
     cand = cand[cand > 0]
     if cand.size < LEADER_MIN_RUN:
         return []
+    letters = h[1:][h[1:] > LEADER_DOT_MAX]
+    text_h = float(np.median(letters)) if letters.size >= 20 else None
     cx, cy = centroids[cand, 0], centroids[cand, 1]
     csize, carea, ch = size[cand], area[cand], h[cand]
     band = 3.0  # centres are bucketed in 3-px rows; a dot looks in its own and both neighbours
@@ -227,7 +232,10 @@ def leader_runs(stats: np.ndarray, centroids: np.ndarray) -> list[np.ndarray]:
         if len(chain) < LEADER_MIN_RUN:
             continue
         pitch = np.diff(cx[chain])
-        if pitch.std() <= LEADER_PITCH_SPREAD * pitch.mean():
+        # A line of small capitals ("PAUL BARTON/THE STOCK") is evenly pitched too, but
+        # its letters are nearly as tall as the page's text; leader dots are far smaller.
+        small = text_h is None or float(ch[chain].mean()) <= LEADER_TEXT_RATIO * text_h
+        if pitch.std() <= LEADER_PITCH_SPREAD * pitch.mean() and small:
             runs.append(cand[chain])
     return runs
 

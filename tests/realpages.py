@@ -37,9 +37,9 @@ PHOTOTEST_TRUTH = "tesseract-test/phototest.gold.txt"
 
 
 def realdata_dir() -> Path | None:
-    """``shared/realdata`` beside the checkout, or $HOSO_REALDATA; None when absent."""
+    """``shared/realdata`` beside the checkout, or $REALDATA_DIR; None when absent."""
     here = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-    env = os.environ.get("HOSO_REALDATA")
+    env = os.environ.get("REALDATA_DIR")
     for cand in (Path(env) if env else None, here):
         if cand is not None and cand.is_dir():
             return cand

@@ -48,7 +48,7 @@ needs_fonts = pytest.mark.skipif(not FONTS, reason="no TrueType fonts with Vietn
 
 REAL = realdata_dir()
 needs_real = pytest.mark.skipif(
-    REAL is None, reason="shared/realdata not found next to the repo (or set HOSO_REALDATA)"
+    REAL is None, reason="shared/realdata not found next to the repo (or set REALDATA_DIR)"
 )
 
 

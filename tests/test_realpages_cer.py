@@ -26,15 +26,14 @@ from tests.realpages import PHOTOTEST_TRUTH, cer, realdata_dir
 REAL = realdata_dir()
 pytestmark = [
     pytest.mark.skipif(
-        REAL is None, reason="shared/realdata not found next to the repo (or set HOSO_REALDATA)"
+        REAL is None, reason="shared/realdata not found next to the repo (or set REALDATA_DIR)"
     ),
     pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed"),
 ]
 
 
 def _hoso_text(path: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "HOSO_REALDATA"}
-    return "".join(pipeline.ocr_file(settings_mod.load(env), path, "txt"))
+    return "".join(pipeline.ocr_file(settings_mod.load(), path, "txt"))
 
 
 def _plain_text(path: Path) -> str:
@@ -64,10 +63,6 @@ def test_turned_page_read_far_better_than_plain_tesseract(name: str) -> None:
     assert plain >= 50.0, plain  # guards the premise: plain Tesseract cannot read it
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="remove_leaders takes a line of small capitals for a dotted leader (ocr/clean.py)",
-)
 def test_leader_removal_keeps_small_capitals() -> None:
     # The photo credit "PHOTO: © PAUL BARTON/THE STOCK MARKET" of UNLV page 8071_093,
     # straightened by the 0.363 degrees hoso measures on it: on the half-size working
