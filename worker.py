@@ -191,25 +191,47 @@ def load_page(store: ObjectStore, sha: str, number: int) -> np.ndarray | None:
     return None if image is None else np.asarray(image)
 
 
-def extract_documents(
+def extract_spans(
     pages: list[Page], reader: StripReader | None = None, calibrated: bool = True
-) -> tuple[list[tuple[str, float]], list[persist.DocumentResult]]:
+) -> list[tuple[classify.Span, dict[str, fields.ExtractedField]]]:
     """Classify pages, group them into documents and extract each document's fields.
 
     With a ``reader``, extraction runs twice: the first pass records which value boxes to
     read again, the reader reads them (one Tesseract call per page) and the second pass
     lets the readings vote.
     """
-    labels = [classify.classify_page(p) for p in pages]
+    return _extract(pages, [classify.classify_page(p) for p in pages], reader, calibrated)
+
+
+def _extract(
+    pages: list[Page],
+    labels: list[tuple[str, float]],
+    reader: StripReader | None,
+    calibrated: bool,
+) -> list[tuple[classify.Span, dict[str, fields.ExtractedField]]]:
     spans = classify.split_documents(labels)
     if reader is not None:
         for span in spans:
             fields.extract_fields(span.doc_type, pages[span.page_start - 1 : span.page_end], reader)
         reader.read()
+    return [
+        (
+            span,
+            fields.extract_fields(
+                span.doc_type, pages[span.page_start - 1 : span.page_end], reader, calibrated
+            ),
+        )
+        for span in spans
+    ]
+
+
+def extract_documents(
+    pages: list[Page], reader: StripReader | None = None
+) -> tuple[list[tuple[str, float]], list[persist.DocumentResult]]:
+    """Page labels and the documents of a file, ready to persist (:func:`extract_spans`)."""
+    labels = [classify.classify_page(p) for p in pages]
     results: list[persist.DocumentResult] = []
-    for span in spans:
-        doc_pages = pages[span.page_start - 1 : span.page_end]
-        extracted = fields.extract_fields(span.doc_type, doc_pages, reader, calibrated)
+    for span, extracted in _extract(pages, labels, reader, calibrated=True):
         field_results = [
             persist.FieldResult(
                 name, f.value, f.raw, f.confidence, f.page, f.bbox, f.valid, tuple(f.problems)
