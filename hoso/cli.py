@@ -234,14 +234,27 @@ def _print_eval(report: Any, threshold: float) -> None:
         f"({report.doc_type.correct}/{report.doc_type.total}); "
         f"matched documents {report.matched}/{report.documents}"
     )
-    curve = Table(title="straight-through (all levels)")
-    for col in ("threshold", "auto-accepted", "error among accepted", "95% CI", "fields"):
-        curve.add_column(col, justify="right")
-    for t, share, err, n in report.straight_through():
-        k = round(err * n) if n else 0
-        lo, hi = evaluate.wilson(k, n)
-        curve.add_row(f"{t:g}", f"{share:.1%}", f"{err:.2%}", f"{lo:.2%}–{hi:.2%}", str(n))
-    out.print(curve)
+    for title, lvs in (
+        ("straight-through (all levels)", None),
+        ("straight-through (clean + scan)", ("clean", "scan")),
+    ):
+        curve = Table(title=title)
+        for col in ("threshold", "auto-accepted", "error among accepted", "95% CI", "fields"):
+            curve.add_column(col, justify="right")
+        for t, share, err, n in report.straight_through(lvs):
+            k = round(err * n) if n else 0
+            lo, hi = evaluate.wilson(k, n)
+            curve.add_row(f"{t:g}", f"{share:.1%}", f"{err:.2%}", f"{lo:.2%}–{hi:.2%}", str(n))
+        out.print(curve)
+    rel = Table(title="reliability (all levels)")
+    for col in ("confidence", "fields", "mean confidence", "observed accuracy"):
+        rel.add_column(col, justify="right")
+    for lo, hi, n, mean, acc in evaluate.reliability(report.scored):
+        rel.add_row(f"[{lo:g}, {hi:g})", str(n), f"{mean:.3f}", f"{acc:.3f}")
+    out.print(rel)
+    out.print(
+        f"expected calibration error: {evaluate.expected_calibration_error(report.scored):.3f}"
+    )
     out.print(evaluate.summary_line(report, threshold))
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
+THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995)
+RELIABILITY_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0)
 
 
 def fold_value(value: Any) -> str | None:
@@ -83,6 +85,31 @@ class Report:
         return rows
 
 
+def reliability(
+    scored: Iterable[tuple[float, bool, str]], edges: Sequence[float] = RELIABILITY_BINS
+) -> list[tuple[float, float, int, float, float]]:
+    """(low, high, fields, mean confidence, observed accuracy) per confidence bin."""
+    rows = []
+    items = list(scored)
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        last = i == len(edges) - 2
+        got = [(c, ok) for c, ok, _ in items if lo <= c < hi or (last and c == hi)]
+        if got:
+            mean = sum(c for c, _ in got) / len(got)
+            acc = sum(ok for _, ok in got) / len(got)
+            rows.append((lo, hi, len(got), mean, acc))
+    return rows
+
+
+def expected_calibration_error(scored: Iterable[tuple[float, bool, str]], bins: int = 10) -> float:
+    """Mean |confidence - accuracy| over ten equal-width bins, weighted by their fields."""
+    items = list(scored)
+    if not items:
+        return math.nan
+    edges = [i / bins for i in range(bins + 1)]
+    return sum(n * abs(mean - acc) for _, _, n, mean, acc in reliability(items, edges)) / len(items)
+
+
 def _key(record: dict[str, Any]) -> tuple[str, str, int | None]:
     # Scanners reuse file names ("to_khai_1.pdf") in every dossier: the dossier is part of
     # the key.
@@ -147,7 +174,8 @@ def summary_line(report: Report, threshold: float) -> str:
     f = report.fields
     levels = " ".join(f"{lv}={t.rate:.1%}" for lv, t in sorted(report.by_level.items()))
     auto = f"auto@{threshold:g}={st[1]:.1%} err={st[2]:.2%}" if st else ""
+    ece = expected_calibration_error(report.scored)
     return (
         f"SUMMARY docs={report.documents} matched={report.matched} "
-        f"doc_type={report.doc_type.rate:.1%} fields={f.rate:.1%} {levels} {auto}"
+        f"doc_type={report.doc_type.rate:.1%} fields={f.rate:.1%} {levels} {auto} ece={ece:.3f}"
     )
