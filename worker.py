@@ -322,28 +322,11 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
                         mean_word_confidence=float(np.mean(confs)) if confs else None,
                     )
                 )
-        reader = StripReader(
-            lambda n: load_page(ctx.store, sha256, n),
-            settings.ocr_lang,
-            timeout=settings.ocr_timeout_s,
-            latin_lang=settings.ocr_latin_lang or None,
-        )
-        labels, documents = extract_documents(ocr_pages, reader)
-        pages = [
-            dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
-            for p, (doc_type, conf) in zip(page_results, labels, strict=True)
-        ]
-        with ctx.sessions() as session, session.begin():
-            # The row lock serializes two runs of the same file (at-least-once delivery).
-            f = session.get(File, sha256, with_for_update=True)
-            assert f is not None
-            outcome = persist.save_processed(
-                session, f, pages, documents, vers, settings.review_threshold
-            )
+        outcome = extract_and_save(ctx, sha256, ocr_pages, page_results, vers)
         return {
             "sha256": sha256,
             "state": "done",
-            "pages": len(pages),
+            "pages": len(page_results),
             "documents": outcome.documents,
             "error": None,
         }
@@ -363,6 +346,38 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
             else f"internal error: {type(exc).__name__}: {exc}"
         )
         return record_error(ctx, sha256, FileState.failed, reason, vers)
+
+
+def strip_reader(ctx: Context, sha256: str) -> StripReader:
+    """Second readings of a file's value boxes, from its stored upright pages."""
+    return StripReader(
+        lambda n: load_page(ctx.store, sha256, n),
+        ctx.settings.ocr_lang,
+        timeout=ctx.settings.ocr_timeout_s,
+        latin_lang=ctx.settings.ocr_latin_lang or None,
+    )
+
+
+def extract_and_save(
+    ctx: Context,
+    sha256: str,
+    ocr_pages: list[Page],
+    page_results: list[persist.PageResult],
+    vers: dict[str, Any],
+) -> persist.Outcome:
+    """Classify, extract and persist a file's OCRed pages in one transaction."""
+    labels, documents = extract_documents(ocr_pages, strip_reader(ctx, sha256))
+    pages = [
+        dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
+        for p, (doc_type, conf) in zip(page_results, labels, strict=True)
+    ]
+    with ctx.sessions() as session, session.begin():
+        # The row lock serializes two runs of the same file (at-least-once delivery).
+        f = session.get(File, sha256, with_for_update=True)
+        assert f is not None
+        return persist.save_processed(
+            session, f, pages, documents, vers, ctx.settings.review_threshold
+        )
 
 
 def reextract_file(sha256: str) -> dict[str, Any]:
@@ -400,27 +415,11 @@ def reextract_file(sha256: str) -> dict[str, Any]:
             for r in rows
         ]
     ocr_pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in page_results]
-    reader = StripReader(
-        lambda n: load_page(ctx.store, sha256, n),
-        settings.ocr_lang,
-        timeout=settings.ocr_timeout_s,
-        latin_lang=settings.ocr_latin_lang or None,
-    )
-    labels, documents = extract_documents(ocr_pages, reader)
-    pages = [
-        dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
-        for p, (doc_type, conf) in zip(page_results, labels, strict=True)
-    ]
-    with ctx.sessions() as session, session.begin():
-        f = session.get(File, sha256, with_for_update=True)
-        assert f is not None
-        outcome = persist.save_processed(
-            session, f, pages, documents, versions(settings), settings.review_threshold
-        )
+    outcome = extract_and_save(ctx, sha256, ocr_pages, page_results, versions(settings))
     return {
         "sha256": sha256,
         "state": "done",
-        "pages": len(pages),
+        "pages": len(page_results),
         "documents": outcome.documents,
         "error": None,
     }

@@ -343,19 +343,21 @@ _VEHICLE = {
     ),
 }
 
+_OWNER = {
+    "owner_name": LabelledField("owner_name", V.name_value, readings="rows"),
+    "owner_address": LabelledField("owner_address", V.address_value, multiline=True),
+    "owner_id_number": LabelledField(
+        "owner_id_number", V.owner_id_value, readings="words", search=_CCCD_SHAPE, latin=True
+    ),
+}
+
 #: Extraction order per doc type (a field may use those before it: the plate reads the
 #: vehicle type). ``extract_fields`` returns them in the schema's order.
 REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
     "registration_certificate": (
-        LabelledField("owner_name", V.name_value, readings="rows"),
-        LabelledField("owner_address", V.address_value, multiline=True),
-        LabelledField(
-            "owner_id_number",
-            V.owner_id_value,
-            readings="words",
-            search=_CCCD_SHAPE,
-            latin=True,
-        ),
+        _OWNER["owner_name"],
+        _OWNER["owner_address"],
+        _OWNER["owner_id_number"],
         _VEHICLE["brand"],
         _VEHICLE["model_code"],
         _VEHICLE["vehicle_type"],
@@ -377,18 +379,13 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             V.certificate_number_value,
             readings="words",
             search=_number_above_fields,
+            latin=True,
         ),
     ),
     "registration_declaration": (
-        LabelledField("owner_name", V.name_value, readings="rows"),
-        LabelledField(
-            "owner_id_number",
-            V.owner_id_value,
-            readings="words",
-            search=_CCCD_SHAPE,
-            latin=True,
-        ),
-        LabelledField("owner_address", V.address_value, multiline=True),
+        _OWNER["owner_name"],
+        _OWNER["owner_id_number"],
+        _OWNER["owner_address"],
         LabelledField("phone", V.phone_value, readings="words", search=_PHONE_SHAPE, latin=True),
         _VEHICLE["brand"],
         _VEHICLE["model_code"],

@@ -35,7 +35,6 @@ def samples(truth_dir: Path, home: Path) -> tuple[list[list[float]], list[bool],
     from hoso import evaluate, records
     from hoso.models import File, FileState, PageRow
     from ocr.model import Page
-    from ocr.reread import StripReader
 
     ctx = worker.build_context(worker.load())
     truth = {evaluate._key(t): t for t in evaluate.load_truth(truth_dir)}
@@ -53,11 +52,7 @@ def samples(truth_dir: Path, home: Path) -> tuple[list[list[float]], list[bool],
                 select(PageRow).where(PageRow.file_sha256 == sha).order_by(PageRow.number)
             ).all()
             pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in rows]
-            reader = StripReader(
-                lambda n, sha=sha: worker.load_page(ctx.store, sha, n),
-                ctx.settings.ocr_lang,
-                latin_lang=ctx.settings.ocr_latin_lang or None,
-            )
+            reader = worker.strip_reader(ctx, sha)
             for span, extracted in worker.extract_spans(pages, reader, calibrated=False):
                 dossier, filename = names[sha]
                 t = truth.get((dossier, filename, span.page_start))
