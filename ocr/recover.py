@@ -73,15 +73,18 @@ def read_lines(
     lang: str,
     dpi: int | None,
     timeout: float = tesseract.DEFAULT_TIMEOUT_S,
-) -> list[Word]:
-    """The words of ``boxes`` read in one call, in page coordinates."""
+) -> list[list[Word]]:
+    """The words of each of ``boxes``, read in one call, in page coordinates (words under
+    :data:`MIN_CONFIDENCE` dropped)."""
     strip, bands = compose(image, boxes)
     read = tesseract.ocr_page(strip, 1, lang=lang, psm=6, dpi=dpi, timeout=timeout)
     h, w = image.shape[:2]
-    words: list[Word] = []
+    out: list[list[Word]] = [[] for _ in boxes]
     for word in read.words:
+        if word.confidence < MIN_CONFIDENCE or not word.text.strip():
+            continue
         centre = (word.box[1] + word.box[3]) / 2
-        for (x0, y0, _x1, _y1), (top, bottom) in zip(boxes, bands, strict=True):
+        for i, ((x0, y0, _x1, _y1), (top, bottom)) in enumerate(zip(boxes, bands, strict=True)):
             if top <= centre < bottom:
                 dx = max(0, x0 - MARGIN) - LEFT
                 dy = max(0, y0 - MARGIN) - top
@@ -92,10 +95,9 @@ def read_lines(
                     min(w, max(0, bx1 + dx)),
                     min(h, max(0, by1 + dy)),
                 )
-                if word.confidence >= MIN_CONFIDENCE and word.text.strip():
-                    words.append(Word(word.text, box, word.confidence))
+                out[i].append(Word(word.text, box, word.confidence))
                 break
-    return words
+    return out
 
 
 def recover(
@@ -110,18 +112,25 @@ def recover(
     boxes = missed_lines(image, page)
     if not boxes:
         return page
-    found = read_lines(image, boxes, lang=lang, dpi=dpi, timeout=timeout)
-    if not found:
+    read = read_lines(image, boxes, lang=lang, dpi=dpi, timeout=timeout)
+    # Boxes side by side on one text line ("Địa chỉ:" and its value) make one line.
+    rows: list[tuple[Box, list[Word]]] = []
+    for box, words in sorted(zip(boxes, read, strict=True), key=lambda bw: bw[0][1]):
+        if not words:
+            continue
+        if rows and _overlap(rows[-1][0], box) > 0.5:
+            (x0, y0, x1, y1), ws = rows[-1]
+            rows[-1] = ((min(x0, box[0]), y0, max(x1, box[2]), max(y1, box[3])), ws + words)
+        else:
+            rows.append((box, list(words)))
+    if not rows:
         return page
-    lines: list[Line] = list(page.lines)
-    by_box: dict[Box, list[Word]] = {}
-    for word in found:
-        owner = next(
-            (b for b in boxes if b[1] - MARGIN <= (word.box[1] + word.box[3]) / 2 <= b[3] + MARGIN),
-            boxes[0],
-        )
-        by_box.setdefault(owner, []).append(word)
-    for ws in by_box.values():
-        lines.append(Line(tuple(sorted(ws, key=lambda w: w.box[0]))))
-    lines.sort(key=lambda ln: (min(w.box[1] for w in ln.words), min(w.box[0] for w in ln.words)))
+    lines = [*page.lines, *(Line(tuple(sorted(ws, key=lambda w: w.box[0]))) for _, ws in rows)]
+    lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
     return Page(page.number, page.width, page.height, tuple(lines), page.lang)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Vertical overlap of two boxes over the smaller one's height."""
+    inter = min(a[3], b[3]) - max(a[1], b[1])
+    return max(0, inter) / max(1, min(a[3] - a[1], b[3] - b[1]))
