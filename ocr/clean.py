@@ -78,8 +78,12 @@ def to_gray(img: np.ndarray) -> np.ndarray:
 # component about a seal's size (at least SEAL_MIN_FRACTION of the page's short side on
 # each side, roughly round); inside its box each pixel takes its lightest channel, which
 # is paper-bright for the coloured ink and stays dark for black text. Coloured text
-# elsewhere (a red licence number) is not a seal and keeps its ordinary grey.
+# elsewhere (a red licence number) is not a seal and keeps its ordinary grey, nor is a
+# tinted card background (bigger than SEAL_MAX_FRACTION of the short side, or more than
+# SEAL_MAX_FILL of its box coloured).
 SEAL_MIN_FRACTION = 0.05
+SEAL_MAX_FRACTION = 0.5
+SEAL_MAX_FILL = 0.5
 SEAL_SATURATION = 35
 
 
@@ -97,11 +101,16 @@ def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
         return gray
     joined = cv2.dilate(coloured, np.ones((5, 5), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-    least = SEAL_MIN_FRACTION * min(small.shape[:2])
+    short = min(small.shape[:2])
+    least, most = SEAL_MIN_FRACTION * short, SEAL_MAX_FRACTION * short
     lightest: np.ndarray | None = None
     for i in range(1, n):
         x, y, bw, bh = (int(v) for v in stats[i, :4])
-        if bw < least or bh < least or not 0.6 <= bw / bh <= 1.7:
+        if not (least <= bw <= most and least <= bh <= most and 0.6 <= bw / bh <= 1.7):
+            continue
+        # A seal is a ring of ink with text inside: a tinted card or a coloured block,
+        # however round, is mostly filled.
+        if np.count_nonzero(coloured[y : y + bh, x : x + bw]) > SEAL_MAX_FILL * bw * bh:
             continue
         if lightest is None:
             lightest = np.asarray(bgr.max(axis=2), dtype=np.uint8)

@@ -405,3 +405,14 @@ def test_seals_are_washed_out_but_black_and_red_text_stay() -> None:
     number = np.zeros(gray.shape, bool)
     number[150:200, 100:400] = True
     assert (gray[number] == plain[number]).all()  # red text that is not a seal is kept
+
+
+def test_a_tinted_card_is_not_a_seal() -> None:
+    """A pastel card (as round-ish as a seal, but filled) keeps its red licence number."""
+    page = Image.new("RGB", (1600, 1200), (240, 240, 240))
+    draw = ImageDraw.Draw(page)
+    draw.rounded_rectangle((200, 200, 1100, 760), 30, fill=(214, 228, 244))  # light blue card
+    draw.rectangle((500, 300, 900, 340), fill=(205, 35, 45))  # red number
+    bgr = np.asarray(page)[..., ::-1].copy()
+    gray = clean.to_gray(bgr)
+    assert (gray == cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)).all()
