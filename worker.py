@@ -197,7 +197,7 @@ def extract_spans(
     """Classify pages, group them into documents and extract each document's fields.
 
     With a ``reader``, extraction runs twice: the first pass records which value boxes to
-    read again, the reader reads them (one Tesseract call per page) and the second pass
+    read again, the reader reads them (one Tesseract call per page and model) and the second pass
     lets the readings vote.
     """
     return _extract(pages, [classify.classify_page(p) for p in pages], reader, calibrated)

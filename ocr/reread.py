@@ -1,4 +1,4 @@
-"""Second readings of field values, batched: one Tesseract call per page, not per field.
+"""Second readings of field values, batched: one Tesseract call per page and model, not per field.
 
 Whole-page OCR misreads characters that a reading of the value's own line gets right (and
 the other way round). Starting Tesseract once per field would cost more than the page
