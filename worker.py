@@ -322,14 +322,7 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
                         mean_word_confidence=float(np.mean(confs)) if confs else None,
                     )
                 )
-        outcome = extract_and_save(ctx, sha256, ocr_pages, page_results, vers)
-        return {
-            "sha256": sha256,
-            "state": "done",
-            "pages": len(page_results),
-            "documents": outcome.documents,
-            "error": None,
-        }
+        return extract_and_save(ctx, sha256, ocr_pages, page_results, vers)
     except RejectedInput as exc:
         return record_error(ctx, sha256, FileState.rejected, str(exc), vers)
     except TRANSIENT as exc:
@@ -364,8 +357,9 @@ def extract_and_save(
     ocr_pages: list[Page],
     page_results: list[persist.PageResult],
     vers: dict[str, Any],
-) -> persist.Outcome:
-    """Classify, extract and persist a file's OCRed pages in one transaction."""
+) -> dict[str, Any]:
+    """Classify, extract and persist a file's OCRed pages in one transaction; the job's
+    result."""
     labels, documents = extract_documents(ocr_pages, strip_reader(ctx, sha256))
     pages = [
         dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
@@ -375,9 +369,16 @@ def extract_and_save(
         # The row lock serializes two runs of the same file (at-least-once delivery).
         f = session.get(File, sha256, with_for_update=True)
         assert f is not None
-        return persist.save_processed(
+        outcome = persist.save_processed(
             session, f, pages, documents, vers, ctx.settings.review_threshold
         )
+    return {
+        "sha256": sha256,
+        "state": "done",
+        "pages": len(pages),
+        "documents": outcome.documents,
+        "error": None,
+    }
 
 
 def reextract_file(sha256: str) -> dict[str, Any]:
@@ -415,14 +416,7 @@ def reextract_file(sha256: str) -> dict[str, Any]:
             for r in rows
         ]
     ocr_pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in page_results]
-    outcome = extract_and_save(ctx, sha256, ocr_pages, page_results, versions(settings))
-    return {
-        "sha256": sha256,
-        "state": "done",
-        "pages": len(page_results),
-        "documents": outcome.documents,
-        "error": None,
-    }
+    return extract_and_save(ctx, sha256, ocr_pages, page_results, versions(settings))
 
 
 def record_error(
