@@ -85,3 +85,12 @@ def s3_endpoint() -> Iterator[str]:
 
     with moto_s3_server() as endpoint:
         yield endpoint
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cc.db'}"
+    else:
+        yield request.getfixturevalue("pg_url")

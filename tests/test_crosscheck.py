@@ -6,14 +6,12 @@ import json
 import subprocess
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck import importer, rules
 from crosscheck import run as cc
@@ -24,6 +22,7 @@ from hoso import db
 from hoso.models import Check, CheckState, DocStatus, Document, PopulationPerson, RegistryVehicle
 from tests.clirun import clean_env
 from tests.clirun import hoso as run_hoso
+from tests.dbs import migrated_sessions
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 6, 30)
@@ -286,24 +285,10 @@ def test_rules_are_an_explicit_ordered_list() -> None:
 # ---------------------------------------------------------------- importer
 
 
-def _sessions(url: str) -> sessionmaker[Session]:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    return db.session_factory(engine)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cc.db'}"
-    else:
-        yield request.getfixturevalue("pg_url")
-
-
 def test_import_is_idempotent_streaming_and_upserts(db_url: str, tmp_path: Path) -> None:
     ref = make_reference(40, 3, AS_OF)
     paths = write_reference(ref, tmp_path / "ref")
-    sessions = _sessions(db_url)
+    sessions = migrated_sessions(db_url)
     for _ in range(2):
         with sessions() as s, s.begin():
             r = importer.import_registry(s, paths["registry"], chunk=7)
@@ -336,7 +321,7 @@ def test_import_is_idempotent_streaming_and_upserts(db_url: str, tmp_path: Path)
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "r.xlsx"
     bad.write_text("x")
-    sessions = _sessions(f"sqlite:///{tmp_path / 'x.db'}")
+    sessions = migrated_sessions(f"sqlite:///{tmp_path / 'x.db'}")
     with sessions() as s, s.begin(), pytest.raises(importer.ReferenceFileError):
         importer.import_registry(s, bad)
 
@@ -349,7 +334,7 @@ N_DOSSIERS = 480
 def _measure(db_url: str, tmp_path: Path) -> tuple[dict[str, tuple[float, float, int]], Any]:
     ref = make_reference(N_DOSSIERS, 11, AS_OF)
     paths = write_reference(ref, tmp_path / "ref")
-    sessions = _sessions(db_url)
+    sessions = migrated_sessions(db_url)
     with sessions() as s, s.begin():
         keys = load_truth_documents(s, ref.truth, "b1")
         importer.import_registry(s, paths["registry"])
@@ -400,7 +385,7 @@ def test_precision_and_recall_per_rule_on_planted_data(db_url: str, tmp_path: Pa
 def test_rerun_keeps_reviewer_state_and_blocks_auto_approval(tmp_path: Path) -> None:
     ref = make_reference(24, 5, AS_OF)
     paths = write_reference(ref, tmp_path / "ref")
-    sessions = _sessions(f"sqlite:///{tmp_path / 'cc.db'}")
+    sessions = migrated_sessions(f"sqlite:///{tmp_path / 'cc.db'}")
     with sessions() as s, s.begin():
         load_truth_documents(s, ref.truth, "b1")
         importer.import_registry(s, paths["registry"])

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck import importer
 from crosscheck import run as cc
@@ -33,22 +30,9 @@ from hoso import db
 from hoso.models import ReferenceImport, RegistryVehicle
 from tests.clirun import clean_env
 from tests.clirun import hoso as run_hoso
+from tests.dbs import migrated_sessions
 
 AS_OF = date(2026, 6, 30)
-
-
-def _sessions(url: str) -> sessionmaker[Session]:
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    return db.session_factory(engine)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cc.db'}"
-    else:
-        yield request.getfixturevalue("pg_url")
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -104,7 +88,7 @@ def test_scale_files_are_deterministic_format_valid_and_keyed_uniquely(tmp_path:
 def test_scale_planted_findings_are_found(db_url: str, tmp_path: Path) -> None:
     summary = write_scale(tmp_path / "s", 2000, 500, seed=3, discrepancy_share=0.5)
     data = tmp_path / "s"
-    sessions = _sessions(db_url)
+    sessions = migrated_sessions(db_url)
     # Small chunks: dossiers must stay whole across the loader's and the run's chunks.
     assert load_truth_file(sessions, data / "documents.jsonl", "b1", chunk=37) == 500
     with sessions() as s, s.begin():
@@ -138,7 +122,7 @@ def test_findings_are_identical_on_sqlite_and_postgresql(pg_url: str, tmp_path: 
     paths = write_reference(ref, tmp_path / "ref")
     reports = []
     for url in (f"sqlite:///{tmp_path / 'x.db'}", pg_url):
-        sessions = _sessions(url)
+        sessions = migrated_sessions(url)
         with sessions() as s, s.begin():
             load_truth_documents(s, ref.truth, "b1")
             importer.import_registry(s, paths["registry"])
@@ -175,7 +159,7 @@ def test_cmnd_holder_is_linked_only_to_a_single_namesake(db_url: str, tmp_path: 
         card(4, "TRẦN THỊ BÌNH", "1985-02-30"),  # no such date: nobody
         card(5, "NGUYỄN VĂN AN", "1990-01-01"),  # nobody born then
     ]
-    sessions = _sessions(db_url)
+    sessions = migrated_sessions(db_url)
     with sessions() as s, s.begin():
         load_truth_documents(s, records, "b1")
         importer.import_population(s, pop)
@@ -197,7 +181,7 @@ def test_cmnd_holder_is_linked_only_to_a_single_namesake(db_url: str, tmp_path: 
 def test_registry_snapshot_withdraws_absent_rows(db_url: str, tmp_path: Path) -> None:
     ref = make_reference(24, 5, AS_OF)
     paths = write_reference(ref, tmp_path / "ref")
-    sessions = _sessions(db_url)
+    sessions = migrated_sessions(db_url)
     with sessions() as s, s.begin():
         load_truth_documents(s, ref.truth, "b1")
         first = importer.import_registry(s, paths["registry"]).import_id
