@@ -34,13 +34,18 @@ def test_split_assigns_words_by_position() -> None:
     assert [w.text for w in first.words] == ["A", "C"] and [w.text for w in second.words] == ["B"]
 
 
-def test_strip_reader_reads_recorded_boxes_once() -> None:
+def _name_and(second: str) -> np.ndarray:
+    """A page with a name at y 80 and ``second`` at y 250, both at x 100."""
     img = Image.new("L", (1400, 400), 245)
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(FONT, 40)
     draw.text((100, 80), "NGUYỄN VĂN AN", font=font, fill=10)
-    draw.text((100, 250), "29A-123.45", font=font, fill=10)
-    image = np.asarray(img)
+    draw.text((100, 250), second, font=font, fill=10)
+    return np.asarray(img)
+
+
+def test_strip_reader_reads_recorded_boxes_once() -> None:
+    image = _name_and("29A-123.45")
     loads: list[int] = []
 
     def load(n: int) -> np.ndarray:
@@ -58,12 +63,7 @@ def test_strip_reader_reads_recorded_boxes_once() -> None:
 
 
 def test_strip_reader_adds_a_latin_model_reading_for_latin_boxes() -> None:
-    img = Image.new("L", (900, 400), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 40)
-    draw.text((100, 80), "NGUYỄN VĂN AN", font=font, fill=10)
-    draw.text((100, 250), "RLHJF5800NY123456", font=font, fill=10)
-    image = np.asarray(img)
+    image = _name_and("RLHJF5800NY123456")
     reader = StripReader(lambda n: image)
     name_box, vin_box = (95, 75, 520, 135), (95, 245, 600, 305)
     reader(1, name_box)
