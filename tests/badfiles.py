@@ -47,42 +47,27 @@ def truncated_pdf(path: Path) -> Path:
     return path
 
 
-def encrypted_pdf(path: Path, tmp: Path) -> Path:
-    """A PDF with a user password (qpdf from Debian's packages makes it)."""
-    plain = pdf_pages(tmp / "plain-for-encryption.pdf", 1)
+def _qpdf_encrypted(path: Path, tmp: Path, user: str, *restrictions: str) -> Path:
+    """A one-page PDF encrypted by qpdf (Debian's package) with ``user`` as the password
+    needed to open it ("" for none), owner password "owner" and ``restrictions``."""
+    plain = pdf_pages(tmp / f"plain-for-{path.stem}.pdf", 1)
     qpdf = shutil.which("qpdf")
     if qpdf is None:
         raise RuntimeError("qpdf is needed to make an encrypted PDF: apt-get install qpdf")
-    subprocess.run(
-        [qpdf, "--encrypt", "secret", "owner", "256", "--", str(plain), str(path)], check=True
-    )
+    cmd = [qpdf, "--encrypt", user, "owner", "256", *restrictions, "--", str(plain), str(path)]
+    subprocess.run(cmd, check=True)
     plain.unlink()
     return path
+
+
+def encrypted_pdf(path: Path, tmp: Path) -> Path:
+    """A PDF with a user password."""
+    return _qpdf_encrypted(path, tmp, "secret")
 
 
 def owner_password_pdf(path: Path, tmp: Path) -> Path:
     """A PDF anyone can open, with an owner password restricting copy and edit."""
-    plain = pdf_pages(tmp / "plain-for-restriction.pdf", 1)
-    qpdf = shutil.which("qpdf")
-    if qpdf is None:
-        raise RuntimeError("qpdf is needed to make an encrypted PDF: apt-get install qpdf")
-    subprocess.run(
-        [
-            qpdf,
-            "--encrypt",
-            "",
-            "owner",
-            "256",
-            "--extract=n",
-            "--modify=none",
-            "--",
-            str(plain),
-            str(path),
-        ],
-        check=True,
-    )
-    plain.unlink()
-    return path
+    return _qpdf_encrypted(path, tmp, "", "--extract=n", "--modify=none")
 
 
 def fake_jpeg(path: Path) -> Path:
