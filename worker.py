@@ -372,6 +372,8 @@ def extract_and_save(
         outcome = persist.save_processed(
             session, f, pages, documents, vers, ctx.settings.review_threshold
         )
+        # The other documents of the dossier confirm or contradict this file's fields.
+        persist.reconcile_dossier(session, f.dossier_id, ctx.settings.review_threshold)
     return {
         "sha256": sha256,
         "state": "done",

@@ -188,7 +188,12 @@ class FieldRow(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     value: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[str | None] = mapped_column(Text)
+    # What the reviewer sees and the threshold applies to: the extraction's confidence,
+    # raised or lowered by the other documents of the dossier (crosscheck.dossier).
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    # The extraction's own confidence (None in rows written before migration 0004: same
+    # as ``confidence``).
+    extracted_confidence: Mapped[float | None] = mapped_column(Float)
     page: Mapped[int | None] = mapped_column(Integer)
     bbox: Mapped[list[Any] | None] = mapped_column()
     origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.ocr)

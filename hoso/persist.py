@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
 
+from crosscheck import dossier as consistency
 from hoso.ids import document_id, file_record_id
 from hoso.models import (
     Check,
     CheckState,
     DocStatus,
     Document,
+    Dossier,
     FieldHistory,
     FieldRow,
     File,
@@ -117,6 +119,7 @@ def _set_field(
                 value=result.value,
                 raw=result.raw,
                 confidence=result.confidence,
+                extracted_confidence=result.confidence,
                 page=result.page,
                 bbox=bbox,
                 origin=Origin.ocr,
@@ -137,10 +140,12 @@ def _set_field(
         result.valid,
         list(result.problems),
     )
+    # The dossier's evidence may have moved ``confidence``; extraction owns only its own.
+    extracted = row.confidence if row.extracted_confidence is None else row.extracted_confidence
     old = (
         row.value,
         row.raw,
-        round(row.confidence, 6),
+        round(extracted, 6),
         row.page,
         row.bbox,
         row.valid,
@@ -171,6 +176,7 @@ def _set_field(
         result.valid,
         list(result.problems),
     )
+    row.extracted_confidence = result.confidence
     row.position = position
     row.updated_at = now
     return True
@@ -316,3 +322,103 @@ def save_file_error(
         doc.updated_at = now
     doc.page_start = None
     doc.page_end = None
+
+
+def _dossier_documents(session: Session, dossier_id: str) -> list[Document]:
+    stmt = (
+        select(Document)
+        .join(File, File.sha256 == Document.file_sha256)
+        .where(File.dossier_id == dossier_id)
+        .where(Document.status.not_in([DocStatus.rejected, DocStatus.failed]))
+        .options(selectinload(Document.fields), selectinload(Document.checks))
+        .order_by(Document.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def _readings(docs: Sequence[Document]) -> list[consistency.Reading]:
+    return [
+        consistency.Reading(
+            doc.id,
+            doc.doc_type,
+            f.name,
+            f.value,
+            f.confidence if f.extracted_confidence is None else f.extracted_confidence,
+            fixed=f.origin != Origin.ocr or doc.status == DocStatus.verified,
+        )
+        for doc in docs
+        for f in doc.fields
+        if f.value
+    ]
+
+
+def _set_dossier_checks(doc: Document, mismatches: Sequence[consistency.Mismatch]) -> bool:
+    """Make the document's ``dossier_mismatch`` findings equal ``mismatches``; a finding
+    whose values changed is opened again, otherwise a reviewer's state is kept."""
+    wanted = {m.field: m for m in mismatches}
+    changed = False
+    for row in [c for c in doc.checks if c.rule == consistency.RULE]:
+        m = wanted.pop(row.fields_key, None)
+        if m is None:
+            doc.checks.remove(row)
+            changed = True
+            continue
+        evidence = (m.message, m.value, m.other_value)
+        if (row.message, row.paper_value, row.reference_value) != evidence:
+            row.message, row.paper_value, row.reference_value = evidence
+            row.state = CheckState.open
+            changed = True
+    for name, m in wanted.items():
+        doc.checks.append(
+            Check(
+                rule=consistency.RULE,
+                severity=Severity.error,
+                message=m.message,
+                fields=[name],
+                fields_key=name,
+                paper_value=m.value,
+                reference_value=m.other_value,
+                source=consistency.SOURCE,
+            )
+        )
+        changed = True
+    return changed
+
+
+def reconcile_dossier(session: Session, dossier_id: str, threshold: float) -> list[str]:
+    """Apply the evidence of the dossier's other documents (``crosscheck.dossier``) to each
+    document's OCR fields and ``dossier_mismatch`` findings; the ids of changed documents.
+
+    Runs after every file of the dossier is saved, under a lock on the dossier row, so the
+    last file to finish sees all of them. Recomputed from the extraction's own confidences
+    each time, so running it again changes nothing.
+    """
+    session.get(Dossier, dossier_id, with_for_update=True)
+    docs = _dossier_documents(session, dossier_id)
+    outcome = consistency.reconcile(_readings(docs))
+    by_doc: dict[str, list[consistency.Mismatch]] = {}
+    for m in outcome.mismatches:
+        by_doc.setdefault(m.document_id, []).append(m)
+    now = utcnow()
+    changed: list[str] = []
+    for doc in docs:
+        if doc.status == DocStatus.verified:
+            continue
+        touched = False
+        for f in doc.fields:
+            if f.origin != Origin.ocr:
+                continue
+            base = f.confidence if f.extracted_confidence is None else f.extracted_confidence
+            target = outcome.confidence.get((doc.id, f.name), base)
+            if round(target, 6) != round(f.confidence, 6):
+                f.confidence = target
+                touched = True
+        touched |= _set_dossier_checks(doc, by_doc.get(doc.id, []))
+        status = _status(doc, threshold)
+        if doc.status != status:
+            doc.status = status
+            touched = True
+        if touched:
+            doc.updated_at = now
+            changed.append(doc.id)
+    return changed

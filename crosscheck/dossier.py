@@ -1,0 +1,247 @@
+"""Consistency inside a dossier: its documents repeat facts, and each repetition is evidence.
+
+The certificate and the declaration print the same engine and chassis numbers, the same
+brand, model, colour, year and plate; the owner's name and ID number appear on them and on
+the citizen ID; the citizen ID and a driving licence give the same name and date of birth.
+Each printed copy is an independent reading of one fact (other page, other font, other
+damage), so:
+
+- copies that agree make each other more likely right: their confidences rise;
+- copies that disagree make each other less likely right: their confidences fall, and each
+  document gets a ``dossier_mismatch`` finding (severity error: someone must look, because
+  either the paper disagrees with itself or one copy was misread).
+
+The confidences come from Bayes' rule over the readings of one fact, treating each reading's
+calibrated confidence ``p`` as the chance it is right and assuming independent errors:
+the weight of "the true value is ``v``" is the product of ``p`` over readings of ``v`` and
+``1 - p`` over the others, times ``COINCIDENCE`` for every extra wrong reading that happens
+to equal another wrong one (two misreadings rarely produce the same string); one more
+hypothesis says every reading is wrong. A reading's new confidence is the posterior of its
+own value. Values a reviewer entered count as certain and are never changed here.
+
+Readings are compared on keys that ignore what the documents legitimately print
+differently (case of names, separators in plates and engine numbers) but keep everything an
+OCR error changes (letters, digits, diacritics). IDs are compared only with IDs of the same
+kind: a certificate may show the owner's old 9-digit CMND beside a 12-digit citizen ID.
+Addresses are not compared: documents of different years print the pre- and post-2025
+administrative forms.
+
+Pure functions on plain values; ``reconcile`` in ``hoso.persist`` applies them to a dossier.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from crosscheck.keys import (
+    chassis_key,
+    engine_key,
+    id_key,
+    id_kind,
+    int_value,
+    name_with_marks,
+    plate_key,
+)
+from extract.normalize import clean_text, tone_placement
+
+RULE = "dossier_mismatch"
+SOURCE = "dossier"
+# Chance that a second wrong reading equals the first wrong one. Misreadings on different
+# documents come from different fonts and damage; they coincide only for systematic
+# confusions (O/0 in a code, a dropped diacritic). Chosen on the tuning set (docs/accuracy.md).
+COINCIDENCE = 0.1
+# OCR confidences are kept off 0 and 1 so that no single reading silences the others; a
+# reviewer's value is nearly certain.
+FLOOR, CEILING = 0.005, 0.995
+REVIEWED = 0.9999
+
+CERTIFICATE = "registration_certificate"
+DECLARATION = "registration_declaration"
+CITIZEN_ID = "citizen_id"
+LICENCE = "driving_license"
+
+
+def _text_key(value: str) -> str | None:
+    return " ".join(tone_placement(clean_text(value)).upper().split()) or None
+
+
+def _int_key(value: str) -> str | None:
+    number = int_value(value)
+    return None if number is None else str(number)
+
+
+def _exact(value: str) -> str | None:
+    return value.strip() or None
+
+
+def _name_key(value: str) -> str | None:
+    return name_with_marks(value) or None
+
+
+def _id_group(value: str) -> str:
+    return id_kind(id_key(value)) or "other"
+
+
+def _one_group(value: str) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact printed on several document types: which field holds it on each, how its
+    readings compare, and which readings may be compared at all (``group``)."""
+
+    name: str
+    fields: dict[str, str]  # doc_type -> field name
+    key: Callable[[str], str | None]
+    group: Callable[[str], str] = _one_group
+
+
+def _vehicle(field: str, key: Callable[[str], str | None]) -> Fact:
+    """A vehicle fact: the same field on the certificate and the declaration."""
+    return Fact(field, {CERTIFICATE: field, DECLARATION: field}, key)
+
+
+FACTS: tuple[Fact, ...] = (
+    Fact(
+        "owner_name",
+        {
+            CERTIFICATE: "owner_name",
+            DECLARATION: "owner_name",
+            CITIZEN_ID: "full_name",
+            LICENCE: "full_name",
+        },
+        _name_key,
+    ),
+    Fact(
+        "owner_id_number",
+        {CERTIFICATE: "owner_id_number", DECLARATION: "owner_id_number", CITIZEN_ID: "id_number"},
+        id_key,
+        _id_group,
+    ),
+    Fact("date_of_birth", {CITIZEN_ID: "date_of_birth", LICENCE: "date_of_birth"}, _exact),
+    _vehicle("plate_number", plate_key),
+    _vehicle("engine_number", engine_key),
+    _vehicle("chassis_number", chassis_key),
+    _vehicle("brand", _text_key),
+    _vehicle("model_code", _text_key),
+    _vehicle("vehicle_type", _text_key),
+    _vehicle("color", _text_key),
+    _vehicle("manufacture_year", _int_key),
+    _vehicle("engine_capacity_cc", _int_key),
+    _vehicle("seats", _int_key),
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One document's value for a field, with its confidence from extraction."""
+
+    document_id: str
+    doc_type: str
+    field: str
+    value: str
+    confidence: float
+    fixed: bool = False  # a reviewer's (or registry's) value: certain, never changed here
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A document's reading of a fact that other documents of the dossier read otherwise."""
+
+    document_id: str
+    field: str
+    value: str
+    others: tuple[Reading, ...]
+
+    @property
+    def message(self) -> str:
+        elsewhere = "; ".join(f"{o.value!r} on the {_label(o.doc_type)}" for o in self.others)
+        return f"{self.field}: {self.value!r} here, {elsewhere}"
+
+    @property
+    def other_value(self) -> str:
+        """The most trusted differing value (the reference value of the finding)."""
+        return max(self.others, key=lambda o: (o.fixed, o.confidence)).value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    # (document_id, field) -> the confidence the dossier's evidence gives the reading
+    confidence: dict[tuple[str, str], float]
+    mismatches: tuple[Mismatch, ...]
+
+
+def _label(doc_type: str) -> str:
+    return doc_type.replace("_", " ")
+
+
+def _clip(p: float, low: float = FLOOR, high: float = CEILING) -> float:
+    return min(high, max(low, p))
+
+
+def posteriors(readings: Sequence[tuple[str, float]]) -> list[float]:
+    """Posterior that each reading ``(key, p)`` is right, given all the readings.
+
+    >>> [round(p, 3) for p in posteriors([("A", 0.9), ("A", 0.9)])]
+    [0.999, 0.999]
+    >>> [round(p, 3) for p in posteriors([("A", 0.9), ("B", 0.9)])]
+    [0.474, 0.474]
+    """
+    sizes: dict[str, int] = defaultdict(int)
+    for key, _ in readings:
+        sizes[key] += 1
+    clipped = [_clip(p, 1 - REVIEWED, REVIEWED) for _, p in readings]
+    logs = [(math.log(p), math.log(1 - p)) for p in clipped]
+    extra = {k: n - 1 for k, n in sizes.items()}
+    total_extra = sum(extra.values())
+    log_eps = math.log(COINCIDENCE)
+    weights: dict[str | None, float] = {}
+    for k in sizes:
+        right = sum(lp for (key, _), (lp, _) in zip(readings, logs, strict=True) if key == k)
+        wrong = sum(lq for (key, _), (_, lq) in zip(readings, logs, strict=True) if key != k)
+        weights[k] = right + wrong + (total_extra - extra[k]) * log_eps
+    weights[None] = sum(lq for _, lq in logs) + total_extra * log_eps
+    top = max(weights.values())
+    norm = sum(math.exp(w - top) for w in weights.values())
+    return [math.exp(weights[key] - top) / norm for key, _ in readings]
+
+
+def _keyed(fact: Fact, readings: Iterable[Reading]) -> dict[str, list[tuple[str, Reading]]]:
+    """Readings of ``fact`` that have a key, by comparable group."""
+    groups: dict[str, list[tuple[str, Reading]]] = defaultdict(list)
+    for r in readings:
+        key = fact.key(r.value)
+        if key is not None:
+            groups[fact.group(r.value)].append((key, r))
+    return groups
+
+
+def reconcile(readings: Sequence[Reading]) -> Outcome:
+    """The dossier's evidence on every repeated fact, from all its documents' readings.
+
+    Only facts read on at least two documents change anything; a document contributes one
+    reading per fact (the field its type prints the fact in).
+    """
+    by_field: dict[tuple[str, str], list[Reading]] = defaultdict(list)
+    for r in readings:
+        by_field[(r.doc_type, r.field)].append(r)
+    confidence: dict[tuple[str, str], float] = {}
+    mismatches: list[Mismatch] = []
+    for fact in FACTS:
+        mine = [r for doc_type, f in fact.fields.items() for r in by_field[(doc_type, f)]]
+        for group in _keyed(fact, mine).values():
+            if len({r.document_id for _, r in group}) < 2:
+                continue
+            scored = [(key, REVIEWED if r.fixed else _clip(r.confidence)) for key, r in group]
+            for (key, r), p in zip(group, posteriors(scored), strict=True):
+                if r.fixed:
+                    continue
+                confidence[(r.document_id, r.field)] = p
+                others = tuple(o for k, o in group if k != key)
+                if others:
+                    mismatches.append(Mismatch(r.document_id, r.field, r.value, others))
+    return Outcome(confidence, tuple(mismatches))

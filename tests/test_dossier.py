@@ -1,0 +1,218 @@
+"""Consistency inside a dossier: repeated facts raise or lower confidence, disagreements
+become findings, and applying it to the store is idempotent and reviewer-safe."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from crosscheck import dossier
+from crosscheck.dossier import Reading, posteriors, reconcile
+from hoso import persist
+from hoso.ids import document_id
+from hoso.models import (
+    Batch,
+    CheckState,
+    DocStatus,
+    Document,
+    Dossier,
+    File,
+    Origin,
+)
+from hoso.schema import field_names
+from tests.dbs import migrated_sessions
+
+CERT, DECL, CID = "registration_certificate", "registration_declaration", "citizen_id"
+
+
+def test_agreement_raises_and_disagreement_lowers_confidence() -> None:
+    agree = posteriors([("A", 0.9), ("A", 0.8)])
+    assert all(p > 0.99 for p in agree)
+    split = posteriors([("A", 0.95), ("B", 0.95)])
+    assert all(p < 0.5 for p in split)
+    # The more trusted reading keeps more of its confidence.
+    strong, weak = posteriors([("A", 0.99), ("B", 0.6)])
+    assert strong > 0.9 > 0.1 > weak
+    # Two against one: the pair wins.
+    a1, a2, b = posteriors([("A", 0.9), ("A", 0.9), ("B", 0.9)])
+    assert a1 == pytest.approx(a2) and a1 > 0.9 > 0.1 > b
+
+
+def test_coinciding_wrong_readings_are_not_certain() -> None:
+    """Two weak readings that agree stay short of certainty: errors can coincide."""
+    (p, _) = posteriors([("A", 0.3), ("A", 0.3)])
+    assert 0.5 < p < 0.99
+
+
+def test_engine_numbers_of_certificate_and_declaration() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "engine_number", "1NZ-4830921", 0.85),
+            Reading("d", DECL, "engine_number", "1NZ 4830921", 0.85),  # separators differ
+            Reading("c", CERT, "chassis_number", "RLHJC4412KY000117", 0.9),
+            Reading("d", DECL, "chassis_number", "RLHJC4412KY000171", 0.9),
+        ]
+    )
+    assert out.confidence[("c", "engine_number")] > 0.99
+    assert out.confidence[("d", "engine_number")] > 0.99
+    assert out.confidence[("c", "chassis_number")] < 0.5
+    assert {(m.document_id, m.field) for m in out.mismatches} == {
+        ("c", "chassis_number"),
+        ("d", "chassis_number"),
+    }
+    (m,) = [m for m in out.mismatches if m.document_id == "c"]
+    assert m.other_value == "RLHJC4412KY000171"
+    assert "registration declaration" in m.message
+
+
+def test_owner_across_certificate_declaration_and_citizen_id() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_name", "Nguyễn Văn Hòa", 0.8),
+            Reading("d", DECL, "owner_name", "NGUYỄN VĂN HOÀ", 0.8),  # case, tone placement
+            Reading("i", CID, "full_name", "NGUYỄN VĂN HOÀ", 0.9),
+            Reading("c", CERT, "owner_id_number", "012345678", 0.9),  # old CMND
+            Reading("i", CID, "id_number", "001087654321", 0.9),
+            Reading("d", DECL, "owner_id_number", "001087654321", 0.7),
+        ]
+    )
+    assert all(out.confidence[(d, f)] > 0.99 for d, f in [("c", "owner_name"), ("i", "full_name")])
+    assert out.confidence[("d", "owner_id_number")] > 0.99
+    assert ("c", "owner_id_number") not in out.confidence  # a CMND is not compared with a CCCD
+    assert out.mismatches == ()
+
+
+def test_a_name_missing_its_diacritics_disagrees() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_name", "Nguyễn Văn Hòa", 0.9),
+            Reading("i", CID, "full_name", "NGUYEN VAN HOA", 0.9),
+        ]
+    )
+    assert {m.document_id for m in out.mismatches} == {"c", "i"}
+
+
+def test_a_reviewers_value_is_evidence_and_never_changed() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "engine_number", "4830921", 1.0, fixed=True),
+            Reading("d", DECL, "engine_number", "4830927", 0.97),
+        ]
+    )
+    assert ("c", "engine_number") not in out.confidence
+    assert out.confidence[("d", "engine_number")] < 0.05
+    assert [m.document_id for m in out.mismatches] == ["d"]
+
+
+def test_facts_on_one_document_only_change_nothing() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "engine_number", "4830921", 0.7),
+            Reading("c", CERT, "owner_address", "Số 1 phố Huế, Hà Nội", 0.7),
+            Reading("i", CID, "place_of_residence", "Số 2 phố Huế, Hà Nội", 0.7),
+        ]
+    )
+    assert out.confidence == {} and out.mismatches == ()
+
+
+def test_every_fact_names_fields_the_schema_has() -> None:
+    for fact in dossier.FACTS:
+        for doc_type, name in fact.fields.items():
+            assert name in field_names(doc_type), (fact.name, doc_type, name)
+
+
+# -- applied to the store -------------------------------------------------------------------
+
+SHA_CERT, SHA_DECL = "c1" * 32, "d1" * 32
+
+
+def _store(url: str) -> sessionmaker[Session]:
+    sessions = migrated_sessions(url)
+    with sessions() as s, s.begin():
+        s.add(Batch(id=1, name="b1"))
+        s.add(Dossier(id="D1"))
+        s.flush()
+        for sha, name in ((SHA_CERT, "dang_ky.pdf"), (SHA_DECL, "to_khai.pdf")):
+            s.add(
+                File(
+                    sha256=sha,
+                    filename=name,
+                    size=10,
+                    media_type="application/pdf",
+                    object_key=f"originals/{sha}",
+                    batch_id=1,
+                    dossier_id="D1",
+                )
+            )
+    return sessions
+
+
+def _document(doc_type: str, engine: str, confidence: float) -> persist.DocumentResult:
+    """A document whose fields are all confidently read, the engine number aside."""
+    fields = [
+        persist.FieldResult(n, engine, engine, confidence, 1, (10, 20, 200, 60), True)
+        if n == "engine_number"
+        else persist.FieldResult(n, f"{n} value", None, 0.99, 1, None, True)
+        for n in field_names(doc_type)
+    ]
+    return persist.DocumentResult(1, 1, doc_type, 0.99, fields)
+
+
+def _page(doc_type: str) -> persist.PageResult:
+    return persist.PageResult(1, 0, 0.0, 1000, 1400, 300, "p.png", "w.json", doc_type, 0.99, 0.9)
+
+
+def _save(
+    sessions: sessionmaker[Session], sha: str, doc: persist.DocumentResult
+) -> tuple[list[str], list[str]]:
+    """Save a file's document and reconcile its dossier, as the worker does."""
+    with sessions() as s, s.begin():
+        f = s.get(File, sha)
+        assert f is not None
+        outcome = persist.save_processed(s, f, [_page(doc.doc_type)], [doc], {}, threshold=0.9)
+        return outcome.changed, persist.reconcile_dossier(s, "D1", threshold=0.9)
+
+
+def _engine(sessions: sessionmaker[Session], sha: str) -> tuple[float, float | None, str]:
+    with sessions() as s:
+        doc = s.get(Document, document_id(sha, 1, 1))
+        assert doc is not None
+        (f,) = [f for f in doc.fields if f.name == "engine_number"]
+        return f.confidence, f.extracted_confidence, doc.status.value
+
+
+def test_dossier_evidence_in_the_store(db_url: str) -> None:
+    sessions = _store(db_url)
+    # The certificate alone: its doubtful engine number sends it to review.
+    _, changed = _save(sessions, SHA_CERT, _document(CERT, "4830921", 0.8))
+    assert changed == []
+    assert _engine(sessions, SHA_CERT) == (0.8, 0.8, "needs_review")
+    # The declaration agrees: both readings are now confident and both documents pass.
+    _, changed = _save(sessions, SHA_DECL, _document(DECL, "4830921", 0.85))
+    assert set(changed) == {document_id(SHA_CERT, 1, 1), document_id(SHA_DECL, 1, 1)}
+    conf, base, status = _engine(sessions, SHA_CERT)
+    assert conf > 0.99 and base == 0.8 and status == "extracted"
+    # Processing a file again with the same results changes nothing (no compounding).
+    assert _save(sessions, SHA_DECL, _document(DECL, "4830921", 0.85)) == ([], [])
+    # The declaration is read otherwise: a mismatch on both documents, both to review.
+    _save(sessions, SHA_DECL, _document(DECL, "4830927", 0.97))
+    with sessions() as s:
+        for sha, other in ((SHA_CERT, "4830927"), (SHA_DECL, "4830921")):
+            doc = s.get(Document, document_id(sha, 1, 1))
+            assert doc is not None and doc.status == DocStatus.needs_review
+            (check,) = [c for c in doc.checks if c.rule == dossier.RULE]
+            assert check.reference_value == other and check.severity.value == "error"
+            assert check.source == "dossier" and check.state == CheckState.open
+    # A reviewer corrects the declaration: the certificate agrees with them again.
+    with sessions() as s, s.begin():
+        doc = s.get(Document, document_id(SHA_DECL, 1, 1))
+        assert doc is not None
+        (f,) = [f for f in doc.fields if f.name == "engine_number"]
+        f.value, f.origin, f.confidence = "4830921", Origin.reviewer, 1.0
+        persist.reconcile_dossier(s, "D1", threshold=0.9)
+    conf, _, status = _engine(sessions, SHA_CERT)
+    assert conf > 0.99 and status == "extracted"
+    with sessions() as s:
+        for sha in (SHA_CERT, SHA_DECL):
+            doc = s.get(Document, document_id(sha, 1, 1))
+            assert doc is not None and not [c for c in doc.checks if c.rule == dossier.RULE]
