@@ -212,7 +212,9 @@ def _extract(
     spans = classify.split_documents(labels)
     if reader is not None:
         for span in spans:
-            fields.extract_fields(span.doc_type, pages[span.page_start - 1 : span.page_end], reader)
+            fields.extract_fields(
+                span.doc_type, pages[span.page_start - 1 : span.page_end], reader, False
+            )
         reader.read()
     return [
         (

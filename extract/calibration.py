@@ -23,6 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from extract.gazetteer import known_unit_share
+from extract.surnames import is_listed
+
 #: Field kinds: fields of one kind share weights (a calibration set has a few thousand
 #: fields, not enough for one model per field).
 KINDS: Mapping[str, str] = {
@@ -68,6 +71,24 @@ EVIDENCE = (
     "agreement",
     "reread",
     "below",
+    "page_ocr",
+)
+
+
+#: Evidence from the value itself against a closed vocabulary: the share of an address's
+#: administrative parts that are listed unit names (:func:`extract.gazetteer.known_unit_share`),
+#: and whether a name starts with a listed surname (:func:`extract.surnames.is_listed`).
+LEXICON = ("units_known", "surname_listed")
+#: Evidence on a field found empty: its label is on the page, and nothing is after it.
+MISSING_EVIDENCE = ("label_seen", "value_blank", "page_ocr")
+#: Names of the model's inputs, in ``feature_vector`` order.
+INPUTS = (
+    "bias",
+    *EVIDENCE,
+    *LEXICON,
+    *(f"kind_{k}" for k in KIND_NAMES),
+    *(f"missing_{k}" for k in KIND_NAMES),
+    *(f"missing_{e}" for e in MISSING_EVIDENCE),
 )
 
 
@@ -83,7 +104,9 @@ def feature_vector(
     kind = kind_of(name)
     onehot = [1.0 if kind == k else 0.0 for k in KIND_NAMES]
     if value is None:
-        return [1.0, *([0.0] * len(EVIDENCE)), *([0.0] * len(KIND_NAMES)), *onehot]
+        missing = [features.get(e, 0.0) for e in MISSING_EVIDENCE]
+        blank = [0.0] * (len(EVIDENCE) + len(LEXICON) + len(KIND_NAMES))
+        return [1.0, *blank, *onehot, *missing]
     valid = features.get("valid", 0.5)
     evidence = [
         raw,
@@ -95,8 +118,12 @@ def feature_vector(
         features.get("agreement", 1.0),
         features.get("reread", 0.0),
         features.get("below", 0.0),
+        features.get("page_ocr", 0.0),
     ]
-    return [1.0, *evidence, *onehot, *([0.0] * len(KIND_NAMES))]
+    units = (known_unit_share(value) or 0.0) if kind == "address" else 0.0
+    surname = 1.0 if kind == "name" and is_listed(value) else 0.0
+    tail = [0.0] * (len(KIND_NAMES) + len(MISSING_EVIDENCE))
+    return [1.0, *evidence, units, surname, *onehot, *tail]
 
 
 def _sigmoid(z: float) -> float:
@@ -128,6 +155,11 @@ def params() -> dict[str, Any] | None:
     if not path.is_file():
         return None
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    if data.get("inputs") != list(INPUTS):
+        raise ValueError(
+            f"{path} was fitted for other inputs than extract.calibration.INPUTS: refit it with"
+            " scripts/fit_calibration.py"
+        )
     return data
 
 

@@ -125,6 +125,14 @@ def _result(cand: _Candidate) -> ExtractedField:
     )
 
 
+def _missing(seen: bool, blank: bool) -> ExtractedField:
+    """No value, with the evidence the calibration needs to tell a field this layout does
+    not print (no label) from one left blank (label, nothing after it) and from a value
+    missed (label, something unreadable after it)."""
+    features = {"label_seen": 1.0 if seen else 0.0, "value_blank": 1.0 if seen and blank else 0.0}
+    return replace(MISSING, features=features)
+
+
 @dataclass(frozen=True)
 class LabelledField:
     """A field printed after one of its labels; ``parse`` normalises and validates it."""
@@ -151,16 +159,19 @@ class LabelledField:
         """Best candidate over every occurrence of the field's labels."""
         ctx = {k: f.value for k, f in known.items()}
         cands: list[_Candidate] = []
+        seen, blank = False, True
         for layout in doc.layouts:
             for hit in layout.hits:
                 if hit.tag is None or hit.tag.partition("#")[0] != self.name:
                     continue
+                seen = True
                 value = layout.value(hit, multiline=self.multiline)
                 readings = [value] if value.tokens else []
                 if self.readings != "first":
                     readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
                 if not readings:
                     continue
+                blank = False
                 parsed, value = self._parse(readings, ctx)
                 if parsed.value is None:
                     continue  # only specks and punctuation where the value should be
@@ -172,7 +183,7 @@ class LabelledField:
                 if parsed.value is not None:
                     cands.append(_Candidate(parsed, value, None, page, 99))
         if not cands:
-            return MISSING
+            return _missing(seen, blank)
         best = max(cands, key=_Candidate.rank)
         if self.join and best.parsed.valid:
             joined = [c for c in cands if c.page == best.page and c.parsed.valid]
@@ -473,7 +484,14 @@ def extract_fields(
     for extractor in REGISTRY[doc_type]:
         known[extractor.name] = extractor.extract(doc, known)
     known = cross_check(doc_type, known)
-    out = {n: known.get(n, MISSING) for n in names}
+    # How well the whole document was read: a field missing from a well-read page is more
+    # likely not printed than missed.
+    confs = [w.confidence for p in pages for w in p.words]
+    quality = round(sum(confs) / len(confs), 4) if confs else 0.0
+    out = {
+        n: replace(f, features={**f.features, "page_ocr": quality})
+        for n, f in ((n, known.get(n, MISSING)) for n in names)
+    }
     if calibrated:
         out = {n: _calibrated(n, f) for n, f in out.items()}
     return out

@@ -128,3 +128,40 @@ def restore_marks(address: str) -> str:
             i += 1
     out.append(text[last:])
     return "".join(out)
+
+
+_UNIT_WORD = re.compile(
+    r"^(?:thành phố|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|tp|tx|tt|p|q|h|x|t)\b\.?\s*",
+    re.IGNORECASE,
+)
+
+
+def _upper_names(names: frozenset[str] | None) -> set[str]:
+    return {n.upper() for n in names or ()}
+
+
+def known_unit_share(address: str) -> float | None:
+    """Share of the address's administrative parts that are listed unit names spelled
+    exactly, tone marks included (case and the type word's abbreviation aside); None when
+    no part looks administrative.
+
+    A part looks administrative when it starts with a unit type word or its abbreviation
+    ("xã", "P.", "TP"), or is the last part (the province, often written bare). The first
+    part (house, street, hamlet) is never one. Evidence that the address was read right:
+    OCR errors in unit names leave them unlisted.
+    """
+    typed, bare = _index()
+    parts = [p.strip(" " + _EDGE) for p in re.split(r"[,;]", unicodedata.normalize("NFC", address))]
+    parts = [p for p in parts[1:] if p]
+    units = [p for i, p in enumerate(parts) if _UNIT_WORD.match(p) or i == len(parts) - 1]
+    if not units:
+        return None
+
+    def listed(part: str) -> bool:
+        if part.upper() in _upper_names(typed.get(fold(part))):
+            return True
+        match = _UNIT_WORD.match(part)
+        rest = part[match.end() :] if match else part
+        return bool(rest) and rest.upper() in _upper_names(bare.get(fold(rest)))
+
+    return sum(listed(p) for p in units) / len(units)

@@ -26,6 +26,7 @@ from extract.normalize import (
     strip_leaders,
 )
 from extract.plates import parse_plate, vehicle_kind
+from extract.surnames import restore_surname
 from extract.validators import (
     cccd_problems,
     date_problems,
@@ -106,8 +107,10 @@ def color_value(raw: str, ctx: Context) -> Parsed:
 
 
 def name_value(raw: str, ctx: Context) -> Parsed:
-    """A person's or organisation's name, as printed (never corrected)."""
+    """A person's or organisation's name, as printed; only the tone marks of a misread
+    family name are restored (:mod:`extract.surnames`), letters are never changed."""
     text = _balanced(normalize_name(strip_leaders(raw)).strip(_EDGE + _QUOTES)).strip(_EDGE)
+    text = restore_surname(text)
     if not text:
         return Parsed(None, None)
     letters = len(_LETTER.findall(text))
@@ -250,8 +253,11 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
     text = _clean(raw)
     if not text:
         return Parsed(None, None)
-    if fold(text).replace(" ", "") in ("VIETNAM", "VIETNAMESE"):
+    folded = fold(text).replace(" ", "")
+    if folded in ("VIETNAM", "VIETNAMESE"):
         return Parsed("Việt Nam", True)
+    if folded in ("VIET", "NAM"):  # half of "Việt Nam": the other word was not read
+        return Parsed(text, False, ("incomplete nationality",))
     ok = len(_LETTER.findall(text)) >= 3
     return Parsed(text, ok, () if ok else ("not a nationality",))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -91,12 +92,12 @@ def main() -> None:
     xs, ys, raws = samples(args.truth, args.home)
     weights = calibration.fit(xs, ys, args.l2)
     fitted = [calibration._sigmoid(sum(w * v for w, v in zip(weights, x, strict=True))) for x in xs]
+    digest = hashlib.sha256(json.dumps(weights).encode()).hexdigest()[:8]
     data: dict[str, Any] = {
-        "version": f"logistic-{dt.date.today().isoformat()}",
+        # A new fit is a new version even on the same day (documents record it).
+        "version": f"logistic-{dt.date.today().isoformat()}-{digest}",
         "model": "logistic regression over extract.calibration.feature_vector",
-        "inputs": ["bias", *calibration.EVIDENCE]
-        + [f"kind_{k}" for k in calibration.KIND_NAMES]
-        + [f"missing_{k}" for k in calibration.KIND_NAMES],
+        "inputs": list(calibration.INPUTS),
         "weights": weights,
         "fitted_on": {
             "truth": args.truth.name,

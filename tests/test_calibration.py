@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from extract import calibration
 from extract.calibration import feature_vector, fit
@@ -26,8 +27,36 @@ def test_a_missing_value_has_its_own_probability_by_kind() -> None:
     missing = feature_vector("owner_name", None, 0.0, {})
     assert len(found) == len(missing)
     assert missing[1 : 1 + len(calibration.EVIDENCE)] == [0.0] * len(calibration.EVIDENCE)
-    kinds = len(calibration.KIND_NAMES)
-    assert missing[-kinds:] != [0.0] * kinds and found[-kinds:] == [0.0] * kinds
+    inputs = dict(zip(calibration.INPUTS, missing, strict=True))
+    assert inputs["missing_name"] == 1.0 and inputs["missing_label_seen"] == 0.0
+    assert dict(zip(calibration.INPUTS, found, strict=True))["missing_name"] == 0.0
+    seen = feature_vector("owner_name", None, 0.0, {"label_seen": 1.0})
+    assert dict(zip(calibration.INPUTS, seen, strict=True))["missing_label_seen"] == 1.0
+
+
+def test_listed_unit_names_and_surnames_are_evidence() -> None:
+    def units(address: str) -> float:
+        x = feature_vector("owner_address", address, 0.8, {"ocr_mean": 0.9})
+        return dict(zip(calibration.INPUTS, x, strict=True))["units_known"]
+
+    assert units("Thôn Bắc, X. Mai Đình, H. Sóc Sơn, TP Hà Nội") == 1.0
+    assert units("Số 5, ngõ 10, phường Hàng Bài, quận Hoàn Kiêm, Hà Nôi") == pytest.approx(1 / 3)
+    assert units("Số 5 phố Huế") == 0.0  # nothing administrative to check
+
+    def surname(name: str) -> float:
+        x = feature_vector("owner_name", name, 0.8, {})
+        return dict(zip(calibration.INPUTS, x, strict=True))["surname_listed"]
+
+    assert surname("TRẦN VĂN AN") == 1.0 and surname("TRẤN VĂN AN") == 0.0
+    # Only addresses: a brand is not looked up.
+    x = feature_vector("brand", "Hà Nội", 0.8, {})
+    assert dict(zip(calibration.INPUTS, x, strict=True))["units_known"] == 0.0
+
+
+def test_shipped_calibration_matches_the_inputs() -> None:
+    p = calibration.params()
+    assert p is not None and p["inputs"] == list(calibration.INPUTS)
+    assert len(p["weights"]) == len(calibration.INPUTS)
 
 
 def test_shipped_calibration_is_monotone_in_the_raw_confidence() -> None:

@@ -1,0 +1,58 @@
+"""Tone marks of family names, restored from the list of Vietnamese surnames.
+
+Tesseract ``vie`` misreads tone marks on capitals far more often than letters: ``NGUYÊN``
+for ``NGUYỄN``, ``TRẤN`` for ``TRẦN``, ``PHAM`` for ``PHẠM``. Family names are a near-closed
+vocabulary (``data/surnames.txt``), so a name's first word whose letters match exactly one
+listed surname, but whose marks differ, is restored to that surname, as
+:mod:`extract.gazetteer` does for unit names. Letters are never changed; a first word whose
+letters match several surnames (``HA``: Hà or Hạ) stays as read, and so does a name without
+any mark at all (``NGUYEN VAN AN``: typewritten and foreign-printed papers drop them all;
+marking one word would invent a spelling the paper does not have; this costs the rare
+``PHAM DUY NAM`` whose only mark was lost). The field's ``raw`` keeps what the OCR read.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from importlib import resources
+
+from extract.normalize import fold
+
+
+@functools.cache
+def _surnames() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """(listed surnames in capitals, folded letters -> surnames)."""
+    text = resources.files("extract").joinpath("data/surnames.txt").read_text("utf-8")
+    names = [
+        unicodedata.normalize("NFC", line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    by_letters: dict[str, set[str]] = {}
+    for name in names:
+        by_letters.setdefault(fold(name), set()).add(name)
+    return (
+        frozenset(n.upper() for n in names),
+        {k: frozenset(v) for k, v in by_letters.items()},
+    )
+
+
+def is_listed(name: str) -> bool:
+    """The name's first word is a listed surname, marks included (case aside)."""
+    words = name.split()
+    return bool(words) and words[0].upper() in _surnames()[0]
+
+
+def restore_surname(name: str) -> str:
+    """``name`` with its first word's tone marks restored when it is a misread surname."""
+    words = name.split(" ")
+    first = words[0]
+    if not first or name.isascii() or is_listed(name):
+        return name
+    spellings = _surnames()[1].get(fold(first))
+    if spellings is None or len(spellings) != 1:
+        return name
+    (surname,) = spellings
+    words[0] = surname.upper() if first.isupper() else surname
+    return " ".join(words)
