@@ -4,7 +4,8 @@ Generates a batch of dossiers (clean + scan), then on this machine measures:
   * plain ``tesseract PAGE stdout -l vie`` full-page OCR of every page (the baseline), with 1
     and with N parallel processes, on the same 300 dpi page images hoso rasterizes;
   * ``hoso run`` (ingest → upright/deskew → OCR → classify → extract → persist) with 1 and N
-    workers, each into a fresh embedded store;
+    workers, each into a fresh embedded store, with each OCR backend (``--engines cli api``:
+    the tesseract program per call, or Tesseract kept loaded in-process), back to back;
   * ``ocrmypdf --deskew -l vie`` when it is installed (``--ocrmypdf``).
 Prints a Markdown table for docs/benchmarks.md. ``OMP_THREAD_LIMIT=1`` everywhere.
 
@@ -63,11 +64,12 @@ def plain_tesseract(pages: list[Path], procs: int) -> float:
     return time.perf_counter() - start
 
 
-def hoso_run(folder: Path, workers: int, home: Path) -> float:
+def hoso_run(folder: Path, workers: int, home: Path, engine: str) -> float:
     env = {**ENV, "HOSO_HOME": str(home)}
     for k in list(env):
         if k.startswith("HOSO_") and k != "HOSO_HOME":
             env.pop(k)
+    env["HOSO_OCR_ENGINE"] = engine
     start = time.perf_counter()
     proc = subprocess.run(
         [
@@ -133,6 +135,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--levels", nargs="*", default=["clean", "scan"])
     ap.add_argument(
+        "--engines",
+        nargs="*",
+        default=["cli", "api"],
+        help="HOSO_OCR_ENGINE values to run hoso with, back to back",
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each hoso configuration")
+    ap.add_argument(
         "--ocrmypdf",
         default=shutil.which("ocrmypdf"),
         help="ocrmypdf executable (e.g. from its own venv); skipped when absent",
@@ -150,9 +159,13 @@ def main() -> None:
         for procs in sorted({1, args.workers}):
             t = plain_tesseract(pages, procs)
             rows.append((f"plain tesseract -l vie, {procs} proc", procs, t))
-        for workers in sorted({1, args.workers}):
-            t = hoso_run(data, workers, tmp / f"home-{workers}")
-            rows.append((f"hoso run, {workers} worker(s)", workers, t))
+        for run in range(1, args.repeat + 1):
+            for workers in sorted({1, args.workers}):
+                for engine in args.engines:
+                    home = tmp / f"home-{workers}-{engine}-{run}"
+                    t = hoso_run(data, workers, home, engine)
+                    label = f"hoso run ({engine}), {workers} worker(s)"
+                    rows.append((label + (f", run {run}" if args.repeat > 1 else ""), workers, t))
         ocrmypdf = ocrmypdf_run(args.ocrmypdf, data, args.workers, tmp)
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
