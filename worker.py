@@ -193,9 +193,18 @@ def recognize(
     )
 
 
+#: Fast zlib level with one fixed row filter ("up"): libpng's default tries every filter on
+#: every row, which is most of the encoding time. Measured on a cleaned 300 dpi A4 page:
+#: 60 ms instead of 190 ms, 0.29 MB instead of 0.28 MB, decoded as fast. OpenCV builds
+#: without the filter flag (before 4.11) keep libpng's choice.
+PNG_PARAMS: list[int] = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+if hasattr(cv2, "IMWRITE_PNG_FILTER"):
+    PNG_PARAMS += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP]
+
+
 def encode_png(image: np.ndarray) -> bytes:
-    """The stored form of an upright page image."""
-    ok, png = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    """The stored form of an upright page image (lossless)."""
+    ok, png = cv2.imencode(".png", image, PNG_PARAMS)
     if not ok:
         raise ProcessingError("could not encode a page image")
     return png.tobytes()

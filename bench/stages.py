@@ -39,10 +39,33 @@ from ocr.engine import api_available, open_engine  # noqa: E402
 from ocr.reread import StripReader  # noqa: E402
 
 
-def measure(folder: Path, s: Settings, ocr: OcrEngine) -> tuple[int, dict[str, float]]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the tesseract programs)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class Clock:
+    """Wall and CPU seconds per stage. On a machine shared with other work, wall time
+    grows with the load; CPU time much less, so both are printed."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self._start = (0.0, 0.0)
+
+    def start(self) -> None:
+        self._start = (time.perf_counter(), _cpu())
+
+    def stop(self, stage: str) -> None:
+        self.wall[stage] += time.perf_counter() - self._start[0]
+        self.cpu[stage] += _cpu() - self._start[1]
+
+
+def measure(folder: Path, s: Settings, ocr: OcrEngine) -> tuple[int, Clock]:
     """Seconds spent in each stage over every page of ``folder``, with ``ocr``."""
     limits = rasterize.Limits.of(s)
-    t: dict[str, float] = defaultdict(float)
+    clock = Clock()
     pages_done = 0
     for item in discover([folder]):
         data = item.path.read_bytes()
@@ -50,37 +73,37 @@ def measure(folder: Path, s: Settings, ocr: OcrEngine) -> tuple[int, dict[str, f
         it = rasterize.pages(data, item.path, kind, count, limits)
         images, ocr_pages = {}, []
         while True:
-            t0 = time.perf_counter()
+            clock.start()
             raster = next(it, None)
-            t["rasterize"] += time.perf_counter() - t0
+            clock.stop("rasterize")
             if raster is None:
                 break
-            t0 = time.perf_counter()
+            clock.start()
             up = orient.upright(clean.to_gray(raster.image), ocr)
-            t["upright"] += time.perf_counter() - t0
-            t0 = time.perf_counter()
+            clock.stop("upright")
+            clock.start()
             image = clean.clean_for_ocr(up.image)
-            t["clean"] += time.perf_counter() - t0
+            clock.stop("clean")
             dpi = raster.dpi or s.dpi
-            t0 = time.perf_counter()
+            clock.start()
             page = tesseract.ocr_page(
                 image, raster.number, lang=s.ocr_lang, psm=3, dpi=dpi, engine=ocr
             )
-            t["ocr page"] += time.perf_counter() - t0
-            t0 = time.perf_counter()
+            clock.stop("ocr page")
+            clock.start()
             page = recover.recover(image, page, lang=s.ocr_lang, dpi=dpi, engine=ocr)
-            t["recover skipped lines"] += time.perf_counter() - t0
-            t0 = time.perf_counter()
+            clock.stop("recover skipped lines")
+            clock.start()
             if worker._mean_confidence(page) < worker.RECHECK_BELOW:
                 worker.recognize(cv2.rotate(image, cv2.ROTATE_180), raster.number, dpi, s, ocr)
-            t["half-turn recheck"] += time.perf_counter() - t0
-            t0 = time.perf_counter()
+            clock.stop("half-turn recheck")
+            clock.start()
             worker.encode_png(image)
-            t["encode PNG"] += time.perf_counter() - t0
+            clock.stop("encode PNG")
             images[raster.number] = image
             ocr_pages.append(page)
             pages_done += 1
-        t0 = time.perf_counter()
+        clock.start()
         labels = [classify.classify_page(p) for p in ocr_pages]
         spans = classify.split_documents(labels)
         reader = StripReader(
@@ -90,17 +113,17 @@ def measure(folder: Path, s: Settings, ocr: OcrEngine) -> tuple[int, dict[str, f
             fields.extract_fields(
                 span.doc_type, ocr_pages[span.indices.start : span.indices.stop], reader
             )
-        t["classify + extract (1st pass)"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
+        clock.stop("classify + extract (1st pass)")
+        clock.start()
         reader.read()
-        t["second readings (strips)"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
+        clock.stop("second readings (strips)")
+        clock.start()
         for span in spans:
             fields.extract_fields(
                 span.doc_type, ocr_pages[span.indices.start : span.indices.stop], reader
             )
-        t["extract (vote, calibrate)"] += time.perf_counter() - t0
-    return pages_done, t
+        clock.stop("extract (vote, calibrate)")
+    return pages_done, clock
 
 
 def main() -> None:
@@ -117,7 +140,7 @@ def main() -> None:
     args = ap.parse_args()
     cv2.setNumThreads(1)
     s = load()
-    results: dict[str, tuple[int, dict[str, float]]] = {}
+    results: dict[str, tuple[int, Clock]] = {}
     with tempfile.TemporaryDirectory(prefix="hoso-stages-") as tmp_s:
         tmp = Path(tmp_s)
         generate(tmp, args.dossiers, args.seed, args.levels)
@@ -127,14 +150,22 @@ def main() -> None:
             print(f"{ocr.name}: Tesseract {ocr.version()}", file=sys.stderr)
     pages_done = next(iter(results.values()))[0]
     print(f"{pages_done} pages, levels {' '.join(args.levels)}, seed {args.seed}\n")
-    print("| stage | " + " | ".join(f"{n} s/page" for n in results) + " |")
-    print("|---|" + "---:|" * len(results))
-    for k in next(iter(results.values()))[1]:
-        print(f"| {k} | " + " | ".join(f"{t[k] / n:.3f}" for n, t in results.values()) + " |")
+    print(
+        "| stage | "
+        + " | ".join(f"{n} wall s/page | {n} CPU s/page" for n in results)
+        + " |\n|---|"
+        + "---:|---:|" * len(results)
+    )
+    for k in next(iter(results.values()))[1].wall:
+        cells = [f"{c.wall[k] / n:.3f} | {c.cpu[k] / n:.3f}" for n, c in results.values()]
+        print(f"| {k} | " + " | ".join(cells) + " |")
     totals = []
-    for n, t in results.values():
-        total = sum(t.values())
-        totals.append(f"**{total / n:.2f}** ({n / total:.2f} pages/s)")
+    for n, c in results.values():
+        wall, cpu = sum(c.wall.values()), sum(c.cpu.values())
+        totals.append(
+            f"**{wall / n:.2f}** ({n / wall:.2f} pages/s) | **{cpu / n:.2f}** "
+            f"({n / cpu:.2f} pages/CPU-s)"
+        )
     print("| **total** | " + " | ".join(totals) + " |")
 
 
