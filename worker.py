@@ -97,6 +97,20 @@ def init_process(settings: Settings | None = None) -> None:
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+def load_models(ctx: Context) -> None:
+    """Load every Tesseract model a job uses into ``ctx.ocr`` now (whole page, strips, OSD).
+
+    For the RQ worker, which forks a work-horse per job: the horses inherit the loaded
+    models instead of loading them again for every file.
+    """
+    s = ctx.settings
+    ctx.ocr.load(s.ocr_lang, 3)
+    ctx.ocr.load(s.ocr_lang, 6)
+    if s.ocr_latin_lang:
+        ctx.ocr.load(s.ocr_latin_lang, 6)
+    ctx.ocr.load("osd", 0)
+
+
 def context() -> Context:
     if _context is None:
         init_process()

@@ -71,6 +71,12 @@ class Engine(Protocol):
         """Orientation detection, or None when the page has too little text to say."""
         ...
 
+    def load(self, lang: str, psm: int) -> None:
+        """Make later calls with ``lang`` and ``psm`` cheap (``psm`` 0: OSD); a no-op where
+        nothing stays loaded. Called before a process forks its work-horses, so that they
+        inherit the models instead of loading them for every job."""
+        ...
+
 
 def api_available() -> bool:
     """True when the ``tesserocr`` binding is installed (the ``api`` backend can run)."""

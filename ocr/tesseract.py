@@ -153,6 +153,9 @@ class CliEngine:
             return None
         return Orientation(rotate % 360, conf)
 
+    def load(self, lang: str, psm: int) -> None:
+        return None  # every call starts the program and loads its model anew
+
 
 # -- hoso's calls, on any engine ----------------------------------------------------------
 

@@ -24,6 +24,7 @@ from hoso.errors import OcrError, OcrTimeout
 from ocr import tesseract
 from ocr.engine import VARIABLES, Orientation, Output
 
+OSD_PSM = int(tesserocr.PSM.OSD_ONLY)
 _HOCR_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
     "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
@@ -108,8 +109,11 @@ class ApiEngine:
             return _HOCR_HEAD.format(version=self.version()) + api.GetHOCRText(0) + _HOCR_TAIL
         return str(api.GetUTF8Text())
 
+    def load(self, lang: str, psm: int) -> None:
+        self._api("osd" if psm == OSD_PSM else lang, psm)
+
     def osd(self, image: np.ndarray, *, timeout: float) -> Orientation | None:
-        api = self._api("osd", int(tesserocr.PSM.OSD_ONLY))
+        api = self._api("osd", OSD_PSM)
         self._set_image(api, image, None)
         found = api.DetectOrientationScript()
         if not found:

@@ -171,3 +171,23 @@ def test_hoso_ocr_gives_the_same_words_with_either_engine(tmp_path: Path) -> Non
         for kind in ("cli", "api")
     }
     assert out["cli"] == out["api"] and out["cli"].count("\n") > 60
+
+
+def _read_in_child(seed: int) -> list[str]:
+    return [
+        ln.text for ln in tesseract.ocr_page(_page(seed)[:1200], 1, engine=_engine("api")).lines
+    ]
+
+
+@needs_api
+def test_models_loaded_before_a_fork_serve_the_forked_process() -> None:
+    """``hoso worker``: RQ forks a work-horse per job from a process with models loaded."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    api = _engine("api")
+    for lang, psm in (("vie", 3), ("vie", 6), ("eng", 6), ("osd", 0)):
+        api.load(lang, psm)
+    here = [ln.text for ln in tesseract.ocr_page(_page(1)[:1200], 1, engine=api).lines]
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+        assert pool.submit(_read_in_child, 1).result(timeout=120) == here
