@@ -58,10 +58,11 @@ class ApiEngine:
         api = self._apis.get((lang, psm))
         if api is None:
             path = tesseract.tessdata_dir()
-            if not (path / f"{lang.split('+')[0]}.traineddata").is_file():
-                raise OcrError(
-                    f"Tesseract language '{lang}' is not installed (tesseract-ocr-{lang})"
-                )
+            for one in lang.split("+"):
+                if not (path / f"{one}.traineddata").is_file():
+                    raise OcrError(
+                        f"Tesseract language '{one}' is not installed (tesseract-ocr-{one})"
+                    )
             try:
                 api = tesserocr.PyTessBaseAPI(
                     path=f"{path}/", lang=lang, psm=psm, oem=tesserocr.OEM.DEFAULT
@@ -115,6 +116,8 @@ class ApiEngine:
     def osd(self, image: np.ndarray, *, timeout: float) -> Orientation | None:
         api = self._api("osd", OSD_PSM)
         self._set_image(api, image, None)
+        # The API gives OSD no deadline (``timeout`` is the CLI's): it reads a handful of
+        # characters, under half a CPU second for a 300 dpi page here.
         found = api.DetectOrientationScript()
         if not found:
             return None  # too little text: no opinion, not a failure
