@@ -14,7 +14,8 @@ path whichever backend read the page.
 
 from __future__ import annotations
 
-import importlib.util
+import functools
+import importlib
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -78,9 +79,15 @@ class Engine(Protocol):
         ...
 
 
+@functools.cache
 def api_available() -> bool:
-    """True when the ``tesserocr`` binding is installed (the ``api`` backend can run)."""
-    return importlib.util.find_spec("tesserocr") is not None
+    """True when the ``tesserocr`` binding imports (the ``api`` backend can run): installed,
+    and its bundled Tesseract and Leptonica load on this machine."""
+    try:
+        importlib.import_module("tesserocr")
+    except ImportError:
+        return False
+    return True
 
 
 def open_engine(kind: str = "auto") -> Engine:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 import shutil
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from ocr.engine import Engine, api_available, open_engine
 from ocr.model import Page
 from ocr.reread import StripReader
 
+REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
 needs_api = pytest.mark.skipif(not api_available(), reason="tesserocr is not installed")
 
@@ -63,6 +66,21 @@ def test_cli_is_selected_by_setting() -> None:
 
 def test_auto_prefers_the_api_when_it_imports() -> None:
     assert open_engine("auto").name == ("api" if api_available() else "cli")
+
+
+def test_without_tesserocr_auto_runs_the_cli_and_api_is_a_settings_error() -> None:
+    """A machine where the binding does not import (a fresh process that cannot find it)."""
+    code = (
+        "import sys; sys.modules['tesserocr'] = None\n"
+        "from hoso.errors import ConfigError\n"
+        "from ocr.engine import open_engine\n"
+        "print(open_engine('auto').name)\n"
+        "try:\n    open_engine('api')\nexcept ConfigError as exc:\n    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout.splitlines()
+    assert out[0] == "cli" and "needs the tesserocr package" in out[1]
 
 
 def test_unknown_engine_is_a_settings_error() -> None:
