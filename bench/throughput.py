@@ -4,9 +4,13 @@ Generates a batch of dossiers (clean + scan), then on this machine measures:
   * plain ``tesseract PAGE stdout -l vie`` full-page OCR of every page (the baseline), with 1
     and with N parallel processes, on the same 300 dpi page images hoso rasterizes;
   * ``hoso run`` (ingest → upright/deskew → OCR → classify → extract → persist) with 1 and N
-    workers, each into a fresh embedded store;
+    workers, each into a fresh embedded store, with each OCR backend (``--engines cli api``:
+    the tesseract program per call, or Tesseract kept loaded in-process), back to back;
   * ``ocrmypdf --deskew -l vie`` when it is installed (``--ocrmypdf``).
-Prints a Markdown table for docs/benchmarks.md. ``OMP_THREAD_LIMIT=1`` everywhere.
+Prints a Markdown table for docs/benchmarks.md. ``OMP_THREAD_LIMIT=1`` everywhere. Beside
+wall time it prints the CPU seconds each configuration used (its processes and theirs):
+on a machine shared with other work, pages per CPU-second is what a dedicated core would
+approach, while wall time also measures the neighbours.
 
     python bench/throughput.py --dossiers 8 --seed 4242 --workers 2
 """
@@ -48,6 +52,12 @@ def rasterize_all(folder: Path, out: Path) -> list[Path]:
     return paths
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished child process of this one, and of theirs."""
+    t = os.times()
+    return t.children_user + t.children_system
+
+
 def plain_tesseract(pages: list[Path], procs: int) -> float:
     def one(p: Path) -> None:
         subprocess.run(
@@ -63,11 +73,12 @@ def plain_tesseract(pages: list[Path], procs: int) -> float:
     return time.perf_counter() - start
 
 
-def hoso_run(folder: Path, workers: int, home: Path) -> float:
+def hoso_run(folder: Path, workers: int, home: Path, engine: str) -> float:
     env = {**ENV, "HOSO_HOME": str(home)}
     for k in list(env):
         if k.startswith("HOSO_") and k != "HOSO_HOME":
             env.pop(k)
+    env["HOSO_OCR_ENGINE"] = engine
     start = time.perf_counter()
     proc = subprocess.run(
         [
@@ -133,11 +144,19 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--levels", nargs="*", default=["clean", "scan"])
     ap.add_argument(
+        "--engines",
+        nargs="*",
+        default=["cli", "api"],
+        help="HOSO_OCR_ENGINE values to run hoso with, back to back",
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each hoso configuration")
+    ap.add_argument(
         "--ocrmypdf",
         default=shutil.which("ocrmypdf"),
         help="ocrmypdf executable (e.g. from its own venv); skipped when absent",
     )
     args = ap.parse_args()
+    load_before = f"{os.getloadavg()[0]:.1f}"
     with tempfile.TemporaryDirectory(prefix="hoso-bench-") as tmp_s:
         tmp = Path(tmp_s)
         generate(tmp / "batch", args.dossiers, args.seed, args.levels)
@@ -148,11 +167,19 @@ def main() -> None:
         n = len(pages)
         rows = []
         for procs in sorted({1, args.workers}):
+            cpu = children_cpu()
             t = plain_tesseract(pages, procs)
-            rows.append((f"plain tesseract -l vie, {procs} proc", procs, t))
-        for workers in sorted({1, args.workers}):
-            t = hoso_run(data, workers, tmp / f"home-{workers}")
-            rows.append((f"hoso run, {workers} worker(s)", workers, t))
+            rows.append((f"plain tesseract -l vie, {procs} proc", procs, t, children_cpu() - cpu))
+        for run in range(1, args.repeat + 1):
+            for workers in sorted({1, args.workers}):
+                for engine in args.engines:
+                    home = tmp / f"home-{workers}-{engine}-{run}"
+                    cpu = children_cpu()
+                    t = hoso_run(data, workers, home, engine)
+                    label = f"hoso run ({engine}), {workers} worker(s)"
+                    if args.repeat > 1:
+                        label += f", run {run}"
+                    rows.append((label, workers, t, children_cpu() - cpu))
         ocrmypdf = ocrmypdf_run(args.ocrmypdf, data, args.workers, tmp)
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -162,10 +189,14 @@ def main() -> None:
         f"data: {args.dossiers} generated dossiers (seed {args.seed}, levels "
         f"{', '.join(args.levels)}), {n} pages at 300 dpi\n"
     )
-    print("| pipeline | processes | wall s | pages/s | pages/s per core |")
-    print("|---|---:|---:|---:|---:|")
-    for name, procs, t in rows:
-        print(f"| {name} | {procs} | {t:.1f} | {n / t:.2f} | {n / t / procs:.2f} |")
+    print(f"load average before: {load_before}, after: {os.getloadavg()[0]:.1f}\n")
+    print("| pipeline | processes | wall s | pages/s | pages/s per core | CPU s | pages/CPU-s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, procs, t, cpu in rows:
+        print(
+            f"| {name} | {procs} | {t:.1f} | {n / t:.2f} | {n / t / procs:.2f} | {cpu:.1f} | "
+            f"{n / cpu:.2f} |"
+        )
     if ocrmypdf is not None:
         t, pdf_pages = ocrmypdf
         print(

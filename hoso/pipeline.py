@@ -23,6 +23,7 @@ from hoso.schema import validation_errors
 from hoso.settings import Settings
 from ingest import rasterize, upload
 from ocr import tesseract
+from ocr.engine import open_engine
 
 EXIT_REJECTED = 3
 EXIT_FAILED = 4
@@ -165,22 +166,25 @@ def reextract(
 def ocr_file(s: Settings, path: Path, fmt: str) -> Iterator[str]:
     """Full-page OCR output of each page after hoso's preprocessing."""
     data = path.read_bytes()
+    ocr = open_engine(s.ocr_engine)
     with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
         local = Path(tmp) / "original"
         local.write_bytes(data)
         limits = rasterize.Limits.of(s)
         kind, count = rasterize.probe(data, local, limits)
         for raster in rasterize.pages(data, local, kind, count, limits):
-            up = worker.prepare_page(raster)
+            up = worker.prepare_page(raster, ocr)
             dpi = raster.dpi or s.dpi
             if fmt == "txt":
-                yield tesseract.ocr_text(up.image, lang=s.ocr_lang, dpi=dpi)
+                yield tesseract.ocr_text(up.image, lang=s.ocr_lang, dpi=dpi, engine=ocr)
                 if raster.number < count:
                     yield "\f"
             elif fmt == "hocr":
-                yield tesseract.ocr_hocr(up.image, lang=s.ocr_lang, dpi=dpi)
+                yield tesseract.ocr_hocr(up.image, lang=s.ocr_lang, dpi=dpi, engine=ocr)
             else:
-                page = tesseract.ocr_page(up.image, raster.number, lang=s.ocr_lang, dpi=dpi)
+                page = tesseract.ocr_page(
+                    up.image, raster.number, lang=s.ocr_lang, dpi=dpi, engine=ocr
+                )
                 for line_no, line in enumerate(page.lines, start=1):
                     for w in line.words:
                         x0, y0, x1, y1 = w.box

@@ -17,6 +17,8 @@ from typing import Any
 from hoso.errors import ConfigError
 
 PREFIX = "HOSO_"
+#: How Tesseract runs (``ocr.engine``): in-process when tesserocr is installed, else the CLI.
+OCR_ENGINES = ("auto", "api", "cli")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Settings:
     ocr_lang: str = "vie"
     ocr_latin_lang: str = "eng"
     ocr_timeout_s: float = 180.0
+    ocr_engine: str = "auto"
     dpi: int = 300
     max_pages: int = 500
     max_pixels: int = 120_000_000
@@ -51,6 +54,8 @@ class Settings:
             object.__setattr__(self, "storage_url", f"file://{(self.home / 'objects').resolve()}")
         if not 0.0 <= self.review_threshold <= 1.0:
             raise ConfigError("HOSO_REVIEW_THRESHOLD must be between 0 and 1")
+        if self.ocr_engine not in OCR_ENGINES:
+            raise ConfigError(f"HOSO_OCR_ENGINE must be one of {', '.join(OCR_ENGINES)}")
         if self.workers < 0:
             raise ConfigError("HOSO_WORKERS must be 0 (one per core) or more")
         for name in ("dpi", "max_pages", "max_pixels", "max_file_bytes"):
@@ -103,6 +108,8 @@ DOCS: dict[str, str] = {
     "ocr_lang": "Tesseract language(s), e.g. vie or vie+eng",
     "ocr_latin_lang": "Second model re-reading codes and numbers (empty: none)",
     "ocr_timeout_s": "Time limit for one Tesseract call, seconds",
+    "ocr_engine": "How Tesseract runs: api (in-process, tesserocr), cli (the tesseract program "
+    "per call) or auto (api when tesserocr is installed, else cli)",
     "dpi": "Rasterization resolution for PDF pages",
     "max_pages": "Files with more pages are rejected",
     "max_pixels": "Pages with more pixels are rejected (decompression-bomb guard)",

@@ -32,6 +32,7 @@ log = logging.getLogger("hoso.workerpool")
 def _child(settings: Settings, name: str, burst: bool) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(message)s")
     jobs.init_process(settings)
+    jobs.load_models(jobs.context())
     conn = q.connect(settings)
     w = Worker(
         [q.make_queue(settings, conn)],

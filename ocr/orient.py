@@ -33,6 +33,7 @@ from ocr.deskew import (
     skew_from_points,
     text_ink,
 )
+from ocr.engine import Engine
 
 # Below these the geometric answer is "unsure" and OSD is consulted.
 AXIS_CONFIDENT = 0.5
@@ -220,7 +221,7 @@ def geometric_orientation(gray: np.ndarray, max_angle: float = 15.0) -> Orientat
     return OrientationFit(rotation, conf, axis_conf, evidence, score, lines, skew)
 
 
-def _decide(image: np.ndarray) -> tuple[int, float, OrientationFit]:
+def _decide(image: np.ndarray, engine: Engine | None) -> tuple[int, float, OrientationFit]:
     gray = to_gray(image)
     fit = geometric_orientation(gray)
     if fit.line_evidence < MIN_PEAK_RATIO:
@@ -232,7 +233,7 @@ def _decide(image: np.ndarray) -> tuple[int, float, OrientationFit]:
         # Turning an upright page ruins it, and underlined or dotted value lines put ink
         # below the x-height band that the up/down cue reads as descenders (measured: 5 of
         # 19 upright 'scan' declarations turned 180). A confident OSD that disagrees wins.
-        found = tesseract.osd(gray)
+        found = tesseract.osd(gray, engine=engine)
         if (
             found is not None
             and found.confidence >= OSD_CONFIDENT
@@ -241,7 +242,7 @@ def _decide(image: np.ndarray) -> tuple[int, float, OrientationFit]:
         ):
             return found.rotate, min(1.0, found.confidence / 10.0), fit
         return fit.rotation, fit.confidence, fit
-    found = tesseract.osd(gray)
+    found = tesseract.osd(gray, engine=engine)
     if found is not None and found.confidence >= OSD_CONFIDENT:
         agrees = found.rotate % 180 == fit.rotation % 180
         if agrees or fit.axis_confidence < AXIS_CONFIDENT:
@@ -253,7 +254,7 @@ def _decide(image: np.ndarray) -> tuple[int, float, OrientationFit]:
     return 0, fit.confidence, fit
 
 
-def detect_orientation(gray: np.ndarray) -> tuple[int, float]:
+def detect_orientation(gray: np.ndarray, engine: Engine | None = None) -> tuple[int, float]:
     """Clockwise quarter turn (0/90/180/270) that makes the page upright, and confidence.
 
     Geometry decides when it is sure of both the line direction and which way is up.
@@ -263,18 +264,18 @@ def detect_orientation(gray: np.ndarray) -> tuple[int, float]:
     vertically, where the geometric guess between 90 and 270 is returned. An upright
     page is thus never turned on weak evidence.
     """
-    rotation, confidence, _ = _decide(gray)
+    rotation, confidence, _ = _decide(gray, engine)
     return rotation, confidence
 
 
-def upright(gray: np.ndarray) -> Upright:
+def upright(gray: np.ndarray, engine: Engine | None = None) -> Upright:
     """Turn the page upright (clockwise quarter turns), then remove its skew.
 
     Works for gray and BGR images. ``skew_deg`` is measured on the turned page; it is
     taken from the orientation fit when the final turn keeps that fit's line direction
     (a half turn does not change a skew angle), else measured again.
     """
-    rotation, confidence, fit = _decide(gray)
+    rotation, confidence, fit = _decide(gray, engine)
     turned = np.ascontiguousarray(np.rot90(gray, -(rotation // 90))) if rotation else gray
     same_axis = rotation % 180 == fit.rotation % 180
     skew = settled_skew(fit.skew) if same_axis else estimate_skew(turned)

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
+from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 from ocr.reread import LEFT, MARGIN, compose
 
@@ -73,11 +74,12 @@ def read_lines(
     lang: str,
     dpi: int | None,
     timeout: float = tesseract.DEFAULT_TIMEOUT_S,
+    engine: Engine | None = None,
 ) -> list[list[Word]]:
     """The words of each of ``boxes``, read in one call, in page coordinates (words under
     :data:`MIN_CONFIDENCE` dropped)."""
     strip, bands = compose(image, boxes)
-    read = tesseract.ocr_page(strip, 1, lang=lang, psm=6, dpi=dpi, timeout=timeout)
+    read = tesseract.ocr_page(strip, 1, lang=lang, psm=6, dpi=dpi, timeout=timeout, engine=engine)
     h, w = image.shape[:2]
     out: list[list[Word]] = [[] for _ in boxes]
     for word in read.words:
@@ -107,12 +109,13 @@ def recover(
     lang: str,
     dpi: int | None,
     timeout: float = tesseract.DEFAULT_TIMEOUT_S,
+    engine: Engine | None = None,
 ) -> Page:
     """``page`` with the lines its OCR skipped read and added (unchanged when none)."""
     boxes = missed_lines(image, page)
     if not boxes:
         return page
-    read = read_lines(image, boxes, lang=lang, dpi=dpi, timeout=timeout)
+    read = read_lines(image, boxes, lang=lang, dpi=dpi, timeout=timeout, engine=engine)
     # Boxes side by side on one text line ("Địa chỉ:" and its value) make one line.
     rows: list[tuple[Box, list[Word]]] = []
     for box, words in sorted(zip(boxes, read, strict=True), key=lambda bw: bw[0][1]):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ocr import tesseract
+from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 
 MARGIN = 6  # pixels kept around each value box
@@ -37,6 +38,7 @@ class StripReader:
     dpi: int | None = 300
     timeout: float = tesseract.DEFAULT_TIMEOUT_S
     latin_lang: str | None = "eng"
+    engine: Engine | None = None  # None: this process's default (``ocr.engine.default``)
     wanted: dict[tuple[int, Box], bool] = field(default_factory=dict)
     readings: dict[tuple[int, Box], list[Page]] = field(default_factory=dict)
     recording: bool = True
@@ -68,7 +70,9 @@ class StripReader:
 
     def _read_strip(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
         strip, bands = compose(image, boxes)
-        page = tesseract.ocr_page(strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout)
+        page = tesseract.ocr_page(
+            strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
+        )
         return split(page, bands, lang)
 
 

@@ -1,10 +1,14 @@
-"""The one place that runs Tesseract.
+"""The one place that runs the ``tesseract`` program, and hoso's calls of Tesseract.
 
-Builds argv/config, runs it through a single wrapper with a timeout, parses TSV into
-the engine-neutral model and maps failures to hoso's exceptions. Probes
-(``version``, ``languages``, ``traineddata_sha256``) are separate from execution.
-Images are handed over as PGM files in a private temporary folder (writing PGM is an
-order of magnitude cheaper than PNG) and results are read from Tesseract's stdout.
+:class:`CliEngine` builds argv/config, runs the program through a single wrapper with a
+timeout and maps failures to hoso's exceptions. Images are handed over as PGM files in a
+private temporary folder (writing PGM is an order of magnitude cheaper than PNG) and
+results are read from Tesseract's stdout. Probes (``version``, ``languages``,
+``traineddata_sha256``) are separate from execution.
+
+:func:`ocr_page`, :func:`ocr_text`, :func:`ocr_hocr` and :func:`osd` run on any
+:class:`ocr.engine.Engine` (the ``tesserocr`` one keeps Tesseract loaded in the process);
+TSV is parsed into the engine-neutral model here, whichever engine read it.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ import hashlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -23,21 +25,13 @@ import numpy as np
 import pytesseract
 
 from hoso.errors import OcrError, OcrTimeout
+from ocr import engine as engines
+from ocr.engine import Engine, Orientation, Output
 from ocr.model import Line, Page, Word
 
+__all__ = ["CliEngine", "Orientation", "ocr_hocr", "ocr_page", "ocr_text", "osd", "parse_tsv"]
+
 DEFAULT_TIMEOUT_S = 120.0
-# Dossiers are dark print on light paper (cleaning makes sure of it). Tesseract 5 otherwise
-# re-reads every doubtful line inverted, which measured here doubles the time per page
-# (7 pages: 13.9 s → 6.7 s) for text that does not exist on these documents.
-BASE_CONFIG: tuple[str, ...] = ("-c tessedit_do_invert=0",)
-
-
-@dataclass(frozen=True, slots=True)
-class Orientation:
-    """Tesseract OSD's answer: clockwise turn that makes the page upright."""
-
-    rotate: int
-    confidence: float
 
 
 # -- probes ---------------------------------------------------------------------------
@@ -61,7 +55,8 @@ def languages() -> tuple[str, ...]:
         raise OcrError("Tesseract is not installed (apt-get install tesseract-ocr)") from exc
 
 
-def _tessdata_dir() -> Path:
+def tessdata_dir() -> Path:
+    """The folder of traineddata files both backends read (``TESSDATA_PREFIX`` first)."""
     prefix = os.environ.get("TESSDATA_PREFIX")
     candidates = [Path(prefix)] if prefix else []
     candidates += [
@@ -81,63 +76,95 @@ def _tessdata_dir() -> Path:
 @functools.cache
 def traineddata_sha256(lang: str) -> str:
     """SHA-256 of ``<lang>.traineddata``, recorded with each document's versions."""
-    path = _tessdata_dir() / f"{lang}.traineddata"
+    path = tessdata_dir() / f"{lang}.traineddata"
     if not path.is_file():
         raise OcrError(f"Tesseract language '{lang}' is not installed (tesseract-ocr-{lang})")
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# -- execution ------------------------------------------------------------------------
+# -- the tesseract program ----------------------------------------------------------------
+
+_CONFIGFILE: dict[str, str | None] = {"tsv": "tsv", "hocr": "hocr", "txt": None}
 
 
-def _argv(
-    path: str, *, lang: str, psm: int, dpi: int | None, extra: Sequence[str], configfile: str | None
-) -> list[str]:
+def _argv(path: str, *, lang: str, psm: int, dpi: int | None, configfile: str | None) -> list[str]:
     argv = ["tesseract", path, "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         argv += ["--dpi", str(dpi)]
-    for item in (*BASE_CONFIG, *extra):
-        argv += item.split()
+    for name, value in engines.VARIABLES.items():
+        argv += ["-c", f"{name}={value}"]
     if configfile:
         argv.append(configfile)
     return argv
 
 
-def _run(
-    image: np.ndarray,
-    *,
-    lang: str,
-    psm: int,
-    dpi: int | None = None,
-    extra: Sequence[str] = (),
-    configfile: str | None = None,
-    timeout: float,
-) -> str:
-    """Run Tesseract once on ``image`` and return what it wrote to stdout."""
-    with tempfile.TemporaryDirectory(prefix="hoso-tess-") as tmp:
-        path = os.path.join(tmp, "page.pgm" if image.ndim == 2 else "page.ppm")
-        if not cv2.imwrite(path, image):
-            raise OcrError("could not write the page image for Tesseract")
-        argv = _argv(path, lang=lang, psm=psm, dpi=dpi, extra=extra, configfile=configfile)
+class CliEngine:
+    """Runs the ``tesseract`` program once per call (``HOSO_OCR_ENGINE=cli``)."""
+
+    name = "cli"
+
+    def version(self) -> str:
+        return version()
+
+    def run(
+        self,
+        image: np.ndarray,
+        *,
+        lang: str,
+        psm: int,
+        dpi: int | None,
+        output: Output,
+        timeout: float,
+    ) -> str:
+        with tempfile.TemporaryDirectory(prefix="hoso-tess-") as tmp:
+            path = os.path.join(tmp, "page.pgm" if image.ndim == 2 else "page.ppm")
+            if not cv2.imwrite(path, image):
+                raise OcrError("could not write the page image for Tesseract")
+            argv = _argv(path, lang=lang, psm=psm, dpi=dpi, configfile=_CONFIGFILE[output])
+            try:
+                proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+            except subprocess.TimeoutExpired as exc:
+                raise OcrTimeout(f"Tesseract ran past {timeout:.0f} s") from exc
+            except OSError as exc:
+                raise OcrError(
+                    f"Tesseract could not run ({exc}); apt-get install tesseract-ocr"
+                ) from exc
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise OcrError(f"Tesseract failed: {err[-1] if err else proc.returncode}")
+        return proc.stdout.decode("utf-8", "replace")
+
+    def osd(self, image: np.ndarray, *, timeout: float) -> Orientation | None:
         try:
-            proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise OcrTimeout(f"Tesseract ran past {timeout:.0f} s") from exc
-        except OSError as exc:
-            raise OcrError(
-                f"Tesseract could not run ({exc}); apt-get install tesseract-ocr"
-            ) from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrError(f"Tesseract failed: {err[-1] if err else proc.returncode}")
-    return proc.stdout.decode("utf-8", "replace")
+            out = self.run(image, lang="osd", psm=0, dpi=None, output="txt", timeout=timeout)
+        except OcrTimeout:
+            raise
+        except OcrError:
+            return None  # "Too few characters" and friends: no opinion, not a failure
+        rotate: int | None = None
+        conf = 0.0
+        for line in out.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "Rotate":
+                rotate = int(value.strip())
+            elif key.strip() == "Orientation confidence":
+                conf = float(value.strip())
+        if rotate is None:
+            return None
+        return Orientation(rotate % 360, conf)
+
+    def load(self, lang: str, psm: int) -> None:
+        return None  # every call starts the program and loads its model anew
+
+
+# -- hoso's calls, on any engine ----------------------------------------------------------
 
 
 def parse_tsv(tsv: str, number: int, width: int, height: int) -> Page:
-    """Turn Tesseract's TSV into a :class:`Page` of lines of words."""
+    """Turn Tesseract's TSV (with or without its header row) into a :class:`Page` of lines
+    of words."""
     lines: dict[tuple[int, int, int], list[Word]] = {}
-    rows = tsv.splitlines()
-    for row in rows[1:]:
+    for row in tsv.splitlines():
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue
@@ -165,10 +192,12 @@ def ocr_page(
     psm: int = 3,
     dpi: int | None = 300,
     timeout: float = DEFAULT_TIMEOUT_S,
-    extra: Sequence[str] = (),
+    engine: Engine | None = None,
 ) -> Page:
     """OCR a whole (upright) page image into the engine-neutral model."""
-    tsv = _run(image, lang=lang, psm=psm, dpi=dpi, extra=extra, configfile="tsv", timeout=timeout)
+    tsv = (engine or engines.default()).run(
+        image, lang=lang, psm=psm, dpi=dpi, output="tsv", timeout=timeout
+    )
     return parse_tsv(tsv, number, image.shape[1], image.shape[0])
 
 
@@ -179,10 +208,12 @@ def ocr_text(
     psm: int = 3,
     dpi: int | None = 300,
     timeout: float = DEFAULT_TIMEOUT_S,
-    extra: Sequence[str] = (),
+    engine: Engine | None = None,
 ) -> str:
-    """Plain text of an image region or page (used for per-field re-reads)."""
-    return _run(image, lang=lang, psm=psm, dpi=dpi, extra=extra, timeout=timeout)
+    """Plain text of an image region or page."""
+    return (engine or engines.default()).run(
+        image, lang=lang, psm=psm, dpi=dpi, output="txt", timeout=timeout
+    )
 
 
 def ocr_hocr(
@@ -192,27 +223,16 @@ def ocr_hocr(
     psm: int = 3,
     dpi: int | None = 300,
     timeout: float = DEFAULT_TIMEOUT_S,
+    engine: Engine | None = None,
 ) -> str:
     """hOCR of a whole page."""
-    return _run(image, lang=lang, psm=psm, dpi=dpi, configfile="hocr", timeout=timeout)
+    return (engine or engines.default()).run(
+        image, lang=lang, psm=psm, dpi=dpi, output="hocr", timeout=timeout
+    )
 
 
-def osd(image: np.ndarray, *, timeout: float = 30.0) -> Orientation | None:
+def osd(
+    image: np.ndarray, *, timeout: float = 30.0, engine: Engine | None = None
+) -> Orientation | None:
     """Tesseract's orientation detection, or None when it has too little text to say."""
-    try:
-        out = _run(image, lang="osd", psm=0, timeout=timeout)
-    except OcrTimeout:
-        raise
-    except OcrError:
-        return None  # "Too few characters" and friends: no opinion, not a failure
-    rotate: int | None = None
-    conf = 0.0
-    for line in out.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "Rotate":
-            rotate = int(value.strip())
-        elif key.strip() == "Orientation confidence":
-            conf = float(value.strip())
-    if rotate is None:
-        return None
-    return Orientation(rotate % 360, conf)
+    return (engine or engines.default()).osd(image, timeout=timeout)

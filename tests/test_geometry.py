@@ -370,17 +370,19 @@ def test_a_page_left_upside_down_is_read_with_a_half_turn() -> None:
     """When the orientation cues fail, the garbage reading triggers a half-turn reading."""
     import worker
     from hoso.settings import load
+    from ocr.engine import open_engine
     from ocr.orient import Upright
 
     settings = load(ocr_latin_lang="")
+    ocr = open_engine(settings.ocr_engine)
     page = render(5, lines=12, size=30)
     upside = np.ascontiguousarray(np.rot90(page, 2))
-    up, read = worker.recognize_upright(Upright(upside, 90, 0.4, 0.5), 1, 300, settings)
+    up, read = worker.recognize_upright(Upright(upside, 90, 0.4, 0.5), 1, 300, settings, ocr)
     assert up.rotation_deg == 270 and up.skew_deg == 0.4
     assert (up.image == page).all()
     assert "CỘNG HÒA" in read.text.upper() or "ĐĂNG KÝ" in read.text.upper()
     # An upright page is read once and kept as it is.
-    same, _ = worker.recognize_upright(Upright(page, 0, 0.0, 1.0), 1, 300, settings)
+    same, _ = worker.recognize_upright(Upright(page, 0, 0.0, 1.0), 1, 300, settings, ocr)
     assert same.rotation_deg == 0 and same.image is page
 
 
