@@ -51,7 +51,7 @@ def _is_letter(c: str) -> bool:
 LETTERS = "".join(c for c in map(chr, range(0x80, 0x1F00)) if _is_letter(c)) + "đĐ"
 # Look-alikes clean_text replaces by a letter (Ð → Đ...); its deletions are not plain.
 _FIX_LETTERS = {k: v for k, v in _CHAR_FIXES.items() if v}
-_FIXES = re.compile(f"[{''.join(map(chr, _FIX_LETTERS))}]")
+FIXES = "".join(map(chr, _FIX_LETTERS))  # "ÐðƉɖ" (checked by the tests)
 # Printable ASCII but space and backslash, and LETTERS: the characters of a plain word.
 _CHARS = "!-\\[\\]-~" + LETTERS
 # A row's values joined with backslashes (which plain values do not hold).
@@ -81,7 +81,8 @@ _FOLD = str.maketrans(
 )
 _NOT_FOLDED = re.compile(r"[^A-Z0-9]+")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_VIN_DIGITS = str.maketrans("IOQ", "100")
+# Year, seats, cc: empty, or digits as str(int()) writes them, well inside ``integer``.
+_INTS = re.compile(r"(?:[1-9][0-9]{0,8}|0)?,(?:[1-9][0-9]{0,8}|0)?,(?:[1-9][0-9]{0,8}|0)?")
 _SEX = {"Nam": "Nam", "Nữ": "Nữ", "": None}
 NULL = "\\N"
 
@@ -107,7 +108,7 @@ def plain_values(values: Sequence[str]) -> Sequence[str] | None:
         composed = unicodedata.normalize("NFC", joined)  # the same object when already NFC
         if composed is not joined:
             joined, changed = composed, True
-        if _FIXES.search(joined):
+        if "Ð" in joined or "ð" in joined or "Ɖ" in joined or "ɖ" in joined:  # FIXES
             joined, changed = joined.translate(_FIX_LETTERS), True
     if (
         "  " in joined
@@ -139,27 +140,39 @@ def _date(v: str) -> str | None:
     return None
 
 
+# The keys of plain values. Most are ASCII letters and digits once upper-cased and rid of
+# their separators; the regular expression runs only on the others.
+
+
 def _plate_key(v: str) -> str:
-    return _PLATE_CHARS.sub("", v.upper()) or NULL
+    s = v.upper().replace("-", "").replace(".", "").replace(" ", "")
+    if s.isalnum() and s.isascii():
+        return s
+    return _PLATE_CHARS.sub("", s) or NULL
 
 
 def _chassis_key(v: str) -> str:
     s = v.upper().replace(" ", "").strip(":.,;_")
     s = s.replace("-", "").replace(".", "").replace("_", "").replace("/", "")
-    if s.isascii() and s.isalnum():
-        return s.translate(_VIN_DIGITS) if len(s) == 17 else s
+    if s.isalnum() and s.isascii():
+        return s.replace("I", "1").replace("O", "0").replace("Q", "0") if len(s) == 17 else s
     return _NOT_ALNUM.sub("", s) or NULL
 
 
 def _engine_key(v: str) -> str:
     if "," not in v and ";" not in v:
-        return _NOT_ALNUM.sub("", v.upper()) or NULL
+        s = v.upper().replace("-", "").replace(" ", "")
+        if s.isalnum() and s.isascii():
+            return s
+        return _NOT_ALNUM.sub("", s) or NULL
     pieces = (_NOT_ALNUM.sub("", x.upper()) for x in _ENGINE_SEPARATORS.split(v))
     parts = sorted(p for p in pieces if p)
     return ";".join(parts) or NULL
 
 
 def _id_key(v: str) -> str:
+    if v.isdigit() and v.isascii():
+        return v
     return _NOT_ID.sub("", v).strip("-") or NULL
 
 
@@ -167,11 +180,6 @@ def _name_key(v: str) -> str:
     if not v:
         return NULL
     return strip_ranks(_NOT_FOLDED.sub(" ", v.translate(_FOLD)).strip()) or NULL
-
-
-def _small_int(v: str) -> bool:
-    """Empty, or ASCII digits written as ``str(int(v))`` writes them, well inside ``integer``."""
-    return not v or (len(v) < 10 and v.isdigit() and v.isascii() and (v[0] != "0" or v == "0"))
 
 
 def registry_fields(v: Sequence[str]) -> list[str] | None:
@@ -184,7 +192,7 @@ def registry_fields(v: Sequence[str]) -> list[str] | None:
     (rid, plate, chassis, engine, brand, model, vtype, color, year, seats, cc, owner, owner_id,
      address, registered, status) = clean  # fmt: skip
     day = _date(registered)
-    if day is None or not (_small_int(year) and _small_int(seats) and _small_int(cc)):
+    if day is None or _INTS.fullmatch(f"{year},{seats},{cc}") is None:
         return None
     if not rid:
         raise ValueError("no registry_id")
