@@ -346,7 +346,7 @@ def _write_postgresql(
     seen = _Seen()
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as later:
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as later:
 
         def first() -> Iterator[str]:
             for k, n, line in lines:
