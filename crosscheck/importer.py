@@ -262,12 +262,16 @@ class _Seen:
 
 def _drop_for_load(session: Session, table: Table) -> list[str]:
     """Drop the table's keys, foreign keys and indexes (read from the catalog); return the
-    statements that rebuild them as they were, primary key first and foreign keys last."""
+    statements that rebuild them as they were, primary key first and foreign keys last.
+    Keys that another table's foreign key refers to stay (and their indexes with them)."""
     connection = session.connection()
     constraints = connection.execute(
         text(
-            "SELECT quote_ident(conname), pg_get_constraintdef(oid), contype FROM pg_constraint "
-            "WHERE conrelid = CAST(:t AS regclass) AND contype IN ('p', 'u', 'f') ORDER BY conname"
+            "SELECT quote_ident(c.conname), pg_get_constraintdef(c.oid), c.contype "
+            "FROM pg_constraint c WHERE c.conrelid = CAST(:t AS regclass) "
+            "AND (c.contype = 'f' OR c.contype IN ('p', 'u') AND NOT EXISTS (SELECT FROM "
+            "pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid)) "
+            "ORDER BY c.conname"
         ),
         {"t": table.name},
     ).all()

@@ -277,3 +277,27 @@ def test_import_of_awkward_rows_stores_the_general_conversion(db_url: str, tmp_p
     expected["001099000001"] = {**importer.population_row(numbers), "import_id": j.import_id}
     with sessions() as s:
         assert _stored(s, PopulationPerson) == expected
+
+
+def test_first_load_keeps_a_key_another_table_refers_to(pg_url: str, tmp_path: Path) -> None:
+    """The direct first load drops the table's own keys and indexes, but not a key that a
+    foreign key elsewhere needs (dropping it would fail)."""
+    sessions = migrated_sessions(pg_url)
+    with sessions() as s, s.begin():
+        s.execute(
+            text(
+                "CREATE TABLE vehicle_note (registry_id varchar(100) "
+                "REFERENCES registry_vehicle (registry_id), note text)"
+            )
+        )
+        before = _schema(s, "registry_vehicle")
+    registry = _write_csv(
+        tmp_path / "registry.csv", list(importer.REGISTRY_COLUMNS), REGISTRY[:3] + REGISTRY[10:]
+    )
+    with sessions() as s, s.begin():
+        r = importer.import_registry(s, registry)
+    assert (r.rows, r.skipped) == (4, 0)
+    with sessions() as s:
+        assert _schema(s, "registry_vehicle") == before
+        stored = _stored(s, RegistryVehicle)
+    assert stored == _expected("registry", REGISTRY[:3] + REGISTRY[10:], r.import_id)
