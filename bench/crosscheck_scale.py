@@ -44,13 +44,18 @@ class Run:
     wall_s: float
     peak_rss_mib: float
     output: str
+    cpu_s: float = 0.0  # user + system time of the hoso process (not PostgreSQL's)
 
 
-def hoso(args: list[str], env: dict[str, str]) -> Run:
-    """One ``hoso`` command as a child process: wall time and its own peak RSS."""
+def hoso(args: list[str], env: dict[str, str], repo: Path = REPO) -> Run:
+    """One ``hoso`` command (of the checkout at ``repo``) as a child process: wall time, its
+    own peak RSS and CPU time."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen([*HOSO, *args], env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [*HOSO, *args], env={**env, "PYTHONPATH": str(repo)}, cwd=repo, stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
@@ -58,7 +63,8 @@ def hoso(args: list[str], env: dict[str, str]) -> Run:
         output = log.read()
     if proc.returncode != 0:
         raise SystemExit(f"hoso {' '.join(args)} failed ({proc.returncode}):\n{output}")
-    return Run(wall, usage.ru_maxrss / 1024, output)  # Linux: ru_maxrss in KiB
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, usage.ru_maxrss / 1024, output, cpu)  # Linux: ru_maxrss in KiB
 
 
 def head(src: Path, dst: Path, rows: int) -> Path:
@@ -146,6 +152,12 @@ def main() -> None:
         default=os.environ.get("HOSO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     ap.add_argument("--skip-crosscheck", action="store_true")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git archive` of an older commit): its PostgreSQL imports "
+        "run right after this one's, on the same files, for a side-by-side comparison",
+    )
     args = ap.parse_args()
     sizes = sorted(args.sizes)
     work = args.work
@@ -169,37 +181,49 @@ def main() -> None:
         )
     print(json.loads((data / "scale.json").read_text()))
 
-    rows: list[tuple[str, int, str, float, float]] = []
+    rows: list[tuple[str, int, str, int, float, float, float, float]] = []
     largest_pg: Database | None = None
     for size in sizes:
         files = {}
         for kind in ("registry", "population"):
             src = data / f"{kind}.csv"
             files[kind] = src if size == sizes[-1] else head(src, work / f"{kind}-{size}.csv", size)
-        for backend in ("postgresql", "sqlite"):
+        runs = [("postgresql", REPO), ("sqlite", REPO)]
+        if args.baseline:
+            runs.insert(1, ("postgresql baseline", args.baseline.resolve()))
+        for label, repo in runs:
+            backend = label.split()[0]
             if backend == "sqlite" and size > args.sqlite_max:
                 continue
             database = Database(backend, args.pg_admin, work)
             env = env_for(database.url, home)
-            hoso(["db", "upgrade"], env)
+            hoso(["db", "upgrade"], env, repo)
             for kind in ("registry", "population"):
-                run = hoso([kind, "import", str(files[kind])], env)
+                run = hoso([kind, "import", str(files[kind])], env, repo)
                 n = int(run.output.split(" rows upserted")[0].rsplit(" ", 1)[1])
-                rows.append((backend, size, kind, n / run.wall_s, run.peak_rss_mib))
+                rows.append((label, size, kind, n, run.wall_s, run.cpu_s, run.peak_rss_mib,
+                             os.getloadavg()[0]))  # fmt: skip
                 print(
-                    f"{backend:10} {size:>9,} {kind:10} {n:>9,} rows {run.wall_s:7.1f} s "
-                    f"{n / run.wall_s:>9,.0f} rows/s  peak RSS {run.peak_rss_mib:5.0f} MiB",
+                    f"{label:20} {size:>9,} {kind:10} {n:>9,} rows {run.wall_s:7.1f} s "
+                    f"{n / run.wall_s:>9,.0f} rows/s  cpu {run.cpu_s:6.1f} s  "
+                    f"peak RSS {run.peak_rss_mib:5.0f} MiB  load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
-            if backend == "postgresql" and size == sizes[-1] and not args.skip_crosscheck:
+            if label == "postgresql" and size == sizes[-1] and not args.skip_crosscheck:
                 largest_pg = database
             else:
                 database.drop()
 
-    print("\n| database | file rows | import | rows/s | peak RSS MiB |")
-    print("|---|---:|---|---:|---:|")
-    for backend, size, kind, rate, rss in rows:
-        print(f"| {backend} | {size:,} | {kind} | {rate:,.0f} | {rss:.0f} |")
+    print(
+        "\n| database | file rows | import | wall s | rows/s | hoso CPU µs/row | peak RSS MiB "
+        "| load |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for label, size, kind, n, wall, cpu, rss, load in rows:
+        print(
+            f"| {label} | {size:,} | {kind} | {wall:.1f} | {n / wall:,.0f} | {cpu / n * 1e6:.1f} "
+            f"| {rss:.0f} | {load:.1f} |"
+        )
 
     if largest_pg is None:
         return

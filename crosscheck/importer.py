@@ -1,10 +1,12 @@
 """Import reference files: the vehicle registry snapshot and the population extract.
 
-CSV or JSON Lines, read as a stream and written in chunks (bounded memory whatever the
-file size). Rows are upserted by their key (``registry_id`` / ``id_number``), so
-re-importing a file leaves the tables as they were. On PostgreSQL each chunk goes
-through ``COPY`` into a temporary table and one ``INSERT … ON CONFLICT``; elsewhere
-through the dialect's ``INSERT … ON CONFLICT`` (SQLite).
+CSV or JSON Lines, read as a stream (bounded memory whatever the file size). Rows are
+upserted by their key (``registry_id`` / ``id_number``), so re-importing a file leaves the
+tables as they were; the last occurrence of a key wins. On PostgreSQL plain rows are
+converted by ``plainrows`` (the rest by ``registry_row`` / ``population_row``, same values)
+and ``COPY``-ed: into an empty table straight in, with keys and indexes rebuilt afterwards;
+into a table with rows through a temporary table and one ``INSERT … ON CONFLICT``. On
+SQLite ``INSERT … ON CONFLICT`` per chunk of rows.
 
 Functions take the caller's ``Session``; the caller owns the transaction.
 """
@@ -15,7 +17,9 @@ import csv
 import functools
 import hashlib
 import json
+import operator
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +30,7 @@ from sqlalchemy import Table, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from crosscheck import plainrows
 from crosscheck.keys import chassis_key, engine_key, id_key, int_value, name_key, plate_key
 from extract.normalize import clean_text, parse_date
 from extract.validators import parse_sex
@@ -175,6 +180,37 @@ def iter_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
         raise ReferenceFileError(f"{path}: unknown format {suffix!r} (use .csv or .jsonl)")
 
 
+def iter_records(
+    path: Path, columns: tuple[str, ...], mapping: dict[str, str] | None = None
+) -> Iterator[tuple[str, ...] | dict[str, Any]]:
+    """``iter_rows`` for the PostgreSQL import: a row whose schema values are all text comes
+    as a tuple in ``columns`` order ('' where the file has no such column); other rows (JSON
+    numbers, CSV rows shorter or longer than the header, unreadable lines) as ``iter_rows``
+    gives them."""
+    renames = mapping or {}
+    if path.suffix.lower() != ".csv":
+        for raw in iter_rows(path, mapping):
+            found = [raw.get(c) for c in columns]
+            if "__error__" in raw or not all(v is None or isinstance(v, str) for v in found):
+                yield raw
+            else:
+                yield tuple("" if v is None else str(v) for v in found)
+        return
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [renames.get(k, k) for k in next(reader, [])]
+        last = {name: i for i, name in enumerate(header)}  # dict(zip()): the last one wins
+        width = len(header)
+        # Columns the file lacks read the '' appended after the row's values.
+        pick = operator.itemgetter(*(last.get(c, width) for c in columns))
+        for values in reader:
+            if len(values) == width and values:
+                values.append("")
+                yield pick(values)
+            elif values:
+                yield dict(zip(header, values, strict=False))
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -203,14 +239,69 @@ def _write_sqlite(
         _upsert_sqlite(session, table, key, batch)
 
 
-def _write_postgresql(
-    session: Session, table: Table, key: str, rows: Iterator[dict[str, Any]], chunk: int
+class _Seen:
+    """Keys seen so far, as a Bloom filter (8 MiB, two probes): never wrong about a key that
+    is new to it being "maybe seen", sometimes wrong the other way (~0.1% at 1M keys, ~5% at
+    8M); bounded memory whatever the file."""
+
+    BITS = 1 << 26
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS // 8)
+
+    def add(self, key: str) -> bool:
+        """Record ``key``; True when it may have been recorded before."""
+        h = hash(key)
+        a, b = h & (self.BITS - 1), (h >> 26) & (self.BITS - 1)
+        bits = self.bits
+        seen = bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7))
+        bits[a >> 3] |= 1 << (a & 7)
+        bits[b >> 3] |= 1 << (b & 7)
+        return bool(seen)
+
+
+def _drop_for_load(session: Session, table: Table) -> list[str]:
+    """Drop the table's keys, foreign keys and indexes (read from the catalog); return the
+    statements that rebuild them as they were, primary key first and foreign keys last.
+    Keys that another table's foreign key refers to stay (and their indexes with them)."""
+    connection = session.connection()
+    constraints = connection.execute(
+        text(
+            "SELECT quote_ident(c.conname), pg_get_constraintdef(c.oid), c.contype "
+            "FROM pg_constraint c WHERE c.conrelid = CAST(:t AS regclass) "
+            "AND (c.contype = 'f' OR c.contype IN ('p', 'u') AND NOT EXISTS (SELECT FROM "
+            "pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid)) "
+            "ORDER BY c.conname"
+        ),
+        {"t": table.name},
+    ).all()
+    indexes = connection.execute(
+        text(
+            "SELECT CAST(indexrelid AS regclass)::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = CAST(:t AS regclass) AND indexrelid NOT IN "
+            "(SELECT conindid FROM pg_constraint WHERE conrelid = CAST(:t AS regclass)) "
+            "ORDER BY 1"
+        ),
+        {"t": table.name},
+    ).all()
+    order = {"p": 0, "u": 1, "f": 3}
+    rebuild = sorted(
+        [(order[kind], f"ALTER TABLE {table.name} ADD CONSTRAINT {name} {definition}")
+         for name, definition, kind in constraints]
+        + [(2, definition) for _, definition in indexes]
+    )  # fmt: skip
+    for name, _, _ in constraints:
+        connection.exec_driver_sql(f"ALTER TABLE {table.name} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {name}")
+    return [statement for _, statement in rebuild]
+
+
+def _merge_postgresql(
+    session: Session, table: Table, key: str, columns: list[str], blocks: Iterator[str]
 ) -> None:
-    """PostgreSQL: one ``COPY`` stream of every row into a temporary table (the server
-    stores rows while this process converts the next ones), then one ``INSERT … ON
-    CONFLICT`` in which the last occurrence of a key wins. Into an empty table the secondary
-    indexes are built after the load, in one pass each, instead of row by row."""
-    cols = [c.name for c in table.columns]
+    """``COPY`` lines ``seq\t<columns>`` into a temporary table and upsert them in one
+    ``INSERT … ON CONFLICT``; of several rows with one key the one with the highest seq wins."""
     tmp = f"tmp_{table.name}"
     session.execute(
         text(
@@ -218,20 +309,13 @@ def _write_postgresql(
             f"(LIKE {table.name} INCLUDING DEFAULTS, _seq bigint) ON COMMIT DROP"
         )
     )
+    col_list = ", ".join(columns)
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cur, cur.copy(f"COPY {tmp} ({', '.join(cols)}, _seq) FROM STDIN") as cp:
-        for seq, row in enumerate(rows):
-            cp.write_row([*(row[c] for c in cols), seq])
-    empty = session.execute(text(f"SELECT NOT EXISTS (SELECT FROM {table.name})")).scalar()
-    indexes = sorted(table.indexes, key=lambda ix: str(ix.name)) if empty else []
-    connection = session.connection()
-    for index in indexes:
-        index.drop(connection)
-    session.execute(text("SET LOCAL work_mem = '256MB'"))
-    session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-    col_list = ", ".join(cols)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in cols if c != key)
+    with raw.cursor() as cur, cur.copy(f"COPY {tmp} (_seq, {col_list}) FROM STDIN") as cp:
+        for block in blocks:
+            cp.write(block)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != key)
     session.execute(
         text(
             f"INSERT INTO {table.name} ({col_list}) "
@@ -239,18 +323,137 @@ def _write_postgresql(
             f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
         )
     )
-    for index in indexes:
-        index.create(connection)
     session.execute(text(f"DROP TABLE {tmp}"))
+
+
+def _write_postgresql(
+    session: Session, table: Table, key: str, lines: Iterator[tuple[str, int, str]],
+    columns: list[str],
+) -> None:  # fmt: skip
+    """PostgreSQL: ``lines`` are (key, record number, COPY text line of ``columns``).
+
+    Into an empty table (a first load): keys, foreign keys and indexes are dropped, the
+    first occurrence of every key is ``COPY``-ed straight into the table (the server stores
+    rows while this process converts the next ones), the keys and indexes are rebuilt in one
+    sort each and the foreign keys checked in one query; later occurrences (and keys the
+    filter only thinks it has seen) wait in a temporary file and are upserted afterwards,
+    so the last occurrence of a key wins. Into a table with rows: every row through a
+    temporary table and one ``INSERT … ON CONFLICT``."""
+    session.execute(text("SET LOCAL work_mem = '256MB'"))
+    session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    empty = session.execute(text(f"SELECT NOT EXISTS (SELECT FROM {table.name})")).scalar()
+    if not empty:
+        numbered = (f"{n}\t{line}" for _, n, line in lines)
+        _merge_postgresql(session, table, key, columns, _blocks(numbered))
+        return
+    rebuild = _drop_for_load(session, table)
+    seen = _Seen()
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as later:
+
+        def first() -> Iterator[str]:
+            for k, n, line in lines:
+                if seen.add(k):
+                    later.write(f"{n}\t{line}")
+                else:
+                    yield line
+
+        col_list = ", ".join(columns)
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({col_list}) FROM STDIN") as cp:
+            for block in _blocks(first()):
+                cp.write(block)
+        connection = session.connection()
+        for statement in rebuild:
+            connection.exec_driver_sql(statement)
+        if later.tell():
+            later.seek(0)
+            _merge_postgresql(session, table, key, columns, iter(lambda: later.read(1 << 20), ""))
+
+
+def _blocks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Lines joined into blocks of about ``size`` characters (one COPY message each)."""
+    batch: list[str] = []
+    length = 0
+    for line in lines:
+        batch.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of reference file: its table, key, file columns and conversions."""
+
+    name: str
+    table: Table
+    key: str
+    columns: tuple[str, ...]  # the file's schema columns
+    convert: Callable[[dict[str, Any]], dict[str, Any]]  # any row, to table form
+    plain: Callable[[tuple[str, ...]], list[str] | None]  # a plain row, to COPY fields of `fields`
+    fields: tuple[str, ...]  # table columns the conversions fill, in COPY order
+
+
+def _report(result: ImportResult, n: int, exc: ValueError) -> None:
+    result.skipped += 1
+    if len(result.problems) < MAX_REPORTED:
+        result.problems.append(f"row {n}: {exc}")
+
+
+def _converted_rows(
+    kind: _Kind, path: Path, mapping: dict[str, str] | None, import_id: int, result: ImportResult
+) -> Iterator[dict[str, Any]]:
+    """Rows in table form (SQLite); rows without a key are counted in ``result``."""
+    unset = [c.name for c in kind.table.columns if c.name not in kind.fields]
+    for n, raw in enumerate(iter_rows(path, mapping), start=1):
+        try:
+            if "__error__" in raw:
+                raise ValueError(raw["__error__"])
+            row = kind.convert(raw)
+        except ValueError as exc:
+            _report(result, n, exc)
+            continue
+        for column in unset:
+            row[column] = None  # withdrawn_import_id: the file lists the row (again)
+        row["import_id"] = import_id
+        result.rows += 1
+        yield row
+
+
+def _copy_lines(
+    kind: _Kind, path: Path, mapping: dict[str, str] | None, import_id: int, result: ImportResult
+) -> Iterator[tuple[str, int, str]]:
+    """(key, record number, COPY text line of ``kind.fields`` + the other table columns) of
+    every row with a key (PostgreSQL). Plain rows take ``kind.plain``, others
+    ``kind.convert``: the same values either way."""
+    rest = [c.name for c in kind.table.columns if c.name not in kind.fields]
+    tail = "".join(f"\t{import_id}" if c == "import_id" else "\t\\N" for c in rest) + "\n"
+    for n, record in enumerate(iter_records(path, kind.columns, mapping), start=1):
+        try:
+            fields = kind.plain(record) if isinstance(record, tuple) else None
+            if fields is None:
+                if isinstance(record, tuple):
+                    record = dict(zip(kind.columns, record, strict=True))
+                raw = record
+                if "__error__" in raw:
+                    raise ValueError(raw["__error__"])
+                row = kind.convert(raw)
+                fields = [plainrows.copy_field(row[c]) for c in kind.fields]
+        except ValueError as exc:
+            _report(result, n, exc)
+            continue
+        result.rows += 1
+        yield fields[0], n, "\t".join(fields) + tail
 
 
 def _import(
     session: Session,
-    kind: str,
+    kind: _Kind,
     path: Path,
-    table: Table,
-    key: str,
-    convert: Callable[[dict[str, Any]], dict[str, Any]],
     mapping: dict[str, str] | None,
     chunk: int,
     snapshot: bool = False,
@@ -258,37 +461,23 @@ def _import(
     if not path.is_file():
         raise ReferenceFileError(f"{path}: no such file")
     dialect = session.get_bind().dialect.name
-    writers = {"postgresql": _write_postgresql, "sqlite": _write_sqlite}
-    if dialect not in writers:
+    if dialect not in ("postgresql", "sqlite"):
         raise ReferenceFileError(f"no upsert for database {dialect!r}")
-    record = ReferenceImport(kind=kind, filename=path.name, sha256=_sha256(path), snapshot=snapshot)
+    record = ReferenceImport(
+        kind=kind.name, filename=path.name, sha256=_sha256(path), snapshot=snapshot
+    )
     session.add(record)
     session.flush()
-    result = ImportResult(kind, record.id)
-
-    def converted() -> Iterator[dict[str, Any]]:
-        unset: list[str] | None = None
-        for n, raw in enumerate(iter_rows(path, mapping), start=1):
-            try:
-                if "__error__" in raw:
-                    raise ValueError(raw["__error__"])
-                row = convert(raw)
-            except ValueError as exc:
-                result.skipped += 1
-                if len(result.problems) < MAX_REPORTED:
-                    result.problems.append(f"row {n}: {exc}")
-                continue
-            row["import_id"] = record.id
-            if unset is None:
-                unset = [c.name for c in table.columns if c.name not in row]
-            for column in unset:
-                row[column] = None  # withdrawn_import_id: the file lists the row (again)
-            result.rows += 1
-            yield row
-
-    writers[dialect](session, table, key, converted(), chunk)
+    result = ImportResult(kind.name, record.id)
+    if dialect == "postgresql":
+        lines = _copy_lines(kind, path, mapping, record.id, result)
+        columns = [*kind.fields, *(c.name for c in kind.table.columns if c.name not in kind.fields)]
+        _write_postgresql(session, kind.table, kind.key, lines, columns)
+    else:
+        rows = _converted_rows(kind, path, mapping, record.id, result)
+        _write_sqlite(session, kind.table, kind.key, rows, chunk)
     if snapshot:
-        result.withdrawn = _withdraw(session, table, record.id)
+        result.withdrawn = _withdraw(session, kind.table, record.id)
     record.rows, record.skipped = result.rows, result.skipped
     record.withdrawn = result.withdrawn
     session.flush()
@@ -320,17 +509,29 @@ def import_registry(
     withdrawn (``withdrawn_import_id``), not deleted, and no longer match documents; a
     later file that lists them again clears the mark.
     """
-    table = RegistryVehicle.__table__
-    assert isinstance(table, Table)
-    return _import(
-        session, "registry", path, table, "registry_id", registry_row, mapping, chunk, snapshot
-    )
+    return _import(session, _registry(), path, mapping, chunk, snapshot)
 
 
 def import_population(
     session: Session, path: Path, mapping: dict[str, str] | None = None, chunk: int = CHUNK
 ) -> ImportResult:
     """Upsert a population extract (keyed by ``id_number``)."""
+    return _import(session, _population(), path, mapping, chunk)
+
+
+def _registry() -> _Kind:
+    table = RegistryVehicle.__table__
+    assert isinstance(table, Table)
+    return _Kind(
+        "registry", table, "registry_id", REGISTRY_COLUMNS, registry_row,
+        plainrows.registry_fields, plainrows.REGISTRY_TABLE,
+    )  # fmt: skip
+
+
+def _population() -> _Kind:
     table = PopulationPerson.__table__
     assert isinstance(table, Table)
-    return _import(session, "population", path, table, "id_number", population_row, mapping, chunk)
+    return _Kind(
+        "population", table, "id_number", POPULATION_COLUMNS, population_row,
+        plainrows.population_fields, plainrows.POPULATION_TABLE,
+    )  # fmt: skip

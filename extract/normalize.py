@@ -359,7 +359,11 @@ def name_for_matching(s: str) -> str:
     A trailing rank is only removed when at least two name words remain, so a
     given name that happens to read like a rank (``Trung Tá``) survives.
     """
-    key = fold(normalize_name(s))
+    return strip_ranks(fold(normalize_name(s)))
+
+
+def strip_ranks(key: str) -> str:
+    """``name_for_matching`` of a name already folded: ranks and a trailing birth year removed."""
     while True:
         before = key
         key = _TRAILING_YEAR.sub("", key)
