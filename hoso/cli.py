@@ -667,12 +667,13 @@ def main() -> None:
     except (typer.BadParameter, typer.Abort) as exc:
         console.print(f"[red]error:[/red] {exc}")
         sys.exit(2)
-    except Exception as exc:  # click usage errors
-        from click import ClickException
-
-        if isinstance(exc, ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors (a missing option value, an unknown option): Typer raises the
+        # ClickException of the click it vendors, which knows how to print itself.
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         raise
 
 

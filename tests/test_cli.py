@@ -180,6 +180,12 @@ def test_unknown_setting_is_a_clear_error(tmp_path: Path) -> None:
     assert "unknown setting HOSO_WORKRES" in proc.stderr
 
 
+def test_usage_errors_are_one_line_not_a_traceback(tmp_path: Path) -> None:
+    proc = hoso("eval", "--truth", str(tmp_path), "--pred", env=clean_env(tmp_path), codes=(2,))
+    assert "requires an argument" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
 def test_status_shows_counts_and_reasons(batch_run: dict[str, Any]) -> None:
     proc = hoso("status", "--batch", "b1", env=batch_run["env"])
     assert "b1" in proc.stdout and "files not processed" in proc.stdout
