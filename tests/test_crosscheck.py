@@ -382,6 +382,41 @@ def test_precision_and_recall_per_rule_on_planted_data(db_url: str, tmp_path: Pa
     assert summary.dossiers == N_DOSSIERS and summary.past_service_life >= 50
 
 
+def test_reference_scans_carry_the_generator_truth(tmp_path: Path) -> None:
+    """``--scans``: same references as the truth-only mode, files for every document, and
+    expectations that the rules meet on the rendered documents' true values."""
+    plain = make_reference(8, 11, AS_OF)
+    ref = make_reference(8, 11, AS_OF, scans=tmp_path / "scans", levels=("clean", "scan"))
+    assert (ref.registry, ref.population) == (plain.registry, plain.population)
+
+    def types(truth: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return sorted((t["dossier_id"], t["doc_type"]) for t in truth)
+
+    assert types(ref.truth) == types(plain.truth)
+    for t in ref.truth:
+        assert (tmp_path / "scans" / t["dossier_id"] / t["source"]["filename"]).is_file()
+    assert {t["level"] for t in ref.truth} == {"clean", "scan"}
+    keys = {
+        f"{t['dossier_id']}/{t['source']['filename']}#{t['source']['page_start']}"
+        for t in ref.truth
+    }
+    assert {p["document"] for p in ref.planted} <= keys
+    paths = write_reference(ref, tmp_path / "ref")
+    sessions = migrated_sessions(f"sqlite:///{tmp_path / 'cc.db'}")
+    with sessions() as s, s.begin():
+        ids = load_truth_documents(s, ref.truth, "b1")
+        importer.import_registry(s, paths["registry"])
+        importer.import_population(s, paths["population"])
+    with sessions() as s, s.begin():
+        cc.run(s, as_of=AS_OF)
+    by_id = {v: k for k, v in ids.items()}
+    with sessions() as s:
+        found = {(by_id[r["document_id"]], r["rule"], r["fields"]) for r in cc.iter_findings(s)}
+    assert found == {(p["document"], p["rule"], ",".join(p["fields"])) for p in ref.planted}
+    with pytest.raises(ValueError):
+        make_reference(1, 11, AS_OF, scans=tmp_path / "x", levels=("blurry",))
+
+
 def test_rerun_keeps_reviewer_state_and_blocks_auto_approval(tmp_path: Path) -> None:
     ref = make_reference(24, 5, AS_OF)
     paths = write_reference(ref, tmp_path / "ref")
