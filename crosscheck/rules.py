@@ -36,6 +36,7 @@ from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
 
 REGISTRY, POPULATION, PAPER = "registry", "population", "crosscheck"
+KEY_FIELDS = ("plate_number", "chassis_number", "engine_number")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,19 @@ class Rule(Protocol):
 
 def _s(value: str | int | None) -> str | None:
     return None if value is None else str(value)
+
+
+DOUBTFUL = "doubtful reading"
+
+
+def _doubted(severity: str, message: str, doubt: tuple[str, float] | None) -> tuple[str, str]:
+    """An error on a doubtful reading becomes a warning that says so (the document is in
+    review for that field already; the difference may be the misreading)."""
+    if doubt is None:
+        return severity, message
+    name, confidence = doubt
+    note = f"{DOUBTFUL}: {name} read with confidence {confidence:.2f}, below the review threshold"
+    return ("warning" if severity == "error" else severity), f"{message} ({note})"
 
 
 class RegistryMatch:
@@ -120,11 +134,19 @@ class NotInRegistry:
                     reference_import_id=last.withdrawn_import_id,
                 )
             ]
+        # A key read with confidence is evidence enough; when every key is doubtful the
+        # miss may be the misreading.
+        present = [f for f in KEY_FIELDS if ctx.paper.get(f)]
+        confident = any(ctx.paper.doubt(f) is None for f in present)
+        doubt = None if confident or not present else ctx.paper.doubt(*present)
+        severity, message = _doubted(
+            "error", "no registry row with this plate, chassis or engine number", doubt
+        )
         return [
             Finding(
                 self.name,
-                "error",
-                "no registry row with this plate, chassis or engine number",
+                severity,
+                message,
                 fields=("plate_number", "chassis_number", "engine_number"),
                 paper_value="; ".join(keys) or None,
                 source=REGISTRY,
@@ -229,12 +251,16 @@ class FieldMismatch:
             verdict = _compare(spec, paper, ref)
             if verdict is None:
                 continue
-            severity, how = verdict
+            severity, message = _doubted(
+                verdict[0],
+                f"{spec.name}: {verdict[1]} from registry row {row.registry_id}",
+                ctx.paper.doubt(spec.name),
+            )
             out.append(
                 Finding(
                     self.name,
                     severity,
-                    f"{spec.name}: {how} from registry row {row.registry_id}",
+                    message,
                     fields=(spec.name,),
                     paper_value=paper,
                     reference_value=ref,
@@ -302,11 +328,14 @@ class OwnerNotInPopulation:
         if not ctx.person_looked_up or ctx.person is not None:
             return []
         field = ctx.paper.id_field
+        severity, message = _doubted(
+            "error", "ID number not found in the population database", ctx.paper.doubt(field)
+        )
         return [
             Finding(
                 self.name,
-                "error",
-                "ID number not found in the population database",
+                severity,
+                message,
                 (field,),
                 ctx.paper.get(field),
                 source=POPULATION,
@@ -326,11 +355,17 @@ class OwnerMismatch:
         out = []
 
         def add(field: str, severity: str, how: str, paper: str, ref: str) -> None:
+            # A misread ID looks up someone else: its doubt counts as well.
+            severity, message = _doubted(
+                severity,
+                f"{field}: {how} in the population database ({person.id_number})",
+                ctx.paper.doubt(field, ctx.paper.id_field),
+            )
             out.append(
                 Finding(
                     self.name,
                     severity,
-                    f"{field}: {how} in the population database ({person.id_number})",
+                    message,
                     (field,),
                     paper,
                     ref,

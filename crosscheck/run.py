@@ -34,6 +34,7 @@ from hoso.models import (
     Document,
     FieldRow,
     File,
+    Origin,
     Severity,
     utcnow,
 )
@@ -93,15 +94,21 @@ def _documents(session: Session, batch: str | None, chunk: int) -> Iterator[list
         yield [_Target(*row) for row in rows]
 
 
-def _papers(session: Session, targets: list[_Target]) -> dict[str, Paper]:
-    """Each target's field values, with one query for the chunk."""
+def _papers(session: Session, targets: list[_Target], threshold: float) -> dict[str, Paper]:
+    """Each target's field values, with one query for the chunk; OCR values below the
+    review ``threshold`` are marked doubtful."""
     values: dict[str, dict[str, str | None]] = {t.id: {} for t in targets}
-    stmt = select(FieldRow.document_id, FieldRow.name, FieldRow.value).where(
-        any_of(session, FieldRow.document_id, values)
-    )
-    for doc_id, name, value in session.execute(stmt):
+    doubtful: dict[str, dict[str, float]] = {t.id: {} for t in targets}
+    stmt = select(
+        FieldRow.document_id, FieldRow.name, FieldRow.value, FieldRow.confidence, FieldRow.origin
+    ).where(any_of(session, FieldRow.document_id, values))
+    for doc_id, name, value, confidence, origin in session.execute(stmt):
         values[doc_id][name] = value
-    return {t.id: Paper(t.id, t.dossier_id, t.doc_type, values[t.id]) for t in targets}
+        if origin == Origin.ocr and confidence is not None and confidence < threshold:
+            doubtful[doc_id][name] = float(confidence)
+    return {
+        t.id: Paper(t.id, t.dossier_id, t.doc_type, values[t.id], doubtful[t.id]) for t in targets
+    }
 
 
 def _checks(session: Session, ids: list[str]) -> dict[str, list[Any]]:
@@ -222,8 +229,13 @@ def run(
     local_codes: frozenset[str] = HANOI_CODES,
     rules: tuple[Rule, ...] = RULES,
     chunk: int = CHUNK,
+    review_threshold: float = 0.0,
 ) -> Summary:
     """Cross-check every registration and ID document (of ``batch``) and store the findings.
+
+    OCR values below ``review_threshold`` (the setting ``HOSO_REVIEW_THRESHOLD``; 0: none)
+    are doubtful: a difference on one is reported as a warning that says so, not an error
+    (``docs/crosscheck.md``, "OCR uncertainty").
 
     Documents are read, looked up and written a chunk at a time, with a few set-based
     statements per chunk; the summary is tallied per dossier as dossiers end (documents
@@ -233,7 +245,7 @@ def run(
     dossier: list[_Checked] = []
     for part in _documents(session, batch, chunk):
         ids = [t.id for t in part]
-        papers = _papers(session, part)
+        papers = _papers(session, part, review_threshold)
         existing = _checks(session, ids)
         registry = registry_lookups(session, papers.values())
         people, links = population_lookups(session, papers.values())

@@ -537,7 +537,7 @@ def crosscheck_run(
     engine = db.make_engine(s.database_url)
     db.create_schema(engine)
     with db.session_factory(engine)() as session, session.begin():
-        summary = cc.run(session, as_of=day, batch=batch)
+        summary = cc.run(session, as_of=day, batch=batch, review_threshold=s.review_threshold)
     table = Table(title=f"hoso crosscheck — as of {day.isoformat()}", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")

@@ -180,6 +180,34 @@ def test_field_mismatch_does_not_compare_cmnd_with_cccd() -> None:
     }
 
 
+def test_doubtful_readings_are_warnings_that_say_so() -> None:
+    row = _row(engine_number="2NR9999999", manufacture_year=2019)
+    paper = Paper("doc-1", "hs-1", "registration_certificate", dict(CAR), {"engine_number": 0.41})
+    found = rules.FieldMismatch().check(_ctx(paper, registry=RegistryLookup((row,), row)))
+    got = {f.fields[0]: (f.severity, rules.DOUBTFUL in f.message) for f in found}
+    # The doubtful engine number is a warning; the confidently read year stays an error.
+    assert got == {"engine_number": ("warning", True), "manufacture_year": ("error", False)}
+    assert "0.41" in found[0].message
+    # not_in_registry: an error while any key was read with confidence.
+    some = Paper("d", "h", "registration_certificate", dict(CAR), {"plate_number": 0.3})
+    (f,) = rules.NotInRegistry().check(_ctx(some, registry=RegistryLookup()))
+    assert f.severity == "error"
+    doubts = {"plate_number": 0.3, "chassis_number": 0.5, "engine_number": 0.8}
+    every = Paper("d", "h", "registration_certificate", dict(CAR), doubts)
+    (g,) = rules.NotInRegistry().check(_ctx(every, registry=RegistryLookup()))
+    assert g.severity == "warning" and "plate_number read with confidence 0.30" in g.message
+    # Population: a doubtful ID looks up someone else, so it softens every owner finding.
+    card = Paper(
+        "c", "h", "citizen_id",
+        {"id_number": "001080012345", "full_name": "TRẦN VĂN BA", "date_of_birth": "1980-03-04"},
+        {"id_number": 0.6},
+    )  # fmt: skip
+    (m,) = rules.OwnerMismatch().check(_ctx(card, person=PERSON))
+    assert (m.fields, m.severity) == (("full_name",), "warning") and rules.DOUBTFUL in m.message
+    (n,) = rules.OwnerNotInPopulation().check(_ctx(card, person_looked_up=True))
+    assert n.severity == "warning"
+
+
 def test_legacy_id_proposes_the_link() -> None:
     paper = _paper(owner_id_number="012345678")
     row = _row(owner_id_number="001080012345")
@@ -340,7 +368,8 @@ def _measure(db_url: str, tmp_path: Path) -> tuple[dict[str, tuple[float, float,
         importer.import_registry(s, paths["registry"])
         importer.import_population(s, paths["population"])
     with sessions() as s, s.begin():
-        summary = cc.run(s, as_of=AS_OF)
+        # True values are stored at confidence 1.0: the review threshold changes nothing.
+        summary = cc.run(s, as_of=AS_OF, review_threshold=0.9)
     by_id = {v: k for k, v in keys.items()}
     with sessions() as s:
         found = {(by_id[r["document_id"]], r["rule"], r["fields"]) for r in cc.iter_findings(s)}
