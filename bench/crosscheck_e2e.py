@@ -36,7 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crosscheck.rules import RULE_NAMES  # noqa: E402
+from crosscheck.rules import DOUBTFUL, RULE_NAMES  # noqa: E402
 from hoso.evaluate import FindingsReport, load_jsonl, score_findings  # noqa: E402
 
 HOSO = [sys.executable, "-m", "hoso.cli"]
@@ -57,14 +57,15 @@ def pct(x: float) -> str:
 
 def table(report: FindingsReport) -> str:
     lines = [
-        "| rule | expected | found | precision | recall | found on confident fields "
-        "| precision there |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| rule | expected | found | of which doubtful | precision | recall "
+        "| precision, doubtful excluded | recall, doubtful excluded |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for rule, s in report.scores.items():
         lines.append(
-            f"| {rule} | {s.expected:,} | {s.found:,} | {pct(s.precision)} | {pct(s.recall)} "
-            f"| {s.found_confident:,} | {pct(s.precision_confident)} |"
+            f"| {rule} | {s.expected:,} | {s.found:,} | {s.found - s.asserted:,} "
+            f"| {pct(s.precision)} | {pct(s.recall)} | {pct(s.precision_asserted)} "
+            f"| {pct(s.recall_asserted)} |"
         )
     return "\n".join(lines)
 
@@ -112,6 +113,7 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=0.9, help="HOSO_REVIEW_THRESHOLD")
     ap.add_argument("--reuse", action="store_true", help="keep scans and store; re-check")
     ap.add_argument("--examples", type=int, default=40)
+    ap.add_argument("--no-doubt", action="store_true", help="cross-check with no reading doubtful")
     ap.add_argument(
         "--complete-only", action="store_true", help="score only fully digitized dossiers"
     )
@@ -135,7 +137,9 @@ def main() -> None:
         start = time.perf_counter()
     hoso(["registry", "import", str(ref / "registry.csv")], env)
     hoso(["population", "import", str(ref / "population.csv")], env)
-    summary = hoso(["crosscheck", "run", "--batch", BATCH, "--as-of", args.as_of], env)
+    # --no-doubt: the rules as before the OCR-uncertainty treatment (no reading is doubtful).
+    check_env = {**env, "HOSO_REVIEW_THRESHOLD": "0"} if args.no_doubt else env
+    summary = hoso(["crosscheck", "run", "--batch", BATCH, "--as-of", args.as_of], check_env)
     export = args.work / "checked.jsonl"
     hoso(["export", "--out", str(export), "--batch", BATCH], env)
     times["import + cross-check + export"] = time.perf_counter() - start
@@ -144,7 +148,7 @@ def main() -> None:
     records = load_jsonl(export)
     if args.complete_only:
         truth, planted, records = complete_dossiers(truth, planted, records)
-    report = score_findings(truth, planted, records, RULE_NAMES, args.threshold)
+    report = score_findings(truth, planted, records, RULE_NAMES, args.threshold, DOUBTFUL)
     with (args.work / "errors.jsonl").open("w", encoding="utf-8") as fh:
         for e in report.errors:
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")

@@ -213,8 +213,8 @@ class RuleScore:
     expected: int = 0
     found: int = 0
     hits: int = 0
-    found_confident: int = 0  # found findings whose paper fields were read confidently
-    hits_confident: int = 0
+    asserted: int = 0  # found findings not marked as resting on a doubtful reading
+    hits_asserted: int = 0
 
     @property
     def precision(self) -> float:
@@ -225,8 +225,12 @@ class RuleScore:
         return self.hits / self.expected if self.expected else 1.0
 
     @property
-    def precision_confident(self) -> float:
-        return self.hits_confident / self.found_confident if self.found_confident else 1.0
+    def precision_asserted(self) -> float:
+        return self.hits_asserted / self.asserted if self.asserted else 1.0
+
+    @property
+    def recall_asserted(self) -> float:
+        return self.hits_asserted / self.expected if self.expected else 1.0
 
 
 @dataclass
@@ -280,27 +284,22 @@ def _cause(
     return f"{doubt} misreading of " + ", ".join(d["field"] for d in diffs), diffs
 
 
-def _confident(pred: dict[str, Any] | None, fields: Sequence[str], threshold: float) -> bool:
-    """Every named field the document has was read at or above ``threshold``."""
-    if pred is None:
-        return False
-    present = [pred["fields"][n] for n in fields if (pred["fields"].get(n) or {}).get("value")]
-    return all(float(f.get("confidence") or 0.0) >= threshold for f in present)
-
-
 def score_findings(
     truth: list[dict[str, Any]],
     planted: list[dict[str, Any]],
     records: list[dict[str, Any]],
     rules: Sequence[str],
     threshold: float,
+    doubtful_marker: str,
 ) -> FindingsReport:
     """Score the cross-check findings stored on ``records`` (export records, ``checks``)
     against ``planted`` (expected findings keyed by ``document_key``), rule by rule.
 
     A finding is (document, rule, fields). Documents are matched by dossier, file name and
-    first page, as ``evaluate`` does. "Confident" findings are those whose named paper
-    fields were all read at or above ``threshold`` (fields below it go to review anyway).
+    first page, as ``evaluate`` does. Findings whose message carries ``doubtful_marker``
+    rest on a reading below the review threshold: they are scored with the others and, as
+    "asserted", without them. ``threshold`` sorts the misreadings behind wrong findings
+    into doubtful and confident ones.
     """
     truth_by = {_record_key(t): t for t in truth}
     pred_by = {_record_key(p): p for p in records}
@@ -324,9 +323,9 @@ def score_findings(
         hit = key in expected
         s.hits += hit
         names = fields.split(",") if fields else []
-        if _confident(pred_by.get(doc), names, threshold):
-            s.found_confident += 1
-            s.hits_confident += hit
+        if doubtful_marker not in check["message"]:
+            s.asserted += 1
+            s.hits_asserted += hit
         if not hit:
             cause, diffs = _cause(truth_by.get(doc), pred_by.get(doc), rule, names, threshold)
             errors.append(
