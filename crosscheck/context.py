@@ -24,14 +24,15 @@ class Paper:
 
     ``doubtful`` names the fields OCR read below the review threshold, with their
     confidence: the document goes to review for them anyway, and a difference on one of
-    them may be a misreading rather than a discrepancy (reviewers' values are never
-    doubtful)."""
+    them may be a misreading rather than a discrepancy. ``checked`` names the values a
+    person entered or confirmed (origin reviewer or registry): never doubtful."""
 
     document_id: str
     dossier_id: str
     doc_type: str
     fields: Mapping[str, str | None]
     doubtful: Mapping[str, float] = field(default_factory=dict)
+    checked: frozenset[str] = frozenset()
 
     def get(self, name: str) -> str | None:
         value = self.fields.get(name)

@@ -31,6 +31,7 @@ from crosscheck.keys import (
     int_value,
     plate_key,
     text_distance,
+    text_key,
 )
 from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
@@ -66,16 +67,47 @@ def _s(value: str | int | None) -> str | None:
 
 
 DOUBTFUL = "doubtful reading"
+# Paper fields whose value another field's reading may have taken (a neighbouring line).
+_NEIGHBOURS = ("plate_number", "chassis_number", "engine_number", "model_code", "owner_id_number")
 
 
-def _doubted(severity: str, message: str, doubt: tuple[str, float] | None) -> tuple[str, str]:
-    """An error on a doubtful reading becomes a warning that says so (the document is in
-    review for that field already; the difference may be the misreading)."""
+def _low(doubt: tuple[str, float] | None) -> str | None:
     if doubt is None:
-        return severity, message
+        return None
     name, confidence = doubt
-    note = f"{DOUBTFUL}: {name} read with confidence {confidence:.2f}, below the review threshold"
-    return ("warning" if severity == "error" else severity), f"{message} ({note})"
+    return f"{name} read with confidence {confidence:.2f}, below the review threshold"
+
+
+def _doubted(severity: str, message: str, note: str | None) -> tuple[str, str]:
+    """An error resting on a doubtful reading becomes a warning that says why (the
+    difference may be the misreading; ``docs/crosscheck.md``, "OCR uncertainty")."""
+    if note is None:
+        return severity, message
+    return ("warning" if severity == "error" else severity), f"{message} ({DOUBTFUL}: {note})"
+
+
+def misreading(
+    spec: FieldSpec, paper: str, ref: str, others: Callable[[str], list[str]]
+) -> str | None:
+    """Why a difference between a read ``paper`` value and ``ref`` has the shape of a
+    misreading rather than of a discrepancy, or None: the reading is the start of the
+    reference value (a line cut off), it is another field's value (``others(name)``: that
+    field on paper and in the reference), or a name's diacritics differ where both sides
+    carry them (a tone mark misread; a registry without diacritics is not this)."""
+    if spec.how == "name":
+        cmp = compare_names(paper, ref)
+        if cmp.outcome == "marks" and cmp.unmarked_side is None:
+            return "same letters, diacritics differ on both sides"
+        return None
+    if spec.how in ("int", "id"):
+        return None
+    a, b = text_key(paper), text_key(ref)
+    if a and len(a) < len(b) and b.startswith(a):
+        return f"{spec.name} reads as the start of the reference value (cut off)"
+    for name in _NEIGHBOURS:
+        if name != spec.name and a in {text_key(v) for v in others(name)}:
+            return f"{spec.name} reads as the {name}"
+    return None
 
 
 class RegistryMatch:
@@ -140,7 +172,7 @@ class NotInRegistry:
         confident = any(ctx.paper.doubt(f) is None for f in present)
         doubt = None if confident or not present else ctx.paper.doubt(*present)
         severity, message = _doubted(
-            "error", "no registry row with this plate, chassis or engine number", doubt
+            "error", "no registry row with this plate, chassis or engine number", _low(doubt)
         )
         return [
             Finding(
@@ -244,6 +276,11 @@ class FieldMismatch:
             return []
         row: VehicleRef = ctx.registry.chosen
         out = []
+
+        def others(name: str) -> list[str]:
+            values = (ctx.paper.get(name), _s(row.get(name)))
+            return [v for v in values if v]
+
         for spec in COMPARED_FIELDS:
             paper, ref = ctx.paper.get(spec.name), _s(row.get(spec.name))
             if paper is None or ref is None:
@@ -251,10 +288,11 @@ class FieldMismatch:
             verdict = _compare(spec, paper, ref)
             if verdict is None:
                 continue
+            note = _low(ctx.paper.doubt(spec.name))
+            if note is None and spec.name not in ctx.paper.checked:
+                note = misreading(spec, paper, ref, others)
             severity, message = _doubted(
-                verdict[0],
-                f"{spec.name}: {verdict[1]} from registry row {row.registry_id}",
-                ctx.paper.doubt(spec.name),
+                verdict[0], f"{spec.name}: {verdict[1]} from registry row {row.registry_id}", note
             )
             out.append(
                 Finding(
@@ -329,7 +367,7 @@ class OwnerNotInPopulation:
             return []
         field = ctx.paper.id_field
         severity, message = _doubted(
-            "error", "ID number not found in the population database", ctx.paper.doubt(field)
+            "error", "ID number not found in the population database", _low(ctx.paper.doubt(field))
         )
         return [
             Finding(
@@ -353,13 +391,15 @@ class OwnerMismatch:
         if person is None:
             return []
         out = []
+        name_field = ctx.paper.name_field
 
         def add(field: str, severity: str, how: str, paper: str, ref: str) -> None:
             # A misread ID looks up someone else: its doubt counts as well.
+            note = _low(ctx.paper.doubt(field, ctx.paper.id_field))
+            if note is None and field == name_field and field not in ctx.paper.checked:
+                note = misreading(FieldSpec(field, "name"), paper, ref, lambda _: [])
             severity, message = _doubted(
-                severity,
-                f"{field}: {how} in the population database ({person.id_number})",
-                ctx.paper.doubt(field, ctx.paper.id_field),
+                severity, f"{field}: {how} in the population database ({person.id_number})", note
             )
             out.append(
                 Finding(
@@ -374,7 +414,6 @@ class OwnerMismatch:
                 )
             )
 
-        name_field = ctx.paper.name_field
         paper_name = ctx.paper.get(name_field)
         if paper_name and person.full_name:
             verdict = _compare(FieldSpec(name_field, "name"), paper_name, person.full_name)
@@ -449,12 +488,17 @@ class PastServiceLife:
         end = service_life_end_year(year, category)
         if end is None or ctx.as_of.year <= end:
             return []
+        _, message = _doubted(
+            "warning",
+            f"{category}: manufactured {year}, service life ended 31/12/{end} "
+            f"(as of {ctx.as_of.isoformat()})",
+            _low(ctx.paper.doubt("manufacture_year", "vehicle_type", "seats")),
+        )
         return [
             Finding(
                 self.name,
                 "warning",
-                f"{category}: manufactured {year}, service life ended 31/12/{end} "
-                f"(as of {ctx.as_of.isoformat()})",
+                message,
                 ("manufacture_year", "vehicle_type", "seats"),
                 f"{year}; {vtype}; {value('seats') or '-'}",
                 str(end),
@@ -476,11 +520,16 @@ class PlateNotLocal:
             return []
         code = key[:2]
         known = "" if code in LOCALITY_CODES else " (not a locality code in use)"
+        _, message = _doubted(
+            "warning",
+            f"plate locality code {code} is not local{known}",
+            _low(ctx.paper.doubt("plate_number")),
+        )
         return [
             Finding(
                 self.name,
                 "warning",
-                f"plate locality code {code} is not local{known}",
+                message,
                 ("plate_number",),
                 plate,
                 ", ".join(sorted(ctx.local_codes)),

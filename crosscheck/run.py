@@ -96,18 +96,24 @@ def _documents(session: Session, batch: str | None, chunk: int) -> Iterator[list
 
 def _papers(session: Session, targets: list[_Target], threshold: float) -> dict[str, Paper]:
     """Each target's field values, with one query for the chunk; OCR values below the
-    review ``threshold`` are marked doubtful."""
+    review ``threshold`` are marked doubtful, values a person entered as checked."""
     values: dict[str, dict[str, str | None]] = {t.id: {} for t in targets}
     doubtful: dict[str, dict[str, float]] = {t.id: {} for t in targets}
+    checked: dict[str, set[str]] = {t.id: set() for t in targets}
     stmt = select(
         FieldRow.document_id, FieldRow.name, FieldRow.value, FieldRow.confidence, FieldRow.origin
     ).where(any_of(session, FieldRow.document_id, values))
     for doc_id, name, value, confidence, origin in session.execute(stmt):
         values[doc_id][name] = value
-        if origin == Origin.ocr and confidence is not None and confidence < threshold:
+        if origin != Origin.ocr:
+            checked[doc_id].add(name)
+        elif confidence is not None and confidence < threshold:
             doubtful[doc_id][name] = float(confidence)
     return {
-        t.id: Paper(t.id, t.dossier_id, t.doc_type, values[t.id], doubtful[t.id]) for t in targets
+        t.id: Paper(
+            t.id, t.dossier_id, t.doc_type, values[t.id], doubtful[t.id], frozenset(checked[t.id])
+        )
+        for t in targets
     }
 
 

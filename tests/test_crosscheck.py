@@ -208,6 +208,38 @@ def test_doubtful_readings_are_warnings_that_say_so() -> None:
     assert n.severity == "warning"
 
 
+def test_differences_shaped_like_misreadings_are_doubtful() -> None:
+    row = _row(vehicle_type="Ô tô tải (pickup cabin kép)", owner_name="NGUYỄN VĂN AN")
+    fields = {
+        **CAR,
+        "vehicle_type": "Ô tô tải (pickup",  # a line cut off
+        "engine_number": CAR["chassis_number"],  # the neighbouring line's value
+        "owner_name": "NGUYÊN VĂN AN",  # a tone mark misread (both sides marked)
+    }
+    paper = Paper("doc-1", "hs-1", "registration_certificate", fields)
+    found = rules.FieldMismatch().check(_ctx(paper, registry=RegistryLookup((row,), row)))
+    assert {f.fields[0]: f.severity for f in found} == {
+        "vehicle_type": "warning",
+        "engine_number": "warning",
+        "owner_name": "warning",
+    }
+    assert all(rules.DOUBTFUL in f.message for f in found), [f.message for f in found]
+    # The same values entered by a reviewer are what they are.
+    checked = Paper("doc-1", "hs-1", "registration_certificate", fields, {}, frozenset(fields))
+    again = rules.FieldMismatch().check(_ctx(checked, registry=RegistryLookup((row,), row)))
+    assert {f.fields[0]: f.severity for f in again}["engine_number"] == "error"
+    assert not any(rules.DOUBTFUL in f.message for f in again)
+    # A registry without diacritics is a discrepancy, not a misreading.
+    bare = _row(owner_name="NGUYEN VAN AN")
+    (name,) = rules.FieldMismatch().check(_ctx(registry=RegistryLookup((bare,), bare)))
+    assert rules.DOUBTFUL not in name.message
+    # Warnings on doubtful readings say so too.
+    plate = Paper("d", "h", "registration_certificate", {**CAR, "plate_number": "51A-123.45"},
+                  {"plate_number": 0.2})  # fmt: skip
+    (local,) = rules.PlateNotLocal().check(_ctx(plate))
+    assert rules.DOUBTFUL in local.message
+
+
 def test_legacy_id_proposes_the_link() -> None:
     paper = _paper(owner_id_number="012345678")
     row = _row(owner_id_number="001080012345")
