@@ -132,3 +132,4 @@ class Context:
     person_looked_up: bool = False  # the paper's CCCD was looked up in the population
     linked: PersonRef | None = None  # CMND holder found in the population by name (+DOB)
     local_codes: frozenset[str] = field(default_factory=frozenset)
+    siblings: tuple[Paper, ...] = ()  # the dossier's other vehicle documents

@@ -29,6 +29,7 @@ from crosscheck.keys import (
     id_key,
     id_kind,
     int_value,
+    name_key,
     plate_key,
     text_distance,
     text_key,
@@ -69,6 +70,7 @@ def _s(value: str | int | None) -> str | None:
 DOUBTFUL = "doubtful reading"
 # Paper fields whose value another field's reading may have taken (a neighbouring line).
 _NEIGHBOURS = ("plate_number", "chassis_number", "engine_number", "model_code", "owner_id_number")
+_PARTS = re.compile(r"[;,/]")
 
 
 def _low(doubt: tuple[str, float] | None) -> str | None:
@@ -91,22 +93,38 @@ def misreading(
 ) -> str | None:
     """Why a difference between a read ``paper`` value and ``ref`` has the shape of a
     misreading rather than of a discrepancy, or None: the reading is the start of the
-    reference value (a line cut off), it is another field's value (``others(name)``: that
+    reference value (a line cut off; for names, whole words), it is — or one of its
+    ``;``/``,``/``/``-separated parts is — another field's value (``others(name)``: that
     field on paper and in the reference), or a name's diacritics differ where both sides
     carry them (a tone mark misread; a registry without diacritics is not this)."""
     if spec.how == "name":
         cmp = compare_names(paper, ref)
         if cmp.outcome == "marks" and cmp.unmarked_side is None:
             return "same letters, diacritics differ on both sides"
+        words, whole = (name_key(paper) or "").split(), (name_key(ref) or "").split()
+        if words and len(words) < len(whole) and whole[: len(words)] == words:
+            return f"{spec.name} reads as the first words of the reference value (cut off)"
         return None
     if spec.how in ("int", "id"):
         return None
     a, b = text_key(paper), text_key(ref)
     if a and len(a) < len(b) and b.startswith(a):
         return f"{spec.name} reads as the start of the reference value (cut off)"
+    parts = {a} | {text_key(part) for part in _PARTS.split(paper)}
     for name in _NEIGHBOURS:
-        if name != spec.name and a in {text_key(v) for v in others(name)}:
-            return f"{spec.name} reads as the {name}"
+        if name != spec.name and parts & {text_key(v) for v in others(name)}:
+            return f"{spec.name} reads as (or contains) the {name}"
+    return None
+
+
+def _sibling_agrees(ctx: Context, spec: FieldSpec, ref: str) -> str | None:
+    """Another vehicle document of the dossier reads, with confidence, what the registry
+    holds: the dossier's papers disagree among themselves, so this reading is the likelier
+    misreading (a planted or real change shows on every document)."""
+    for other in ctx.siblings:
+        value = other.get(spec.name)
+        if value and other.doubt(spec.name) is None and _compare(spec, value, ref) is None:
+            return f"the dossier's {other.doc_type} reads the registry's {spec.name}"
     return None
 
 
@@ -290,7 +308,7 @@ class FieldMismatch:
                 continue
             note = _low(ctx.paper.doubt(spec.name))
             if note is None and spec.name not in ctx.paper.checked:
-                note = misreading(spec, paper, ref, others)
+                note = misreading(spec, paper, ref, others) or _sibling_agrees(ctx, spec, ref)
             severity, message = _doubted(
                 verdict[0], f"{spec.name}: {verdict[1]} from registry row {row.registry_id}", note
             )

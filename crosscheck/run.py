@@ -22,7 +22,7 @@ from typing import IO, Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from crosscheck.context import CHECKED_DOC_TYPES, Context, Paper
+from crosscheck.context import CHECKED_DOC_TYPES, VEHICLE_DOC_TYPES, Context, Paper
 from crosscheck.matching import any_of, population_lookups, registry_lookups
 from crosscheck.rules import RULE_NAMES, RULES, Finding, Rule, evaluate
 from extract.plates import HANOI_CODES
@@ -115,6 +115,27 @@ def _papers(session: Session, targets: list[_Target], threshold: float) -> dict[
         )
         for t in targets
     }
+
+
+def _siblings(
+    session: Session, papers: dict[str, Paper], threshold: float
+) -> dict[str, list[Paper]]:
+    """Dossier id → its vehicle documents' papers, for the dossiers of the chunk (those
+    outside the chunk, or the batch, read with one more query)."""
+    wanted = sorted({p.dossier_id for p in papers.values() if p.is_vehicle})
+    stmt = (
+        select(Document.id, File.dossier_id, Document.doc_type, Document.status)
+        .join(File, Document.file_sha256 == File.sha256)
+        .where(any_of(session, File.dossier_id, wanted))
+        .where(Document.doc_type.in_(sorted(VEHICLE_DOC_TYPES)))
+        .order_by(File.dossier_id, Document.id)
+    )
+    targets = [_Target(*row) for row in session.execute(stmt)] if wanted else []
+    outside = _papers(session, [t for t in targets if t.id not in papers], threshold)
+    by_dossier: dict[str, list[Paper]] = defaultdict(list)
+    for t in targets:
+        by_dossier[t.dossier_id].append(papers.get(t.id) or outside[t.id])
+    return by_dossier
 
 
 def _checks(session: Session, ids: list[str]) -> dict[str, list[Any]]:
@@ -252,6 +273,7 @@ def run(
     for part in _documents(session, batch, chunk):
         ids = [t.id for t in part]
         papers = _papers(session, part, review_threshold)
+        siblings = _siblings(session, papers, review_threshold)
         existing = _checks(session, ids)
         registry = registry_lookups(session, papers.values())
         people, links = population_lookups(session, papers.values())
@@ -268,6 +290,9 @@ def run(
                 person_looked_up=looked_up,
                 linked=links.get(target.id),
                 local_codes=local_codes,
+                siblings=tuple(
+                    p for p in siblings.get(paper.dossier_id, ()) if p.document_id != target.id
+                ),
             )
             findings = evaluate(ctx, rules)
             blocking = sync_findings(target.id, existing.get(target.id, []), findings, changes)

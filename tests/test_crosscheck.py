@@ -233,6 +233,16 @@ def test_differences_shaped_like_misreadings_are_doubtful() -> None:
     bare = _row(owner_name="NGUYEN VAN AN")
     (name,) = rules.FieldMismatch().check(_ctx(registry=RegistryLookup((bare,), bare)))
     assert rules.DOUBTFUL not in name.message
+    # A year misread on one document while the dossier's other document reads the
+    # registry's: the papers disagree among themselves.
+    year = Paper("d1", "h", "registration_certificate", {**CAR, "manufacture_year": "2011"})
+    sibling = Paper("d2", "h", "registration_declaration", dict(CAR))
+    (y,) = rules.FieldMismatch().check(
+        _ctx(year, registry=RegistryLookup((_row(),), _row()), siblings=(sibling,))
+    )
+    assert y.severity == "warning" and "registration_declaration reads" in y.message
+    (alone,) = rules.FieldMismatch().check(_ctx(year, registry=RegistryLookup((_row(),), _row())))
+    assert alone.severity == "error"
     # Warnings on doubtful readings say so too.
     plate = Paper("d", "h", "registration_certificate", {**CAR, "plate_number": "51A-123.45"},
                   {"plate_number": 0.2})  # fmt: skip
