@@ -336,6 +336,11 @@ class LegacyId:
         if ctx.paper.owner_id_kind != "cmnd":
             return []
         field = ctx.paper.id_field
+        note = _low(ctx.paper.doubt(field))  # a 12-digit ID cut short reads as a CMND
+
+        def said(message: str) -> str:
+            return _doubted("warning", message, note)[1]
+
         chosen = ctx.registry.chosen if ctx.registry else None
         reg_id = id_key(_s(chosen.get("owner_id_number"))) if chosen else None
         if chosen is not None and id_kind(reg_id) == "cccd":
@@ -343,7 +348,7 @@ class LegacyId:
                 Finding(
                     self.name,
                     "warning",
-                    "CMND on paper; the registry holds a 12-digit ID for this vehicle",
+                    said("CMND on paper; the registry holds a 12-digit ID for this vehicle"),
                     (field,),
                     ctx.paper.get(field),
                     reg_id,
@@ -356,7 +361,9 @@ class LegacyId:
                 Finding(
                     self.name,
                     "warning",
-                    "CMND on paper; one person of that name (and birth date) in the population",
+                    said(
+                        "CMND on paper; one person of that name (and birth date) in the population"
+                    ),
                     (field,),
                     ctx.paper.get(field),
                     ctx.linked.id_number,
@@ -368,7 +375,7 @@ class LegacyId:
             Finding(
                 self.name,
                 "warning",
-                "CMND on paper; needs linking to a số định danh",
+                said("CMND on paper; needs linking to a số định danh"),
                 (field,),
                 ctx.paper.get(field),
             )

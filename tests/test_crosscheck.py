@@ -248,6 +248,9 @@ def test_differences_shaped_like_misreadings_are_doubtful() -> None:
                   {"plate_number": 0.2})  # fmt: skip
     (local,) = rules.PlateNotLocal().check(_ctx(plate))
     assert rules.DOUBTFUL in local.message
+    short = Paper("d", "h", "citizen_id", {"id_number": "001305458"}, {"id_number": 0.76})
+    (legacy,) = rules.LegacyId().check(_ctx(short))
+    assert legacy.severity == "warning" and rules.DOUBTFUL in legacy.message
 
 
 def test_legacy_id_proposes_the_link() -> None:
