@@ -113,7 +113,7 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=0.9, help="HOSO_REVIEW_THRESHOLD")
     ap.add_argument("--reuse", action="store_true", help="keep scans and store; re-check")
     ap.add_argument("--examples", type=int, default=40)
-    ap.add_argument("--no-doubt", action="store_true", help="cross-check with no reading doubtful")
+    ap.add_argument("--no-doubt", action="store_true", help="cross-check with threshold 0")
     ap.add_argument(
         "--complete-only", action="store_true", help="score only fully digitized dossiers"
     )
@@ -137,7 +137,7 @@ def main() -> None:
         start = time.perf_counter()
     hoso(["registry", "import", str(ref / "registry.csv")], env)
     hoso(["population", "import", str(ref / "population.csv")], env)
-    # --no-doubt: the rules as before the OCR-uncertainty treatment (no reading is doubtful).
+    # --no-doubt: no reading is below the threshold (misreading shapes still apply).
     check_env = {**env, "HOSO_REVIEW_THRESHOLD": "0"} if args.no_doubt else env
     summary = hoso(["crosscheck", "run", "--batch", BATCH, "--as-of", args.as_of], check_env)
     export = args.work / "checked.jsonl"
