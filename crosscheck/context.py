@@ -20,16 +20,28 @@ CHECKED_DOC_TYPES = VEHICLE_DOC_TYPES | PERSON_DOC_TYPES
 
 @dataclass(frozen=True)
 class Paper:
-    """A document's field values as digitized (canonical text, ``None`` when absent)."""
+    """A document's field values as digitized (canonical text, ``None`` when absent).
+
+    ``doubtful`` names the fields OCR read below the review threshold, with their
+    confidence: the document goes to review for them anyway, and a difference on one of
+    them may be a misreading rather than a discrepancy. ``checked`` names the values a
+    person entered or confirmed (origin reviewer or registry): never doubtful."""
 
     document_id: str
     dossier_id: str
     doc_type: str
     fields: Mapping[str, str | None]
+    doubtful: Mapping[str, float] = field(default_factory=dict)
+    checked: frozenset[str] = frozenset()
 
     def get(self, name: str) -> str | None:
         value = self.fields.get(name)
         return value if value else None
+
+    def doubt(self, *names: str) -> tuple[str, float] | None:
+        """The least confident of ``names`` that has a doubtful value, or None."""
+        read = [(n, self.doubtful[n]) for n in names if n in self.doubtful and self.get(n)]
+        return min(read, key=lambda x: x[1]) if read else None
 
     @property
     def is_vehicle(self) -> bool:
@@ -120,3 +132,4 @@ class Context:
     person_looked_up: bool = False  # the paper's CCCD was looked up in the population
     linked: PersonRef | None = None  # CMND holder found in the population by name (+DOB)
     local_codes: frozenset[str] = field(default_factory=frozenset)
+    siblings: tuple[Paper, ...] = ()  # the dossier's other vehicle documents

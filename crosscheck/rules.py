@@ -29,13 +29,16 @@ from crosscheck.keys import (
     id_key,
     id_kind,
     int_value,
+    name_key,
     plate_key,
     text_distance,
+    text_key,
 )
 from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
 
 REGISTRY, POPULATION, PAPER = "registry", "population", "crosscheck"
+KEY_FIELDS = ("plate_number", "chassis_number", "engine_number")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,67 @@ class Rule(Protocol):
 
 def _s(value: str | int | None) -> str | None:
     return None if value is None else str(value)
+
+
+DOUBTFUL = "doubtful reading"
+# Paper fields whose value another field's reading may have taken (a neighbouring line).
+_NEIGHBOURS = ("plate_number", "chassis_number", "engine_number", "model_code", "owner_id_number")
+_PARTS = re.compile(r"[;,/]")
+
+
+def _low(doubt: tuple[str, float] | None) -> str | None:
+    if doubt is None:
+        return None
+    name, confidence = doubt
+    return f"{name} read with confidence {confidence:.2f}, below the review threshold"
+
+
+def _doubted(severity: str, message: str, note: str | None) -> tuple[str, str]:
+    """An error resting on a doubtful reading becomes a warning that says why (the
+    difference may be the misreading; ``docs/crosscheck.md``, "OCR uncertainty")."""
+    if note is None:
+        return severity, message
+    return ("warning" if severity == "error" else severity), f"{message} ({DOUBTFUL}: {note})"
+
+
+def misreading(
+    spec: FieldSpec, paper: str, ref: str, others: Callable[[str], list[str]]
+) -> str | None:
+    """Why a difference between a read ``paper`` value and ``ref`` has the shape of a
+    misreading rather than of a discrepancy, or None: the reading is the start of the
+    reference value (a line cut off; for names, whole words), it is — or one of its
+    ``;``/``,``/``/``-separated parts is — another field's value (``others(name)``: that
+    field on paper and in the reference), or a name's diacritics differ where both sides
+    carry them (a tone mark misread; a registry without diacritics is not this)."""
+    if spec.how == "name":
+        cmp = compare_names(paper, ref)
+        if cmp.outcome == "marks" and cmp.unmarked_side is None:
+            return "same letters, diacritics differ on both sides"
+        words, whole = (name_key(paper) or "").split(), (name_key(ref) or "").split()
+        if words and len(words) < len(whole) and whole[: len(words)] == words:
+            return f"{spec.name} reads as the first words of the reference value (cut off)"
+        return None
+    if spec.how in ("int", "id"):
+        return None
+    a, b = text_key(paper), text_key(ref)
+    if a and len(a) < len(b) and b.startswith(a):
+        return f"{spec.name} reads as the start of the reference value (cut off)"
+    parts = {a} | {text_key(part) for part in _PARTS.split(paper)}
+    for name in _NEIGHBOURS:
+        if name != spec.name and parts & {text_key(v) for v in others(name)}:
+            return f"{spec.name} reads as (or contains) the {name}"
+    return None
+
+
+def _sibling_agrees(ctx: Context, spec: FieldSpec, ref: str) -> str | None:
+    """Another vehicle document of the dossier reads, with confidence, what the registry
+    holds: the dossier's papers disagree among themselves, so this reading is the likelier
+    misreading (a planted or real change shows on every document)."""
+    for other in ctx.siblings:
+        value = other.get(spec.name)
+        if value and other.doubt(spec.name) is None and _compare(spec, value, ref) is None:
+            return f"the dossier's {other.doc_type} reads the registry's {spec.name}"
+    return None
 
 
 class RegistryMatch:
@@ -120,11 +184,19 @@ class NotInRegistry:
                     reference_import_id=last.withdrawn_import_id,
                 )
             ]
+        # A key read with confidence is evidence enough; when every key is doubtful the
+        # miss may be the misreading.
+        present = [f for f in KEY_FIELDS if ctx.paper.get(f)]
+        confident = any(ctx.paper.doubt(f) is None for f in present)
+        doubt = None if confident or not present else ctx.paper.doubt(*present)
+        severity, message = _doubted(
+            "error", "no registry row with this plate, chassis or engine number", _low(doubt)
+        )
         return [
             Finding(
                 self.name,
-                "error",
-                "no registry row with this plate, chassis or engine number",
+                severity,
+                message,
                 fields=("plate_number", "chassis_number", "engine_number"),
                 paper_value="; ".join(keys) or None,
                 source=REGISTRY,
@@ -222,6 +294,11 @@ class FieldMismatch:
             return []
         row: VehicleRef = ctx.registry.chosen
         out = []
+
+        def others(name: str) -> list[str]:
+            values = (ctx.paper.get(name), _s(row.get(name)))
+            return [v for v in values if v]
+
         for spec in COMPARED_FIELDS:
             paper, ref = ctx.paper.get(spec.name), _s(row.get(spec.name))
             if paper is None or ref is None:
@@ -229,12 +306,17 @@ class FieldMismatch:
             verdict = _compare(spec, paper, ref)
             if verdict is None:
                 continue
-            severity, how = verdict
+            note = _low(ctx.paper.doubt(spec.name))
+            if note is None and spec.name not in ctx.paper.checked:
+                note = misreading(spec, paper, ref, others) or _sibling_agrees(ctx, spec, ref)
+            severity, message = _doubted(
+                verdict[0], f"{spec.name}: {verdict[1]} from registry row {row.registry_id}", note
+            )
             out.append(
                 Finding(
                     self.name,
                     severity,
-                    f"{spec.name}: {how} from registry row {row.registry_id}",
+                    message,
                     fields=(spec.name,),
                     paper_value=paper,
                     reference_value=ref,
@@ -254,6 +336,11 @@ class LegacyId:
         if ctx.paper.owner_id_kind != "cmnd":
             return []
         field = ctx.paper.id_field
+        note = _low(ctx.paper.doubt(field))  # a 12-digit ID cut short reads as a CMND
+
+        def said(message: str) -> str:
+            return _doubted("warning", message, note)[1]
+
         chosen = ctx.registry.chosen if ctx.registry else None
         reg_id = id_key(_s(chosen.get("owner_id_number"))) if chosen else None
         if chosen is not None and id_kind(reg_id) == "cccd":
@@ -261,7 +348,7 @@ class LegacyId:
                 Finding(
                     self.name,
                     "warning",
-                    "CMND on paper; the registry holds a 12-digit ID for this vehicle",
+                    said("CMND on paper; the registry holds a 12-digit ID for this vehicle"),
                     (field,),
                     ctx.paper.get(field),
                     reg_id,
@@ -274,7 +361,9 @@ class LegacyId:
                 Finding(
                     self.name,
                     "warning",
-                    "CMND on paper; one person of that name (and birth date) in the population",
+                    said(
+                        "CMND on paper; one person of that name (and birth date) in the population"
+                    ),
                     (field,),
                     ctx.paper.get(field),
                     ctx.linked.id_number,
@@ -286,7 +375,7 @@ class LegacyId:
             Finding(
                 self.name,
                 "warning",
-                "CMND on paper; needs linking to a số định danh",
+                said("CMND on paper; needs linking to a số định danh"),
                 (field,),
                 ctx.paper.get(field),
             )
@@ -302,11 +391,14 @@ class OwnerNotInPopulation:
         if not ctx.person_looked_up or ctx.person is not None:
             return []
         field = ctx.paper.id_field
+        severity, message = _doubted(
+            "error", "ID number not found in the population database", _low(ctx.paper.doubt(field))
+        )
         return [
             Finding(
                 self.name,
-                "error",
-                "ID number not found in the population database",
+                severity,
+                message,
                 (field,),
                 ctx.paper.get(field),
                 source=POPULATION,
@@ -324,13 +416,21 @@ class OwnerMismatch:
         if person is None:
             return []
         out = []
+        name_field = ctx.paper.name_field
 
         def add(field: str, severity: str, how: str, paper: str, ref: str) -> None:
+            # A misread ID looks up someone else: its doubt counts as well.
+            note = _low(ctx.paper.doubt(field, ctx.paper.id_field))
+            if note is None and field == name_field and field not in ctx.paper.checked:
+                note = misreading(FieldSpec(field, "name"), paper, ref, lambda _: [])
+            severity, message = _doubted(
+                severity, f"{field}: {how} in the population database ({person.id_number})", note
+            )
             out.append(
                 Finding(
                     self.name,
                     severity,
-                    f"{field}: {how} in the population database ({person.id_number})",
+                    message,
                     (field,),
                     paper,
                     ref,
@@ -339,7 +439,6 @@ class OwnerMismatch:
                 )
             )
 
-        name_field = ctx.paper.name_field
         paper_name = ctx.paper.get(name_field)
         if paper_name and person.full_name:
             verdict = _compare(FieldSpec(name_field, "name"), paper_name, person.full_name)
@@ -414,12 +513,17 @@ class PastServiceLife:
         end = service_life_end_year(year, category)
         if end is None or ctx.as_of.year <= end:
             return []
+        _, message = _doubted(
+            "warning",
+            f"{category}: manufactured {year}, service life ended 31/12/{end} "
+            f"(as of {ctx.as_of.isoformat()})",
+            _low(ctx.paper.doubt("manufacture_year", "vehicle_type", "seats")),
+        )
         return [
             Finding(
                 self.name,
                 "warning",
-                f"{category}: manufactured {year}, service life ended 31/12/{end} "
-                f"(as of {ctx.as_of.isoformat()})",
+                message,
                 ("manufacture_year", "vehicle_type", "seats"),
                 f"{year}; {vtype}; {value('seats') or '-'}",
                 str(end),
@@ -441,11 +545,16 @@ class PlateNotLocal:
             return []
         code = key[:2]
         known = "" if code in LOCALITY_CODES else " (not a locality code in use)"
+        _, message = _doubted(
+            "warning",
+            f"plate locality code {code} is not local{known}",
+            _low(ctx.paper.doubt("plate_number")),
+        )
         return [
             Finding(
                 self.name,
                 "warning",
-                f"plate locality code {code} is not local{known}",
+                message,
                 ("plate_number",),
                 plate,
                 ", ".join(sorted(ctx.local_codes)),

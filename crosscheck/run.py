@@ -22,7 +22,7 @@ from typing import IO, Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from crosscheck.context import CHECKED_DOC_TYPES, Context, Paper
+from crosscheck.context import CHECKED_DOC_TYPES, VEHICLE_DOC_TYPES, Context, Paper
 from crosscheck.matching import any_of, population_lookups, registry_lookups
 from crosscheck.rules import RULE_NAMES, RULES, Finding, Rule, evaluate
 from extract.plates import HANOI_CODES
@@ -34,6 +34,7 @@ from hoso.models import (
     Document,
     FieldRow,
     File,
+    Origin,
     Severity,
     utcnow,
 )
@@ -93,15 +94,48 @@ def _documents(session: Session, batch: str | None, chunk: int) -> Iterator[list
         yield [_Target(*row) for row in rows]
 
 
-def _papers(session: Session, targets: list[_Target]) -> dict[str, Paper]:
-    """Each target's field values, with one query for the chunk."""
+def _papers(session: Session, targets: list[_Target], threshold: float) -> dict[str, Paper]:
+    """Each target's field values, with one query for the chunk; OCR values below the
+    review ``threshold`` are marked doubtful, values a person entered as checked."""
     values: dict[str, dict[str, str | None]] = {t.id: {} for t in targets}
-    stmt = select(FieldRow.document_id, FieldRow.name, FieldRow.value).where(
-        any_of(session, FieldRow.document_id, values)
-    )
-    for doc_id, name, value in session.execute(stmt):
+    doubtful: dict[str, dict[str, float]] = {t.id: {} for t in targets}
+    checked: dict[str, set[str]] = {t.id: set() for t in targets}
+    stmt = select(
+        FieldRow.document_id, FieldRow.name, FieldRow.value, FieldRow.confidence, FieldRow.origin
+    ).where(any_of(session, FieldRow.document_id, values))
+    for doc_id, name, value, confidence, origin in session.execute(stmt):
         values[doc_id][name] = value
-    return {t.id: Paper(t.id, t.dossier_id, t.doc_type, values[t.id]) for t in targets}
+        if origin != Origin.ocr:
+            checked[doc_id].add(name)
+        elif confidence is not None and confidence < threshold:
+            doubtful[doc_id][name] = float(confidence)
+    return {
+        t.id: Paper(
+            t.id, t.dossier_id, t.doc_type, values[t.id], doubtful[t.id], frozenset(checked[t.id])
+        )
+        for t in targets
+    }
+
+
+def _siblings(
+    session: Session, papers: dict[str, Paper], threshold: float
+) -> dict[str, list[Paper]]:
+    """Dossier id → its vehicle documents' papers, for the dossiers of the chunk (those
+    outside the chunk, or the batch, read with one more query)."""
+    wanted = sorted({p.dossier_id for p in papers.values() if p.is_vehicle})
+    stmt = (
+        select(Document.id, File.dossier_id, Document.doc_type, Document.status)
+        .join(File, Document.file_sha256 == File.sha256)
+        .where(any_of(session, File.dossier_id, wanted))
+        .where(Document.doc_type.in_(sorted(VEHICLE_DOC_TYPES)))
+        .order_by(File.dossier_id, Document.id)
+    )
+    targets = [_Target(*row) for row in session.execute(stmt)] if wanted else []
+    outside = _papers(session, [t for t in targets if t.id not in papers], threshold)
+    by_dossier: dict[str, list[Paper]] = defaultdict(list)
+    for t in targets:
+        by_dossier[t.dossier_id].append(papers.get(t.id) or outside[t.id])
+    return by_dossier
 
 
 def _checks(session: Session, ids: list[str]) -> dict[str, list[Any]]:
@@ -222,8 +256,13 @@ def run(
     local_codes: frozenset[str] = HANOI_CODES,
     rules: tuple[Rule, ...] = RULES,
     chunk: int = CHUNK,
+    review_threshold: float = 0.0,
 ) -> Summary:
     """Cross-check every registration and ID document (of ``batch``) and store the findings.
+
+    OCR values below ``review_threshold`` (the setting ``HOSO_REVIEW_THRESHOLD``; 0: none)
+    are doubtful: a difference on one is reported as a warning that says so, not an error
+    (``docs/crosscheck.md``, "OCR uncertainty").
 
     Documents are read, looked up and written a chunk at a time, with a few set-based
     statements per chunk; the summary is tallied per dossier as dossiers end (documents
@@ -233,7 +272,8 @@ def run(
     dossier: list[_Checked] = []
     for part in _documents(session, batch, chunk):
         ids = [t.id for t in part]
-        papers = _papers(session, part)
+        papers = _papers(session, part, review_threshold)
+        siblings = _siblings(session, papers, review_threshold)
         existing = _checks(session, ids)
         registry = registry_lookups(session, papers.values())
         people, links = population_lookups(session, papers.values())
@@ -250,6 +290,9 @@ def run(
                 person_looked_up=looked_up,
                 linked=links.get(target.id),
                 local_codes=local_codes,
+                siblings=tuple(
+                    p for p in siblings.get(paper.dossier_id, ()) if p.document_id != target.id
+                ),
             )
             findings = evaluate(ctx, rules)
             blocking = sync_findings(target.id, existing.get(target.id, []), findings, changes)

@@ -537,7 +537,7 @@ def crosscheck_run(
     engine = db.make_engine(s.database_url)
     db.create_schema(engine)
     with db.session_factory(engine)() as session, session.begin():
-        summary = cc.run(session, as_of=day, batch=batch)
+        summary = cc.run(session, as_of=day, batch=batch, review_threshold=s.review_threshold)
     table = Table(title=f"hoso crosscheck — as of {day.isoformat()}", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
@@ -592,13 +592,31 @@ def fixtures_reference(
     as_of: Annotated[str, typer.Option("--as-of", help="Date the expectations assume")] = (
         "2026-06-30"
     ),
+    scans: Annotated[
+        bool, typer.Option("--scans", help="Also render the documents as scans in OUT/scans")
+    ] = False,
+    level: Annotated[
+        list[str] | None, typer.Option(help="With --scans: clean, scan, hard, photo (in turn)")
+    ] = None,
 ) -> None:
     """Dossier truth plus registry/population files with planted discrepancies."""
     from datetime import date
 
+    from fixtures.generate import SCANS_DIR
     from fixtures.registry import make_reference, write_reference
 
-    ref = make_reference(n, seed, date.fromisoformat(as_of))
+    if level and not scans:
+        raise typer.BadParameter("--level needs --scans")
+    try:
+        ref = make_reference(
+            n,
+            seed,
+            date.fromisoformat(as_of),
+            scans=out_dir / SCANS_DIR if scans else None,
+            levels=level or ["clean"],
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     paths = write_reference(ref, out_dir)
     console.print(
         f"{n} dossiers, {len(ref.truth)} documents, {len(ref.registry)} registry rows, "

@@ -179,3 +179,182 @@ def summary_line(report: Report, threshold: float) -> str:
         f"SUMMARY docs={report.documents} matched={report.matched} "
         f"doc_type={report.doc_type.rate:.1%} fields={f.rate:.1%} {levels} {auto} ece={ece:.3f}"
     )
+
+
+# ------------------------------------------------------------ cross-check findings vs planted
+
+# The paper fields a finding of each rule depends on (besides the fields it names): what an
+# OCR error must have touched to cause or hide it.
+_RULE_INPUTS: dict[str, tuple[str, ...]] = {
+    "registry_match": ("plate_number", "chassis_number", "engine_number"),
+    "field_mismatch": ("plate_number", "chassis_number", "engine_number"),
+    "not_in_registry": ("plate_number", "chassis_number", "engine_number"),
+    "multiple_candidates": ("plate_number", "chassis_number", "engine_number"),
+    "legacy_id": ("owner_id_number", "id_number"),
+    "owner_not_in_population": ("owner_id_number", "id_number"),
+    "owner_mismatch": ("owner_id_number", "id_number"),
+}
+
+
+def document_key(dossier_id: Any, filename: Any, page_start: Any) -> str:
+    """How ``planted.jsonl`` names a document: ``dossier/file name#first page``."""
+    return f"{dossier_id}/{Path(str(filename)).name}#{page_start}"
+
+
+def _record_key(record: dict[str, Any]) -> str:
+    src = record["source"]
+    return document_key(record.get("dossier_id"), src["filename"], src.get("page_start"))
+
+
+@dataclass
+class RuleScore:
+    """One rule's findings against the expected ones (keys: document, rule, fields)."""
+
+    expected: int = 0
+    found: int = 0
+    hits: int = 0
+    asserted: int = 0  # found findings not marked as resting on a doubtful reading
+    hits_asserted: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.hits / self.expected if self.expected else 1.0
+
+    @property
+    def precision_asserted(self) -> float:
+        return self.hits_asserted / self.asserted if self.asserted else 1.0
+
+    @property
+    def recall_asserted(self) -> float:
+        return self.hits_asserted / self.expected if self.expected else 1.0
+
+
+@dataclass
+class FindingsReport:
+    """Per-rule precision/recall of stored findings against ``planted.jsonl``, and why
+    each wrong or missed finding happened (which reading differed from the truth)."""
+
+    scores: dict[str, RuleScore]
+    errors: list[dict[str, Any]]  # one per false or missed finding, with its cause
+    documents: int = 0  # truth documents
+    matched: int = 0  # ... with a predicted document of the same key and type
+
+
+def _differences(
+    truth: dict[str, Any] | None, pred: dict[str, Any] | None, names: Iterable[str]
+) -> list[dict[str, Any]]:
+    if truth is None or pred is None:
+        return []
+    out = []
+    for name in names:
+        if name not in truth["fields"]:
+            continue
+        want = truth["fields"][name]
+        got = (pred["fields"].get(name) or {}).get("value")
+        if fold_value(got) != fold_value(want):
+            conf = float((pred["fields"].get(name) or {}).get("confidence") or 0.0)
+            out.append({"field": name, "truth": want, "read": got, "confidence": conf})
+    return out
+
+
+def _cause(
+    truth: dict[str, Any] | None,
+    pred: dict[str, Any] | None,
+    rule: str,
+    fields: Sequence[str],
+    threshold: float,
+) -> tuple[str, list[dict[str, Any]]]:
+    if truth is None:
+        return "document not in the truth (split or page range)", []
+    if pred is None:
+        return "document not found (split or page range)", []
+    if pred["doc_type"] != truth["doc_type"]:
+        return f"doc type {truth['doc_type']} read as {pred['doc_type']}", []
+    names = dict.fromkeys([*fields, *_RULE_INPUTS.get(rule, ())])
+    if rule == "owner_mismatch":
+        names.update(dict.fromkeys(("owner_name", "full_name", "date_of_birth", "sex")))
+    diffs = _differences(truth, pred, names)
+    if not diffs:
+        return "no reading differs from the truth", []
+    doubt = "doubtful" if all(d["confidence"] < threshold for d in diffs) else "confident"
+    return f"{doubt} misreading of " + ", ".join(d["field"] for d in diffs), diffs
+
+
+def score_findings(
+    truth: list[dict[str, Any]],
+    planted: list[dict[str, Any]],
+    records: list[dict[str, Any]],
+    rules: Sequence[str],
+    threshold: float,
+    doubtful_marker: str,
+) -> FindingsReport:
+    """Score the cross-check findings stored on ``records`` (export records, ``checks``)
+    against ``planted`` (expected findings keyed by ``document_key``), rule by rule.
+
+    A finding is (document, rule, fields). Documents are matched by dossier, file name and
+    first page, as ``evaluate`` does. Findings whose message carries ``doubtful_marker``
+    rest on a reading below the review threshold: they are scored with the others and, as
+    "asserted", without them. ``threshold`` sorts the misreadings behind wrong findings
+    into doubtful and confident ones.
+    """
+    truth_by = {_record_key(t): t for t in truth}
+    pred_by = {_record_key(p): p for p in records}
+    wanted = set(rules)
+    expected = {
+        (p["document"], p["rule"], ",".join(p["fields"])) for p in planted if p["rule"] in wanted
+    }
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for rec in records:
+        for c in rec.get("checks") or []:
+            if c["rule"] in wanted:
+                found[(_record_key(rec), c["rule"], ",".join(c["fields"]))] = c
+    scores = {rule: RuleScore() for rule in rules}
+    for key in expected:
+        scores[key[1]].expected += 1
+    errors: list[dict[str, Any]] = []
+    for key, check in found.items():
+        doc, rule, fields = key
+        s = scores[rule]
+        s.found += 1
+        hit = key in expected
+        s.hits += hit
+        names = fields.split(",") if fields else []
+        if doubtful_marker not in check["message"]:
+            s.asserted += 1
+            s.hits_asserted += hit
+        if not hit:
+            cause, diffs = _cause(truth_by.get(doc), pred_by.get(doc), rule, names, threshold)
+            errors.append(
+                {
+                    "error": "false",
+                    "document": doc,
+                    "rule": rule,
+                    "fields": fields,
+                    "severity": check["severity"],
+                    "message": check["message"],
+                    "cause": cause,
+                    "differences": diffs,
+                }
+            )
+    for key in sorted(expected - set(found)):
+        doc, rule, fields = key
+        names = fields.split(",") if fields else []
+        cause, diffs = _cause(truth_by.get(doc), pred_by.get(doc), rule, names, threshold)
+        errors.append(
+            {
+                "error": "missed",
+                "document": doc,
+                "rule": rule,
+                "fields": fields,
+                "cause": cause,
+                "differences": diffs,
+            }
+        )
+    matched = sum(
+        1 for k, t in truth_by.items() if k in pred_by and pred_by[k]["doc_type"] == t["doc_type"]
+    )
+    return FindingsReport(scores, errors, len(truth_by), matched)

@@ -104,7 +104,8 @@ DOCS: dict[str, str] = {
     "s3_secure": "Use HTTPS for S3 (true/false)",
     "s3_sse": "Ask S3 for server-side encryption (SSE-S3) on every object",
     "workers": "Worker processes; 0 = one per core",
-    "review_threshold": "Fields with confidence below this go to review (0..1)",
+    "review_threshold": "Fields with confidence below this go to review (0..1); the "
+    "cross-check reports differences on them as doubtful warnings",
     "ocr_lang": "Tesseract language(s), e.g. vie or vie+eng",
     "ocr_latin_lang": "Second model re-reading codes and numbers (empty: none)",
     "ocr_timeout_s": "Time limit for one Tesseract call, seconds",

@@ -180,6 +180,79 @@ def test_field_mismatch_does_not_compare_cmnd_with_cccd() -> None:
     }
 
 
+def test_doubtful_readings_are_warnings_that_say_so() -> None:
+    row = _row(engine_number="2NR9999999", manufacture_year=2019)
+    paper = Paper("doc-1", "hs-1", "registration_certificate", dict(CAR), {"engine_number": 0.41})
+    found = rules.FieldMismatch().check(_ctx(paper, registry=RegistryLookup((row,), row)))
+    got = {f.fields[0]: (f.severity, rules.DOUBTFUL in f.message) for f in found}
+    # The doubtful engine number is a warning; the confidently read year stays an error.
+    assert got == {"engine_number": ("warning", True), "manufacture_year": ("error", False)}
+    assert "0.41" in found[0].message
+    # not_in_registry: an error while any key was read with confidence.
+    some = Paper("d", "h", "registration_certificate", dict(CAR), {"plate_number": 0.3})
+    (f,) = rules.NotInRegistry().check(_ctx(some, registry=RegistryLookup()))
+    assert f.severity == "error"
+    doubts = {"plate_number": 0.3, "chassis_number": 0.5, "engine_number": 0.8}
+    every = Paper("d", "h", "registration_certificate", dict(CAR), doubts)
+    (g,) = rules.NotInRegistry().check(_ctx(every, registry=RegistryLookup()))
+    assert g.severity == "warning" and "plate_number read with confidence 0.30" in g.message
+    # Population: a doubtful ID looks up someone else, so it softens every owner finding.
+    card = Paper(
+        "c", "h", "citizen_id",
+        {"id_number": "001080012345", "full_name": "TRẦN VĂN BA", "date_of_birth": "1980-03-04"},
+        {"id_number": 0.6},
+    )  # fmt: skip
+    (m,) = rules.OwnerMismatch().check(_ctx(card, person=PERSON))
+    assert (m.fields, m.severity) == (("full_name",), "warning") and rules.DOUBTFUL in m.message
+    (n,) = rules.OwnerNotInPopulation().check(_ctx(card, person_looked_up=True))
+    assert n.severity == "warning"
+
+
+def test_differences_shaped_like_misreadings_are_doubtful() -> None:
+    row = _row(vehicle_type="Ô tô tải (pickup cabin kép)", owner_name="NGUYỄN VĂN AN")
+    fields = {
+        **CAR,
+        "vehicle_type": "Ô tô tải (pickup",  # a line cut off
+        "engine_number": CAR["chassis_number"],  # the neighbouring line's value
+        "owner_name": "NGUYÊN VĂN AN",  # a tone mark misread (both sides marked)
+    }
+    paper = Paper("doc-1", "hs-1", "registration_certificate", fields)
+    found = rules.FieldMismatch().check(_ctx(paper, registry=RegistryLookup((row,), row)))
+    assert {f.fields[0]: f.severity for f in found} == {
+        "vehicle_type": "warning",
+        "engine_number": "warning",
+        "owner_name": "warning",
+    }
+    assert all(rules.DOUBTFUL in f.message for f in found), [f.message for f in found]
+    # The same values entered by a reviewer are what they are.
+    checked = Paper("doc-1", "hs-1", "registration_certificate", fields, {}, frozenset(fields))
+    again = rules.FieldMismatch().check(_ctx(checked, registry=RegistryLookup((row,), row)))
+    assert {f.fields[0]: f.severity for f in again}["engine_number"] == "error"
+    assert not any(rules.DOUBTFUL in f.message for f in again)
+    # A registry without diacritics is a discrepancy, not a misreading.
+    bare = _row(owner_name="NGUYEN VAN AN")
+    (name,) = rules.FieldMismatch().check(_ctx(registry=RegistryLookup((bare,), bare)))
+    assert rules.DOUBTFUL not in name.message
+    # A year misread on one document while the dossier's other document reads the
+    # registry's: the papers disagree among themselves.
+    year = Paper("d1", "h", "registration_certificate", {**CAR, "manufacture_year": "2011"})
+    sibling = Paper("d2", "h", "registration_declaration", dict(CAR))
+    (y,) = rules.FieldMismatch().check(
+        _ctx(year, registry=RegistryLookup((_row(),), _row()), siblings=(sibling,))
+    )
+    assert y.severity == "warning" and "registration_declaration reads" in y.message
+    (alone,) = rules.FieldMismatch().check(_ctx(year, registry=RegistryLookup((_row(),), _row())))
+    assert alone.severity == "error"
+    # Warnings on doubtful readings say so too.
+    plate = Paper("d", "h", "registration_certificate", {**CAR, "plate_number": "51A-123.45"},
+                  {"plate_number": 0.2})  # fmt: skip
+    (local,) = rules.PlateNotLocal().check(_ctx(plate))
+    assert rules.DOUBTFUL in local.message
+    short = Paper("d", "h", "citizen_id", {"id_number": "001305458"}, {"id_number": 0.76})
+    (legacy,) = rules.LegacyId().check(_ctx(short))
+    assert legacy.severity == "warning" and rules.DOUBTFUL in legacy.message
+
+
 def test_legacy_id_proposes_the_link() -> None:
     paper = _paper(owner_id_number="012345678")
     row = _row(owner_id_number="001080012345")
@@ -340,7 +413,8 @@ def _measure(db_url: str, tmp_path: Path) -> tuple[dict[str, tuple[float, float,
         importer.import_registry(s, paths["registry"])
         importer.import_population(s, paths["population"])
     with sessions() as s, s.begin():
-        summary = cc.run(s, as_of=AS_OF)
+        # True values are stored at confidence 1.0: the review threshold changes nothing.
+        summary = cc.run(s, as_of=AS_OF, review_threshold=0.9)
     by_id = {v: k for k, v in keys.items()}
     with sessions() as s:
         found = {(by_id[r["document_id"]], r["rule"], r["fields"]) for r in cc.iter_findings(s)}
@@ -380,6 +454,41 @@ def test_precision_and_recall_per_rule_on_planted_data(db_url: str, tmp_path: Pa
         assert n >= 50, (rule, n)
         assert precision >= 0.99 and recall >= 0.98, (rule, precision, recall)
     assert summary.dossiers == N_DOSSIERS and summary.past_service_life >= 50
+
+
+def test_reference_scans_carry_the_generator_truth(tmp_path: Path) -> None:
+    """``--scans``: same references as the truth-only mode, files for every document, and
+    expectations that the rules meet on the rendered documents' true values."""
+    plain = make_reference(8, 11, AS_OF)
+    ref = make_reference(8, 11, AS_OF, scans=tmp_path / "scans", levels=("clean", "scan"))
+    assert (ref.registry, ref.population) == (plain.registry, plain.population)
+
+    def types(truth: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return sorted((t["dossier_id"], t["doc_type"]) for t in truth)
+
+    assert types(ref.truth) == types(plain.truth)
+    for t in ref.truth:
+        assert (tmp_path / "scans" / t["dossier_id"] / t["source"]["filename"]).is_file()
+    assert {t["level"] for t in ref.truth} == {"clean", "scan"}
+    keys = {
+        f"{t['dossier_id']}/{t['source']['filename']}#{t['source']['page_start']}"
+        for t in ref.truth
+    }
+    assert {p["document"] for p in ref.planted} <= keys
+    paths = write_reference(ref, tmp_path / "ref")
+    sessions = migrated_sessions(f"sqlite:///{tmp_path / 'cc.db'}")
+    with sessions() as s, s.begin():
+        ids = load_truth_documents(s, ref.truth, "b1")
+        importer.import_registry(s, paths["registry"])
+        importer.import_population(s, paths["population"])
+    with sessions() as s, s.begin():
+        cc.run(s, as_of=AS_OF)
+    by_id = {v: k for k, v in ids.items()}
+    with sessions() as s:
+        found = {(by_id[r["document_id"]], r["rule"], r["fields"]) for r in cc.iter_findings(s)}
+    assert found == {(p["document"], p["rule"], ",".join(p["fields"])) for p in ref.planted}
+    with pytest.raises(ValueError):
+        make_reference(1, 11, AS_OF, scans=tmp_path / "x", levels=("blurry",))
 
 
 def test_rerun_keeps_reviewer_state_and_blocks_auto_approval(tmp_path: Path) -> None:
