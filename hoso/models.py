@@ -202,6 +202,11 @@ class FieldRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     document: Mapped[Document] = relationship(back_populates="fields")
 
+    @property
+    def own_confidence(self) -> float:
+        """The extraction's confidence, before the dossier's evidence moved it."""
+        return self.confidence if self.extracted_confidence is None else self.extracted_confidence
+
 
 class FieldHistory(Base):
     """Append-only: every change of a field's value, who made it and when."""

@@ -105,6 +105,15 @@ def _status(doc: Document, threshold: float) -> DocStatus:
     )
 
 
+def _restatus(doc: Document, threshold: float) -> bool:
+    """Set the status its fields and findings give the document; True if it changed."""
+    status = _status(doc, threshold)
+    if doc.status == status:
+        return False
+    doc.status = status
+    return True
+
+
 def _set_field(
     doc: Document, position: int, result: FieldResult, now: datetime, session: Session
 ) -> bool:
@@ -141,11 +150,10 @@ def _set_field(
         list(result.problems),
     )
     # The dossier's evidence may have moved ``confidence``; extraction owns only its own.
-    extracted = row.confidence if row.extracted_confidence is None else row.extracted_confidence
     old = (
         row.value,
         row.raw,
-        round(extracted, 6),
+        round(row.own_confidence, 6),
         row.page,
         row.bbox,
         row.valid,
@@ -274,10 +282,7 @@ def save_processed(
             doc.fields.remove(f)
             changed = True
         changed |= _set_checks(doc, result.checks)
-        status = _status(doc, threshold)
-        if doc.status != status:
-            doc.status = status
-            changed = True
+        changed |= _restatus(doc, threshold)
         if changed:
             doc.updated_at = now
             outcome.changed.append(doc_id)
@@ -343,7 +348,7 @@ def _readings(docs: Sequence[Document]) -> list[consistency.Reading]:
             doc.doc_type,
             f.name,
             f.value,
-            f.confidence if f.extracted_confidence is None else f.extracted_confidence,
+            f.own_confidence,
             fixed=f.origin != Origin.ocr or doc.status == DocStatus.verified,
         )
         for doc in docs
@@ -408,16 +413,12 @@ def reconcile_dossier(session: Session, dossier_id: str, threshold: float) -> li
         for f in doc.fields:
             if f.origin != Origin.ocr:
                 continue
-            base = f.confidence if f.extracted_confidence is None else f.extracted_confidence
-            target = outcome.confidence.get((doc.id, f.name), base)
+            target = outcome.confidence.get((doc.id, f.name), f.own_confidence)
             if round(target, 6) != round(f.confidence, 6):
                 f.confidence = target
                 touched = True
         touched |= _set_dossier_checks(doc, by_doc.get(doc.id, []))
-        status = _status(doc, threshold)
-        if doc.status != status:
-            doc.status = status
-            touched = True
+        touched |= _restatus(doc, threshold)
         if touched:
             doc.updated_at = now
             changed.append(doc.id)
