@@ -136,8 +136,14 @@ _UNIT_WORD = re.compile(
 )
 
 
-def _upper_names(names: frozenset[str] | None) -> set[str]:
-    return {n.upper() for n in names or ()}
+@functools.cache
+def _upper_index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """``_index`` with the spellings in capitals, for comparisons that ignore case."""
+    typed, bare = _index()
+    return (
+        {k: frozenset(n.upper() for n in v) for k, v in typed.items()},
+        {k: frozenset(n.upper() for n in v) for k, v in bare.items()},
+    )
 
 
 def known_unit_share(address: str) -> float | None:
@@ -150,7 +156,7 @@ def known_unit_share(address: str) -> float | None:
     part (house, street, hamlet) is never one. Evidence that the address was read right:
     OCR errors in unit names leave them unlisted.
     """
-    typed, bare = _index()
+    typed, bare = _upper_index()
     parts = [p.strip(" " + _EDGE) for p in re.split(r"[,;]", unicodedata.normalize("NFC", address))]
     parts = [p for p in parts[1:] if p]
     units = [p for i, p in enumerate(parts) if _UNIT_WORD.match(p) or i == len(parts) - 1]
@@ -158,10 +164,10 @@ def known_unit_share(address: str) -> float | None:
         return None
 
     def listed(part: str) -> bool:
-        if part.upper() in _upper_names(typed.get(fold(part))):
+        if part.upper() in typed.get(fold(part), ()):
             return True
         match = _UNIT_WORD.match(part)
         rest = part[match.end() :] if match else part
-        return bool(rest) and rest.upper() in _upper_names(bare.get(fold(rest)))
+        return bool(rest) and rest.upper() in bare.get(fold(rest), ())
 
     return sum(listed(p) for p in units) / len(units)
