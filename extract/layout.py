@@ -150,7 +150,9 @@ def english_span(tokens: Sequence[Token], j: int, label: Label, prefix: bool = F
             continue
         for w in _english_keys(label):
             d = Levenshtein.distance(key, w)
-            if d <= allowed_edits(len(w)) and d <= best_d:
+            # On a tie the shorter span wins: "(Engine N°): Số" is no nearer to "Engine No"
+            # than "(Engine N°):", and the "Số" starts the next label.
+            if d <= allowed_edits(len(w)) and (d < best_d or (d == best_d and m + 1 == best)):
                 best, best_d = m + 1, d
     if best == j and prefix:
         key = ""
@@ -170,12 +172,17 @@ def _unknown_english(tokens: Sequence[Token], j: int, paren: bool) -> int:
     """Index after an unlisted (or unreadable) English half: up to a ':' or ')' within
     5 words ("(Engine w°):" is the italic "(Engine N°):" as OCR reads it), or ``j``.
     After a slash, words with digits end the search (they are the value); inside
-    parentheses OCR may read italic letters as digits ("(a42 )" for "(Address)")."""
+    parentheses OCR may read italic letters as digits ("(a42 )" for "(Address)").
+    A lone word ending in a full stop right after the slash is such a half too."""
     for m in range(j, min(len(tokens), j + 5)):
         text = tokens[m].text.rstrip("*'\"`")
         if not paren and sum(c.isdigit() for c in text) > 1:
             return j
         if text.endswith((":", ")")):
+            return m + 1
+        # The colon read as a full stop: one italic word right after the slash ("granơ."
+        # for "Brand:"), with the value after it.
+        if m == j and m + 1 < len(tokens) and re.fullmatch(r"[^\W\d_]{3,}\.", text):
             return m + 1
     return j
 
@@ -387,6 +394,18 @@ class PageLayout:
             out.append(t)
         return out
 
+    def _only_label_of(self, r: int, left: float, right: float, tag: str) -> bool:
+        """Row ``r`` holds, inside ``[left, right)``, nothing but labels of field ``tag``."""
+        hits = [h for h in self._row_hits(r) if h.tag == tag]
+        if not hits:
+            return False
+        inside = {i for h in hits for i in range(h.start, h.end)}
+        return all(
+            i in inside or not t.key
+            for i, t in enumerate(self.rows[r].tokens)
+            if left <= t.cx < right
+        )
+
     def _stop(self, hit: LabelHit) -> tuple[int, float]:
         """Where the value of ``hit`` ends on its row: token index and x (next label)."""
         row = self.rows[hit.row]
@@ -438,7 +457,7 @@ class PageLayout:
         left = hit.box[0] - 0.5 * lh
         r = hit.row
         if below:
-            r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label)
+            r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label, hit.tag)
             if not toks:
                 return EMPTY
             lines.append(toks)
@@ -450,7 +469,7 @@ class PageLayout:
                 prev = lines[-1]
                 if prev[-1].box[2] < limit - 0.3 * (limit - left):
                     break  # the previous line ended early: it did not wrap
-                nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label)
+                nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
                 if not toks:
                     break
                 lines.append(toks)
@@ -473,11 +492,13 @@ class PageLayout:
         right: float,
         max_gap: float,
         label: Label | None,
+        tag: str | None = None,
     ) -> tuple[int, list[Token]]:
         """The first row under row ``r`` with words in ``[left, right)``, if close enough.
 
         A row that holds only the label's English half (printed under the Vietnamese
-        one) is stepped over.
+        one) is stepped over, whether it was read as that half or found as a label of the
+        same field on its own ("Place of residence" under "Nơi thường trú:").
         """
         for nr in range(r + 1, len(self.rows)):
             in_col = [t for t in self.rows[nr].tokens if left <= t.cx < right]
@@ -488,6 +509,9 @@ class PageLayout:
                 return nr, []
             if top < bottom - 0.5 * self.line_height:
                 continue  # still beside the label (a taller neighbour), not below it
+            if tag is not None and self._only_label_of(nr, left, right, tag):
+                bottom = max(t.box[3] for t in in_col)
+                continue
             toks = self._column_tokens(nr, left, right)
             if label is not None and toks:
                 k = english_span(toks, 0, label, prefix=True)

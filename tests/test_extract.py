@@ -19,7 +19,13 @@ from extract.labels import FIELD_LABELS
 from extract.layout import analyse
 from extract.reread import vote
 from extract.rows import Token, build_rows, split_word
-from extract.values import name_value
+from extract.values import (
+    address_value,
+    chassis_value,
+    engine_value,
+    name_value,
+    owner_id_value,
+)
 from hoso.schema import field_names
 from ocr.model import Line, Page, Word
 
@@ -137,6 +143,68 @@ def test_wrapped_address_continues_on_the_next_line() -> None:
     got = values("citizen_id", p)
     assert got["place_of_residence"] == f"{first} Hà Nội"
     assert got["expiry_date"] == "2030-05-12"
+
+
+def test_wrapped_value_steps_over_the_english_half_read_as_a_label() -> None:
+    # The chip card prints "Place of residence" under "Nơi thường trú:"; the address
+    # wraps below it. The English line is found as a label of the same field.
+    p = page(
+        (100, [(100, "Nơi thường trú:"), (400, "Số 224, ngách 28/12, ngõ 276 Lê")]),
+        (140, [(100, "Place of residence", 0.6)]),
+        (180, [(100, "Duẩn, phường Kim Giang, quận Thanh Xuân, TP. Hà Nội")]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == (
+        "Số 224, ngách 28/12, ngõ 276 Lê Duẩn, phường Kim Giang, quận Thanh Xuân, TP. Hà Nội"
+    )
+
+
+def test_unreadable_english_half_after_a_slash() -> None:
+    # Italic "Brand:" read "granơ." (colon as a full stop); "Nationality:" read
+    # "Aaionaz" without any delimiter.
+    p = page((100, [(100, "Nhãn hiệu / granơ. KIA")]))
+    assert values("registration_certificate", p)["brand"] == "KIA"
+    p = page((100, [(100, "Quốc tịch / Aaionaz Việt Nam")]))
+    assert values("driving_license", p)["nationality"] == "Việt Nam"
+
+
+def test_english_half_does_not_swallow_the_next_label() -> None:
+    p = page(
+        (100, [(100, "Số máy (Engine N°):"), (1200, "Số khung (chassis N°):")]),
+        (150, [(100, "JF63E6913238"), (1200, "RLHJFGSC5JK301551")]),
+    )
+    got = values("registration_certificate", p)
+    assert (got["engine_number"], got["chassis_number"]) == ("JF63E6913238", "RLHJFGSC5JK301551")
+
+
+def test_label_remnant_glued_to_an_identifier() -> None:
+    split = [t.text for t in split_word(Word("CHASSISN°):RLSBGF3S0MJ409016", (0, 0, 500, 30), 0.9))]
+    assert split == ["CHASSISN°):", "RLSBGF3S0MJ409016"]
+    assert chassis_value("(chassis N°):RLSBGF3S0MJ409016", None).value == "RLSBGF3S0MJ409016"
+    assert engine_value("Engine No:JF63E6913238", None).value == "JF63E6913238"
+
+
+def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
+    p = page(
+        (100, [(100, "Số máy: RLHJFGSC5JK301551")]), (150, [(100, "Số khung: RLHJFGSC5JK301551")])
+    )
+    got = extract_fields("registration_certificate", [p], None, calibrated=False)
+    assert not got["engine_number"].valid and not got["chassis_number"].valid
+    assert any("same" in problem for problem in got["engine_number"].problems)
+
+
+def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
+    assert address_value("Xóm 3, Ngh1 Phong, Thành phố Hà Nộ1", None).value == (
+        "Xóm 3, Nghi Phong, Thành phố Hà Nội"
+    )
+    assert address_value("P. Minh Khai, 'TP Hà Nội", None).value == "P. Minh Khai, TP Hà Nội"
+    # Numbers stay numbers.
+    assert address_value("Số 11 ngõ 1, P1, Quận 1", None).value == "Số 11 ngõ 1, P1, Quận 1"
+
+
+def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
+    short = owner_id_value("0011585537", None)
+    assert (short.value, short.valid) == ("0011585537", False)
+    assert owner_id_value("0101234567", None).valid
 
 
 def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
