@@ -66,7 +66,10 @@ def _piece(word: Word, start: int, stop: int, glued: bool) -> Token:
     return Token(text, token_key(text), (a, y0, max(b, a + 1), y1), word.confidence, glued)
 
 
-_COLON_SPLIT = re.compile(r"(?:(?<=[^\W\d_]:)|(?<=[^\W\d_][.)]:))(?=\S)|(?<=[^\W\d_]/)(?=[^\W\d_])")
+_COLON_SPLIT = re.compile(
+    r"(?:(?<=[^\W\d_]:)|(?<=[^\W\d_][.)°º]:)|(?<=[^\W\d_][°º][.)]:))(?=\S)"
+    r"|(?<=[^\W\d_]/)(?=[^\W\d_])"
+)
 
 
 _LEADER_RUN = re.compile(r"[.…·_]{3,}|…+")

@@ -126,10 +126,22 @@ def name_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(text, ok, () if ok else ("does not look like a name",))
 
 
+# A word of lowercase letters that ends in "1": the "i" of a syllable read as a digit
+# ("Nộ1", "Ngh1"); numbers in addresses stand apart ("ngõ 12", "P1" is capitalised).
+_TRAILING_ONE = re.compile(r"(?<=[^\W\d_])(?<=[a-zà-ỹđ])1(?=[\s,.]|$)")
+# A quote glued to the start or end of a word inside the text ("'TP Hà Nội"): Vietnamese
+# addresses never carry one, OCR reads them from specks.
+_GLUED_QUOTE = re.compile(r"(?<!\S)['‘’`]+(?=[^\W\d_])|(?<=[^\W\d_])['‘’`]+(?!\S)")
+
+
+def _repair_address_words(text: str) -> str:
+    return _GLUED_QUOTE.sub("", _TRAILING_ONE.sub("i", text))
+
+
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
-    text = restore_marks(_clean(raw))
+    text = restore_marks(_repair_address_words(_clean(raw)))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3
@@ -142,7 +154,9 @@ def _id_number(raw: str, *, tax_code: bool) -> Parsed:
         problems = cccd_problems(parsed.digits) if parsed.kind == "cccd" else []
         return Parsed(parsed.digits, not problems, tuple(problems))
     compact = _compact_upper(raw)
-    if tax_code and _TAX_CODE.fullmatch(compact):
+    # A tax code opens with its province number, 01 and up: ten digits from "00" are a
+    # CCCD (Hà Nội's start 001) read short.
+    if tax_code and _TAX_CODE.fullmatch(compact) and not compact.startswith("00"):
         return Parsed(compact, True)
     return _as_read(raw, "not a 12-digit CCCD or 9-digit CMND number")
 
@@ -199,9 +213,23 @@ def plate_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(plate.display, True)
 
 
+def _after_label(raw: str) -> str:
+    """The text after a label remnant read into an identifier's value box
+    ("CHASSISN°):RLSB…" → "RLSB…"): what follows the last ':' or ')' when letters come
+    before it and at least five letters or digits after it."""
+    cut = max(raw.rfind(":"), raw.rfind(")"))
+    if cut <= 0:
+        return raw
+    head, tail = raw[:cut], raw[cut + 1 :]
+    if _LETTER.search(head) and sum(c.isalnum() for c in tail) >= 5:
+        return tail
+    return raw
+
+
 def engine_value(raw: str, ctx: Context) -> Parsed:
     """Engine number(s), uppercase without spaces, several joined by '; '."""
     # Several engine numbers may be printed "A / B"; none contains a slash itself.
+    raw = _after_label(raw)
     value = normalize_engine_number(strip_leaders(raw).replace("/", ";")).strip(_EDGE + "()")
     if not value:
         return Parsed(None, None)
@@ -211,6 +239,7 @@ def engine_value(raw: str, ctx: Context) -> Parsed:
 
 def chassis_value(raw: str, ctx: Context) -> Parsed:
     """Chassis number / VIN, uppercase without spaces."""
+    raw = _after_label(raw)
     value = normalize_chassis_number(strip_leaders(raw).strip(_EDGE + "()")).strip(_EDGE + "()")
     if not value:
         return Parsed(None, None)
@@ -255,6 +284,11 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
         return Parsed(None, None)
     folded = fold(text).replace(" ", "")
     if folded in ("VIETNAM", "VIETNAMESE"):
+        return Parsed("Việt Nam", True)
+    words = text.split()
+    if (
+        len(words) > 2 and words[-2:] == ["Việt", "Nam"] and all(w.isascii() for w in words[:-2])
+    ):  # an unreadable English half of the label before it ("Aaionaz Việt Nam")
         return Parsed("Việt Nam", True)
     if folded in ("VIET", "NAM"):  # half of "Việt Nam": the other word was not read
         return Parsed(text, False, ("incomplete nationality",))
@@ -331,6 +365,12 @@ def cross_problems(doc_type: str, values: Mapping[str, str]) -> dict[str, list[s
             add("date_of_birth", [f"date of birth {dob} is not before issue date {issue}"])
     if doc_type in ("registration_certificate", "registration_declaration"):
         add("plate_number", _plate_vs_type(values.get("plate_number"), values.get("vehicle_type")))
+        engine, chassis = values.get("engine_number"), values.get("chassis_number")
+        if engine and chassis and engine == chassis:
+            # One value read for both labels: at most one of them is right.
+            same = f"engine and chassis numbers are the same ({engine})"
+            add("engine_number", [same])
+            add("chassis_number", [same])
     return out
 
 
