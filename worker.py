@@ -38,7 +38,7 @@ from hoso.errors import (
 from hoso.models import File, FileState, PageRow
 from hoso.settings import Settings, load
 from ingest import rasterize
-from ocr import clean, orient, recover, tesseract
+from ocr import clean, orient, periods, recover, tesseract
 from ocr.engine import Engine as OcrEngine
 from ocr.engine import open_engine
 from ocr.model import Page
@@ -187,7 +187,8 @@ def recognize_upright(
 def recognize(
     image: np.ndarray, number: int, dpi: int | None, settings: Settings, ocr: OcrEngine
 ) -> Page:
-    """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``)."""
+    """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``);
+    full stops the image does not have are dropped (``ocr.periods``)."""
     page = tesseract.ocr_page(
         image,
         number,
@@ -197,7 +198,7 @@ def recognize(
         timeout=settings.ocr_timeout_s,
         engine=ocr,
     )
-    return recover.recover(
+    page = recover.recover(
         image,
         page,
         lang=settings.ocr_lang,
@@ -205,6 +206,7 @@ def recognize(
         timeout=settings.ocr_timeout_s,
         engine=ocr,
     )
+    return periods.drop_phantom_stops(image, page)
 
 
 #: Fast zlib level with one fixed row filter ("up"): libpng's default tries every filter on

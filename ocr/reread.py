@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ocr import tesseract
+from ocr import periods, tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 
@@ -73,7 +73,7 @@ class StripReader:
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
-        return split(page, bands, lang)
+        return split(periods.drop_phantom_stops(strip, page), bands, lang)
 
 
 def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -1,0 +1,71 @@
+"""Full stops the recognizer wrote where the image has none.
+
+Tesseract's LSTM model has learned that abbreviations end in a full stop and writes one
+after "TP" (thành phố), "TT" or "P" even where the page prints "TP Hà Nội" without it; in
+an address that is a wrong value read with high confidence. A real full stop is ink: a
+small blob on the baseline at the right end of the word's box. A word whose text ends in
+letter + "." but whose box holds no such blob loses the stop. Nothing else is changed,
+and a speck where the stop would be keeps it (the correction only ever removes a stop
+that the image plainly does not have).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.model import Line, Page, Word
+
+#: A full stop is at most this share of the word's box height, in both directions...
+DOT_MAX = 0.35
+#: ...its bottom in the lowest DOT_BAND of the box, its centre in the right half.
+DOT_BAND = 0.45
+#: Words shorter than this (pixels) are too small to judge.
+MIN_HEIGHT = 10
+
+
+def has_stop(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the word box holds a full stop at its right end (see the module doc)."""
+    x0, y0, x1, y1 = box
+    h, w = y1 - y0, x1 - x0
+    if h < MIN_HEIGHT or w < 2:
+        return True
+    pad = max(2, h // 8)
+    ih, iw = image.shape[:2]
+    ya, yb = max(0, y0), min(ih, y1 + 1)
+    xa, xb = max(0, x0), min(iw, x1 + pad)
+    crop = image[ya:yb, xa:xb]
+    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+        return True  # no contrast to judge by
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    for i in range(1, n):
+        cx, cy, cw, ch, area = (int(v) for v in stats[i])
+        if area < 2 or cw > DOT_MAX * h or ch > DOT_MAX * h:
+            continue
+        bottom = ya + cy + ch
+        centre = xa + cx + cw / 2
+        if bottom >= y1 - DOT_BAND * h and centre >= x0 + 0.5 * w:
+            return True
+    return False
+
+
+def _stop_to_check(text: str) -> bool:
+    return len(text) >= 2 and text.endswith(".") and text[-2].isalpha()
+
+
+def drop_phantom_stops(image: np.ndarray, page: Page) -> Page:
+    """``page`` with the full stops that :func:`has_stop` does not find removed."""
+    changed = False
+    lines = []
+    for line in page.lines:
+        words = []
+        for word in line.words:
+            if _stop_to_check(word.text) and not has_stop(image, word.box):
+                word = Word(word.text[:-1], word.box, word.confidence)
+                changed = True
+            words.append(word)
+        lines.append(Line(tuple(words)))
+    if not changed:
+        return page
+    return Page(page.number, page.width, page.height, tuple(lines), page.lang)

@@ -1,0 +1,46 @@
+"""Full stops the recognizer adds where the page has none are dropped (ocr.periods)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.model import Line, Page, Word
+from ocr.periods import drop_phantom_stops, has_stop
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+
+
+def _word(
+    text: str, paper: int = 235, ink: int = 30
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """``text`` drawn on paper, and the box of its ink (as an engine reports it)."""
+    img = Image.new("L", (400, 120), paper)
+    ImageDraw.Draw(img).text((40, 30), text, font=ImageFont.truetype(FONT, 40), fill=ink)
+    arr = np.asarray(img)
+    ys, xs = np.nonzero(arr < (paper + ink) // 2)
+    return arr, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+
+
+def test_a_printed_stop_is_found() -> None:
+    image, box = _word("TP.")
+    assert has_stop(image, box)
+    image, box = _word("TT.", paper=170, ink=90)  # a faint photocopy
+    assert has_stop(image, box)
+
+
+def test_no_stop_on_the_page_means_none_in_the_word() -> None:
+    image, box = _word("TP")
+    assert not has_stop(image, box)
+    page = Page(1, 400, 120, (Line((Word("TP.", box, 0.96), Word("Hà", (300, 30, 360, 70), 0.9))),))
+    assert [w.text for w in drop_phantom_stops(image, page).words] == ["TP", "Hà"]
+
+
+def test_only_a_stop_after_a_letter_is_checked() -> None:
+    # "1.498" and a lone "." are left as read; so is a real stop.
+    image, box = _word("TP")
+    page = Page(1, 400, 120, (Line((Word("12.", box, 0.9), Word(".", box, 0.9))),))
+    assert drop_phantom_stops(image, page) is page
+    image, box = _word("Q.")
+    page = Page(1, 400, 120, (Line((Word("Q.", box, 0.9),)),))
+    assert drop_phantom_stops(image, page) is page
