@@ -23,8 +23,9 @@ Readings are compared on keys that ignore what the documents legitimately print
 differently (case of names, separators in plates and engine numbers) but keep everything an
 OCR error changes (letters, digits, diacritics). IDs are compared only with IDs of the same
 kind: a certificate may show the owner's old 9-digit CMND beside a 12-digit citizen ID.
-Addresses are not compared: documents of different years print the pre- and post-2025
-administrative forms.
+Addresses only corroborate: documents of different years print the pre- and post-2025
+administrative forms, so two copies read alike raise each other's confidence, and copies
+that differ change nothing.
 
 Pure functions on plain values; ``reconcile`` in ``hoso.persist`` applies them to a dossier.
 """
@@ -98,6 +99,9 @@ class Fact:
     fields: dict[str, str]  # doc_type -> field name
     key: Callable[[str], str | None]
     group: Callable[[str], str] = _one_group
+    #: Copies may legitimately differ (addresses of different years): agreement is
+    #: evidence, disagreement says nothing (no confidence falls, no mismatch is raised).
+    corroborate_only: bool = False
 
 
 def _vehicle(field: str, key: Callable[[str], str | None]) -> Fact:
@@ -133,6 +137,23 @@ FACTS: tuple[Fact, ...] = (
     _vehicle("manufacture_year", _int_key),
     _vehicle("engine_capacity_cc", _int_key),
     _vehicle("seats", _int_key),
+    Fact(
+        "owner_address",
+        {
+            CERTIFICATE: "owner_address",
+            DECLARATION: "owner_address",
+            CITIZEN_ID: "place_of_residence",
+            LICENCE: "address",
+        },
+        _text_key,
+        corroborate_only=True,
+    ),
+    Fact(
+        "nationality",
+        {CITIZEN_ID: "nationality", LICENCE: "nationality"},
+        _text_key,
+        corroborate_only=True,
+    ),
 )
 
 
@@ -220,6 +241,23 @@ def _keyed(fact: Fact, readings: Iterable[Reading]) -> dict[str, list[tuple[str,
     return groups
 
 
+def _corroborated(group: Sequence[tuple[str, Reading]]) -> dict[tuple[str, str], float]:
+    """Confidences of the readings that another document's reading equals, from the
+    agreeing readings alone (for a fact whose copies may legitimately differ)."""
+    by_key: dict[str, list[tuple[str, Reading]]] = defaultdict(list)
+    for key, r in group:
+        by_key[key].append((key, r))
+    out: dict[tuple[str, str], float] = {}
+    for same in by_key.values():
+        if len({r.document_id for _, r in same}) < 2:
+            continue
+        scored = [(key, REVIEWED if r.fixed else _clip(r.confidence)) for key, r in same]
+        for (_, r), p in zip(same, posteriors(scored), strict=True):
+            if not r.fixed:
+                out[(r.document_id, r.field)] = max(p, r.confidence)
+    return out
+
+
 def reconcile(readings: Sequence[Reading]) -> Outcome:
     """The dossier's evidence on every repeated fact, from all its documents' readings.
 
@@ -235,6 +273,9 @@ def reconcile(readings: Sequence[Reading]) -> Outcome:
         mine = [r for doc_type, f in fact.fields.items() for r in by_field[(doc_type, f)]]
         for group in _keyed(fact, mine).values():
             if len({r.document_id for _, r in group}) < 2:
+                continue
+            if fact.corroborate_only:
+                confidence.update(_corroborated(group))
                 continue
             scored = [(key, REVIEWED if r.fixed else _clip(r.confidence)) for key, r in group]
             for (key, r), p in zip(group, posteriors(scored), strict=True):

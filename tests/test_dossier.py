@@ -23,6 +23,7 @@ from hoso.schema import field_names
 from tests.dbs import migrated_sessions
 
 CERT, DECL, CID = "registration_certificate", "registration_declaration", "citizen_id"
+LIC = "driving_license"
 
 
 def test_agreement_raises_and_disagreement_lowers_confidence() -> None:
@@ -113,6 +114,22 @@ def test_facts_on_one_document_only_change_nothing() -> None:
         ]
     )
     assert out.confidence == {} and out.mismatches == ()
+
+
+def test_addresses_read_alike_corroborate_and_differing_ones_change_nothing() -> None:
+    home = "Xóm 8, TT. Chúc Sơn, H. Chương Mỹ, TP Hà Nội"
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_address", home, 0.8),
+            Reading("i", CID, "place_of_residence", home.upper(), 0.75),
+            # The licence, of another year, prints the address otherwise: no evidence either way.
+            Reading("l", LIC, "address", "Thôn Chợ, thị trấn Chúc Sơn, huyện Chương Mỹ", 0.6),
+        ]
+    )
+    assert out.confidence[("c", "owner_address")] > 0.97
+    assert out.confidence[("i", "place_of_residence")] > 0.97
+    assert ("l", "address") not in out.confidence
+    assert out.mismatches == ()
 
 
 def test_every_fact_names_fields_the_schema_has() -> None:
