@@ -11,13 +11,11 @@ damage), so:
   document gets a ``dossier_mismatch`` finding (severity error: someone must look, because
   either the paper disagrees with itself or one copy was misread).
 
-The confidences come from Bayes' rule over the readings of one fact, treating each reading's
-calibrated confidence ``p`` as the chance it is right and assuming independent errors:
-the weight of "the true value is ``v``" is the product of ``p`` over readings of ``v`` and
-``1 - p`` over the others, times ``COINCIDENCE`` for every extra wrong reading that happens
-to equal another wrong one (two misreadings rarely produce the same string); one more
-hypothesis says every reading is wrong. A reading's new confidence is the posterior of its
-own value. Values a reviewer entered count as certain and are never changed here.
+The confidences come from Bayes' rule over the readings of one fact
+(:func:`extract.evidence.posteriors`): each reading's calibrated confidence is the chance it
+is right, errors are independent, and two misreadings rarely produce the same string. A
+reading's new confidence is the posterior of its own value. Values a reviewer entered
+count as certain and are never changed here.
 
 Readings are compared on keys that ignore what the documents legitimately print
 differently (case of names, separators in plates and engine numbers) but keep everything an
@@ -32,7 +30,6 @@ Pure functions on plain values; ``reconcile`` in ``hoso.persist`` applies them t
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -46,18 +43,14 @@ from crosscheck.keys import (
     name_with_marks,
     plate_key,
 )
+from extract.evidence import REVIEWED, posteriors
 from extract.normalize import clean_text, tone_placement
 
 RULE = "dossier_mismatch"
 SOURCE = "dossier"
-# Chance that a second wrong reading equals the first wrong one. Misreadings on different
-# documents come from different fonts and damage; they coincide only for systematic
-# confusions (O/0 in a code, a dropped diacritic). Chosen on the tuning set (docs/accuracy.md).
-COINCIDENCE = 0.1
 # OCR confidences are kept off 0 and 1 so that no single reading silences the others; a
-# reviewer's value is nearly certain.
+# reviewer's value is nearly certain (``extract.evidence.REVIEWED``).
 FLOOR, CEILING = 0.005, 0.995
-REVIEWED = 0.9999
 
 CERTIFICATE = "registration_certificate"
 DECLARATION = "registration_declaration"
@@ -202,33 +195,6 @@ def _label(doc_type: str) -> str:
 
 def _clip(p: float, low: float = FLOOR, high: float = CEILING) -> float:
     return min(high, max(low, p))
-
-
-def posteriors(readings: Sequence[tuple[str, float]]) -> list[float]:
-    """Posterior that each reading ``(key, p)`` is right, given all the readings.
-
-    >>> [round(p, 3) for p in posteriors([("A", 0.9), ("A", 0.9)])]
-    [0.999, 0.999]
-    >>> [round(p, 3) for p in posteriors([("A", 0.9), ("B", 0.9)])]
-    [0.474, 0.474]
-    """
-    sizes: dict[str, int] = defaultdict(int)
-    for key, _ in readings:
-        sizes[key] += 1
-    clipped = [_clip(p, 1 - REVIEWED, REVIEWED) for _, p in readings]
-    logs = [(math.log(p), math.log(1 - p)) for p in clipped]
-    extra = {k: n - 1 for k, n in sizes.items()}
-    total_extra = sum(extra.values())
-    log_eps = math.log(COINCIDENCE)
-    weights: dict[str | None, float] = {}
-    for k in sizes:
-        right = sum(lp for (key, _), (lp, _) in zip(readings, logs, strict=True) if key == k)
-        wrong = sum(lq for (key, _), (_, lq) in zip(readings, logs, strict=True) if key != k)
-        weights[k] = right + wrong + (total_extra - extra[k]) * log_eps
-    weights[None] = sum(lq for _, lq in logs) + total_extra * log_eps
-    top = max(weights.values())
-    norm = sum(math.exp(w - top) for w in weights.values())
-    return [math.exp(weights[key] - top) / norm for key, _ in readings]
 
 
 def _keyed(fact: Fact, readings: Iterable[Reading]) -> dict[str, list[tuple[str, Reading]]]:

@@ -15,15 +15,17 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal, Protocol
 
-from extract import calibration
+from extract import calibration, evidence
 from extract import values as V
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
 from extract.normalize import fold
 from extract.reread import Reader, vote
 from extract.rows import Token
+from extract.validators import parse_id_number
 from hoso.schema import field_names
 from ocr.model import Box, Page, union
 
@@ -493,7 +495,57 @@ def extract_fields(
         for n, f in ((n, known.get(n, MISSING)) for n in names)
     }
     if calibrated:
-        out = {n: _calibrated(n, f) for n, f in out.items()}
+        out = corroborate(doc_type, {n: _calibrated(n, f) for n, f in out.items()})
+    return out
+
+
+#: A chip card runs to the holder's birthday at one of these ages (DOMAIN.md §5.1).
+CARD_AGES = (14, 25, 40, 60)
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _raised(f: ExtractedField, other: float) -> ExtractedField:
+    """``f`` with the confidence that a second, independent reading of its value gives."""
+    p = evidence.posteriors([("v", f.confidence), ("v", other)])[0]
+    if p <= f.confidence:
+        return f
+    return replace(f, confidence=round(p, 4), features={**f.features, "corroborated": 1.0})
+
+
+def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """Raise the confidence of citizen-ID fields that another field of the card repeats.
+
+    The CCCD number codes the holder's sex (its fourth digit), so a sex read in words
+    that equals it has two readings; the expiry of a chip card is the holder's birthday
+    at 14, 25, 40 or 60, so a date of birth and an expiry that agree on it confirm each
+    other. Calibrated confidences go in (:func:`extract.evidence.posteriors`); a
+    disagreement changes nothing here (``cross_check`` already made it a problem).
+    """
+    out = dict(fields)
+    if doc_type != "citizen_id":
+        return out
+    number, sex = out.get("id_number"), out.get("sex")
+    if number and sex and number.valid and sex.valid and number.value and sex.value:
+        coded = parse_id_number(number.value)
+        if coded is not None and coded.sex is not None and coded.sex == sex.value:
+            out["sex"] = _raised(sex, number.confidence)
+    dob, expiry = out.get("date_of_birth"), out.get("expiry_date")
+    if dob and expiry and dob.valid and expiry.valid and dob.value and expiry.value:
+        born, ends = _iso_date(dob.value), _iso_date(expiry.value)
+        if (
+            born is not None
+            and ends is not None
+            and (born.month, born.day) == (ends.month, ends.day)
+            and ends.year - born.year in CARD_AGES
+        ):
+            out["date_of_birth"] = _raised(dob, expiry.confidence)
+            out["expiry_date"] = _raised(expiry, dob.confidence)
     return out
 
 

@@ -207,6 +207,28 @@ def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
     assert owner_id_value("0101234567", None).valid
 
 
+def test_citizen_id_fields_that_the_card_repeats_corroborate() -> None:
+    # 001 (Hà Nội), 1 = born in the 1900s, female; expiry on the 40th birthday.
+    rows = [
+        (100, [(100, "Số: 001185012345")]),
+        (150, [(100, "Ngày sinh: 14/03/1985")]),
+        (200, [(100, "Giới tính: Nữ")]),
+        (250, [(100, "Có giá trị đến: 14/03/2025")]),
+    ]
+    got = extract_fields("citizen_id", [page(*rows)])
+    assert got["sex"].features.get("corroborated") == 1.0
+    assert got["date_of_birth"].features.get("corroborated") == 1.0
+    assert got["expiry_date"].features.get("corroborated") == 1.0
+    alone = extract_fields("citizen_id", [page(rows[1], rows[2])])
+    assert got["sex"].confidence > alone["sex"].confidence
+    assert got["date_of_birth"].confidence > alone["date_of_birth"].confidence
+    # An expiry that is not a birthday of the holder confirms nothing.
+    other = extract_fields(
+        "citizen_id", [page(*rows[:3], (250, [(100, "Có giá trị đến: 15/03/2025")]))]
+    )
+    assert "corroborated" not in other["expiry_date"].features
+
+
 def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
     # "NGUYỄN QUÂN" folds to the label "Nguyên quán" (place of origin on a CMND).
     p = page((100, [(100, "Họ tên:"), (400, "NGUYỄN QUÂN")]), (160, [(100, "Quê quán: Hà Nội")]))
