@@ -152,6 +152,10 @@ class LabelledField:
     readings: Literal["first", "rows", "words"] = "first"
     #: When no label is found: a pattern search over the document's rows.
     search: Callable[[Document], list[tuple[int, Value]]] | None = None
+    #: The search finds another fact that stands in for this one only where the form
+    #: prints no label for it (the certificate's issue date for its first registration):
+    #: a label seen with its value unread is then a field to review, not a search.
+    search_when_seen: bool = True
     #: The value is written in unaccented Latin letters, digits and punctuation only (codes,
     #: numbers, brands): a reader may add a reading with a Latin-script model, whose errors
     #: are not those of the Vietnamese model (I/T, F/E, 6/G in monospaced codes).
@@ -179,7 +183,8 @@ class LabelledField:
                     continue  # only specks and punctuation where the value should be
                 tier = int(hit.tag.partition("#")[2] or 0)
                 cands.append(_Candidate(parsed, value, hit, layout.page.number, tier))
-        if self.search is not None and not any(c.parsed.valid for c in cands):
+        searching = self.search is not None and (self.search_when_seen or not seen)
+        if self.search is not None and searching and not any(c.parsed.valid for c in cands):
             for page, value in self.search(doc):
                 parsed, value = self._parse([value], ctx)
                 if parsed.value is not None:
@@ -377,6 +382,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             V.past_date_value("registration_date"),
             readings="words",
             search=_dated_lines,
+            search_when_seen=False,
         ),
         LabelledField(
             "certificate_number",

@@ -132,6 +132,11 @@ def _spans(row: Row, max_tokens: int, gap: float) -> list[tuple[int, int, int, s
 
 
 @functools.cache
+def _english_words(label: Label) -> frozenset[str]:
+    return frozenset(k for e in label.en for k in _wording_tokens(e) if len(k) >= 3)
+
+
+@functools.cache
 def _english_keys(label: Label) -> tuple[str, ...]:
     return tuple(k for k in ("".join(_wording_tokens(e)) for e in label.en) if k)
 
@@ -433,7 +438,9 @@ class PageLayout:
             toks = self._column_tokens(nr, left, right)
             if hit.label is not None and toks:
                 toks = toks[english_span(toks, 0, hit.label, prefix=True) :]
-            if toks:
+            # A row that starts far right of where the label ends is another block (the
+            # place-and-date line above a signature), not this label's value.
+            if toks and toks[0].box[0] <= hit.box[2] + 4 * lh:
                 out.append(Value(tuple(toks), 1, True))
         return out
 
@@ -458,6 +465,8 @@ class PageLayout:
         r = hit.row
         if below:
             r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label, hit.tag)
+            if toks and toks[0].box[0] > hit.box[2] + 4 * lh:
+                return EMPTY  # another block (a place-and-date line), not this value
             if not toks:
                 return EMPTY
             lines.append(toks)
@@ -476,9 +485,14 @@ class PageLayout:
                 r = nr
                 bottom = max(t.box[3] for t in toks)
         flat = tuple(t for line in lines for t in line)
-        # Unmatched remnants of an unreadable English half: "code):" before the value.
+        # Unmatched remnants of an unreadable English half: "code):" before the value, or
+        # a lowercase word of the half ("code" of "(Model code)") where the value should be.
+        english = _english_words(hit.label) if hit.label is not None else frozenset()
         for _ in range(2):
-            if flat and flat[0].text.endswith(":"):
+            if flat and (
+                flat[0].text.endswith(":")
+                or (flat[0].key in english and not flat[0].text[:1].isupper())
+            ):
                 flat = flat[1:]
         if not flat and not below:
             return self.value(replace(hit, end=stop), multiline=multiline)

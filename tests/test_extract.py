@@ -229,6 +229,43 @@ def test_citizen_id_fields_that_the_card_repeats_corroborate() -> None:
     assert "corroborated" not in other["expiry_date"].features
 
 
+def test_a_blank_label_does_not_take_the_place_and_date_line_below() -> None:
+    # "Đăng ký lần đầu ngày:" printed but its value unread: the issue line under it, far
+    # to the right, is another fact (and the certificate prints a first registration).
+    p = page(
+        (100, [(100, "Biển số đăng ký: 29A-123.45")]),
+        (150, [(100, "Đăng ký lần đầu ngày:")]),
+        (200, [(1400, "Hà Nội, ngày 05 tháng 11 năm 2015")]),
+    )
+    assert values("registration_certificate", p)["registration_date"] is None
+    # Without the label, the issue line is the registration date.
+    p = page(
+        (100, [(100, "Biển số đăng ký: 29A-123.45")]),
+        (200, [(1400, "Hà Nội, ngày 05 tháng 11 năm 2015")]),
+    )
+    assert values("registration_certificate", p)["registration_date"] == "2015-11-05"
+
+
+def test_a_word_of_the_english_half_is_not_the_value() -> None:
+    p = page((100, [(100, "Số loại (Model"), (500, "code AIR BLADE")]))
+    assert values("registration_certificate", p)["model_code"] == "AIR BLADE"
+
+
+def test_a_tax_code_belongs_to_an_organisation() -> None:
+    person = page(
+        (100, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]), (150, [(100, "Mã định danh: 0890081686")])
+    )
+    got = extract_fields("registration_certificate", [person], None, calibrated=False)
+    assert got["owner_id_number"].value == "0890081686"
+    assert got["owner_id_number"].valid is False
+    firm = page(
+        (100, [(100, "Tên chủ xe: CÔNG TY TNHH AN PHÚ")]),
+        (150, [(100, "Mã định danh: 0890081686")]),
+    )
+    got = extract_fields("registration_certificate", [firm], None, calibrated=False)
+    assert got["owner_id_number"].valid, got["owner_id_number"]
+
+
 def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
     # "NGUYỄN QUÂN" folds to the label "Nguyên quán" (place of origin on a CMND).
     p = page((100, [(100, "Họ tên:"), (400, "NGUYỄN QUÂN")]), (160, [(100, "Quê quán: Hà Nội")]))
