@@ -36,7 +36,7 @@ _WS = re.compile(r"\s+")
 
 # OCR confusions inside numeric fields (letter or symbol → digit).
 DIGIT_CONFUSIONS: dict[str, str] = {
-    **dict.fromkeys("OoQD", "0"),
+    **dict.fromkeys("OoQDØø", "0"),
     **dict.fromkeys("Il|!i", "1"),
     **dict.fromkeys("Zz", "2"),
     **dict.fromkeys("Ss", "5"),

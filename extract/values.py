@@ -24,6 +24,7 @@ from extract.normalize import (
     parse_date,
     parse_expiry,
     strip_leaders,
+    tone_placement,
 )
 from extract.plates import parse_plate, vehicle_kind
 from extract.surnames import restore_surname
@@ -338,6 +339,26 @@ def worded_date(text: str) -> bool:
 # -- cross-field checks ------------------------------------------------------------------
 
 
+# How an organisation's name starts (companies, cooperatives, branches, public bodies),
+# compared with the marks kept: "TRƯỜNG" (a school) is not the surname "TRƯƠNG". Only an
+# organisation owns a vehicle under a tax code (DOMAIN.md §2.5).
+_ORGANISATION_STARTS = (
+    "CÔNG TY", "CTY", "TỔNG CÔNG TY", "DOANH NGHIỆP", "HỢP TÁC XÃ", "HTX", "CHI NHÁNH",
+    "NGÂN HÀNG", "TẬP ĐOÀN", "UBND", "ỦY BAN", "UỶ BAN", "TRƯỜNG", "BỆNH VIỆN", "HỌC VIỆN",
+    "VIỆN", "CỤC", "SỞ", "BAN", "BỘ", "TRUNG TÂM", "HỘI", "VĂN PHÒNG", "ĐẠI SỨ QUÁN",
+    "LIÊN ĐOÀN", "CÔNG AN", "ĐƠN VỊ", "NHÀ MÁY", "XÍ NGHIỆP", "ĐÀI", "TRẠM",
+)  # fmt: skip
+_ORGANISATION_ANYWHERE = ("TNHH", "CỔ PHẦN", "CP ")
+
+
+def is_organisation(name: str) -> bool:
+    """Whether ``name`` names an organisation rather than a person."""
+    text = " ".join(tone_placement(clean_text(name)).upper().split()) + " "
+    return text.startswith(tuple(w + " " for w in _ORGANISATION_STARTS)) or any(
+        w in text for w in _ORGANISATION_ANYWHERE
+    )
+
+
 def cross_problems(doc_type: str, values: Mapping[str, str]) -> dict[str, list[str]]:
     """Inconsistencies between fields of one document, keyed by the field to flag."""
     out: dict[str, list[str]] = {}
@@ -365,6 +386,9 @@ def cross_problems(doc_type: str, values: Mapping[str, str]) -> dict[str, list[s
             add("date_of_birth", [f"date of birth {dob} is not before issue date {issue}"])
     if doc_type in ("registration_certificate", "registration_declaration"):
         add("plate_number", _plate_vs_type(values.get("plate_number"), values.get("vehicle_type")))
+        owner_id, owner = values.get("owner_id_number", ""), values.get("owner_name")
+        if _TAX_CODE.fullmatch(owner_id) and owner and not is_organisation(owner):
+            add("owner_id_number", [f"tax code {owner_id} for a person ({owner})"])
         engine, chassis = values.get("engine_number"), values.get("chassis_number")
         if engine and chassis and engine == chassis:
             # One value read for both labels: at most one of them is right.
