@@ -367,17 +367,57 @@ def despeckle(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+# Ruled lines: fold lines across a photocopy, frames and table rules of a form. Tesseract
+# takes a long vertical line for a column separator and cuts the text rows it crosses, and
+# a fold through a card's rows made it drop them (hard fixtures, ``docs/accuracy.md``).
+# A rule is ink (darker than the local paper by RULE_INK grey levels) that stays after an
+# opening with a line RULE_LENGTH of the page's short side long (and at least
+# RULE_MIN_PX); letters are never that long. Its pixels are painted with the paper.
+RULE_LENGTH = 1 / 15
+RULE_MIN_PX = 60
+RULE_INK = 25
+
+
+def rule_mask(gray: np.ndarray) -> np.ndarray:
+    """Pixels of long horizontal and vertical lines (uint8, 255 = rule), grown by one."""
+    h, w = gray.shape
+    k = max(9, round(15 * min(h, w) / 1650) | 1)  # a little wider than a stroke
+    local = cv2.GaussianBlur(cv2.dilate(gray, np.ones((k, k), np.uint8)), (k, k), 0)
+    ink = np.where(local.astype(np.int16) - gray > RULE_INK, np.uint8(255), np.uint8(0))
+    length = max(RULE_MIN_PX, int(min(h, w) * RULE_LENGTH))
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
+
+
+def remove_rules(gray: np.ndarray) -> np.ndarray:
+    """Paint long ruled lines (:func:`rule_mask`) with the paper around them, else the
+    input (the same array)."""
+    lines = rule_mask(gray)
+    if not lines.any():
+        return gray
+    h, w = gray.shape
+    f = 8
+    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    paper = cv2.resize(cv2.medianBlur(small, 5), (w, h), interpolation=cv2.INTER_LINEAR)
+    out = gray.copy()
+    painted = lines > 0
+    out[painted] = paper[painted]
+    return out
+
+
 def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     """The cleaning that measurably helps Tesseract, each step only where it is needed.
 
     Measured salt-and-pepper specks are removed (:func:`denoise`), and uneven light is
     divided out (:func:`normalize_illumination`) when the paper's brightness varies by
-    more than :data:`ILLUMINATION_SPREAD` across the page. Dotted leaders and dotted rules
-    are painted over with paper (:func:`remove_leaders`). Pages still speckled after that
-    get :func:`despeckle`. A clean, evenly lit page without leaders is returned unchanged
+    more than :data:`ILLUMINATION_SPREAD` across the page. Long ruled lines and fold lines
+    (:func:`remove_rules`), dotted leaders and dotted rules (:func:`remove_leaders`) are
+    painted over with paper. Pages still speckled after that
+    get :func:`despeckle`. A clean, evenly lit page without rules or leaders is returned unchanged
     (the same array). See ``docs/preprocessing.md`` for the measurements.
     """
     out = denoise(gray)
     if illumination_spread(out) > ILLUMINATION_SPREAD:
         out = normalize_illumination(out)
-    return despeckle(remove_leaders(out))
+    return despeckle(remove_leaders(remove_rules(out)))

@@ -418,3 +418,27 @@ def test_a_tinted_card_is_not_a_seal() -> None:
     bgr = np.asarray(page)[..., ::-1].copy()
     gray = clean.to_gray(bgr)
     assert (gray == cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)).all()
+
+
+@needs_fonts
+@pytest.mark.parametrize("font", range(len(FONTS)))
+def test_fold_lines_and_rules_are_removed_but_text_is_not(font: int) -> None:
+    face = ImageFont.truetype(str(FONTS[font % len(FONTS)]), 40)
+    img = Image.new("L", (1700, 600), PAPER)
+    draw = ImageDraw.Draw(img)
+    text = "Tên chủ xe: NGUYỄN VĂN AN"
+    draw.text((60, 200), text, font=face, fill=INK)
+    x0, y0, x1, y1 = (int(v) for v in draw.textbbox((60, 200), text, font=face))
+    page = np.asarray(img)
+    folded = page.copy()
+    folded[:, 700:703] = 120  # a fold line down the page, through the text row
+    folded[450:453, :] = 120  # a rule across it, under the text
+    out = clean.remove_rules(folded)
+    # The lines are gone: the paper where they ran is paper again.
+    assert out[:150, 695:708].min() > PAPER - 30 and out[445:460, :].min() > PAPER - 30
+    # The text keeps its ink (only the few pixels the fold ran through are lost).
+    text_ink = page[y0:y1, x0:x1] < PAPER - 60
+    kept = out[y0:y1, x0:x1] < PAPER - 60
+    assert np.count_nonzero(kept & text_ink) > 0.9 * np.count_nonzero(text_ink)
+    # A page without long lines is returned as it is.
+    assert clean.remove_rules(page) is page
