@@ -341,7 +341,7 @@ def _dated_lines(doc: Document) -> list[tuple[int, Value]]:
 _VEHICLE = {
     "brand": LabelledField("brand", V.text_value, latin=True),
     "model_code": LabelledField("model_code", V.text_value, latin=True),
-    "vehicle_type": LabelledField("vehicle_type", V.text_value),
+    "vehicle_type": LabelledField("vehicle_type", V.vehicle_type_value),
     "color": LabelledField("color", V.color_value),
     "engine_number": LabelledField(
         "engine_number", V.engine_value, readings="words", join=True, latin=True

@@ -280,3 +280,9 @@ def vehicle_kind(vehicle_type_text: str) -> str | None:
     if _CAR.search(key):
         return "car"
     return None
+
+
+def is_vehicle_type(text: str) -> bool:
+    """Whether ``text`` names a kind of vehicle (a car, a motorbike, or a tractor or
+    other machine that carries no road plate), as a ``Loại xe`` value must."""
+    return vehicle_kind(text) is not None or _NOT_A_PLATE_HINT.search(fold(text)) is not None

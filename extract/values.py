@@ -26,7 +26,7 @@ from extract.normalize import (
     strip_leaders,
     tone_placement,
 )
-from extract.plates import parse_plate, vehicle_kind
+from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
 from extract.surnames import restore_surname
 from extract.validators import (
     cccd_problems,
@@ -97,6 +97,14 @@ def text_value(raw: str, ctx: Context) -> Parsed:
         return Parsed(None, None)
     ok = bool(_LETTER.search(text) or text.isalnum()) and len(text) <= 60
     return Parsed(text, ok, () if ok else ("unexpected text",))
+
+
+def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
+    """The printed kind of vehicle ("Ô tô con", "Xe mô tô"): free text that names one."""
+    parsed = text_value(raw, ctx)
+    if parsed.value is None or not parsed.valid or is_vehicle_type(parsed.value):
+        return parsed
+    return Parsed(parsed.value, False, ("not a kind of vehicle",))
 
 
 def color_value(raw: str, ctx: Context) -> Parsed:
@@ -386,6 +394,10 @@ def cross_problems(doc_type: str, values: Mapping[str, str]) -> dict[str, list[s
             add("date_of_birth", [f"date of birth {dob} is not before issue date {issue}"])
     if doc_type in ("registration_certificate", "registration_declaration"):
         add("plate_number", _plate_vs_type(values.get("plate_number"), values.get("vehicle_type")))
+        add(
+            "engine_capacity_cc",
+            _capacity_vs_type(values.get("engine_capacity_cc"), values.get("vehicle_type")),
+        )
         owner_id, owner = values.get("owner_id_number", ""), values.get("owner_name")
         if _TAX_CODE.fullmatch(owner_id) and owner and not is_organisation(owner):
             add("owner_id_number", [f"tax code {owner_id} for a person ({owner})"])
@@ -396,6 +408,22 @@ def cross_problems(doc_type: str, values: Mapping[str, str]) -> dict[str, list[s
             add("engine_number", [same])
             add("chassis_number", [same])
     return out
+
+
+#: Engine capacities (cm3) outside which a car or a motorbike is not built: the smallest
+#: cars (kei class) have 660, the largest motorbikes about 2,500.
+CAR_MIN_CC, MOTORBIKE_MAX_CC = 500, 2500
+
+
+def _capacity_vs_type(cc: str | None, vehicle_type: str | None) -> list[str]:
+    if not cc or not vehicle_type or not cc.isdigit():
+        return []
+    kind = vehicle_kind(vehicle_type)
+    if kind == "car" and int(cc) < CAR_MIN_CC:
+        return [f"{cc} cm3 is too small for a car ({vehicle_type})"]
+    if kind == "motorbike" and int(cc) > MOTORBIKE_MAX_CC:
+        return [f"{cc} cm3 is too large for a motorbike ({vehicle_type})"]
+    return []
 
 
 def _plate_vs_type(plate_text: str | None, vehicle_type: str | None) -> list[str]:

@@ -266,6 +266,18 @@ def test_a_tax_code_belongs_to_an_organisation() -> None:
     assert got["owner_id_number"].valid, got["owner_id_number"]
 
 
+def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
+    p = page((100, [(100, "Loại xe: NỘI")]))
+    got = extract_fields("registration_certificate", [p], None, calibrated=False)
+    assert got["vehicle_type"].valid is False
+    p = page((100, [(100, "Loại xe: Ô tô con")]), (150, [(100, "Dung tích: 124 cm3")]))
+    got = extract_fields("registration_certificate", [p], None, calibrated=False)
+    assert got["vehicle_type"].valid and got["engine_capacity_cc"].valid is False
+    p = page((100, [(100, "Loại xe: Ô tô con")]), (150, [(100, "Dung tích: 1248 cm3")]))
+    got = extract_fields("registration_certificate", [p], None, calibrated=False)
+    assert got["engine_capacity_cc"].valid
+
+
 def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
     # "NGUYỄN QUÂN" folds to the label "Nguyên quán" (place of origin on a CMND).
     p = page((100, [(100, "Họ tên:"), (400, "NGUYỄN QUÂN")]), (160, [(100, "Quê quán: Hà Nội")]))
