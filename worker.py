@@ -170,17 +170,40 @@ def _mean_confidence(page: Page) -> float:
 def recognize_upright(
     up: orient.Upright, number: int, dpi: int | None, settings: Settings, ocr: OcrEngine
 ) -> tuple[orient.Upright, Page]:
-    """OCR of the upright page; a half turn is tried when the reading looks like garbage."""
+    """OCR of the upright page; a half turn is tried when the reading looks like garbage,
+    and a flattened copy when no document is recognised in it."""
     page = recognize(up.image, number, dpi, settings, ocr)
     first = _mean_confidence(page)
-    if first >= RECHECK_BELOW:
+    if first < RECHECK_BELOW:
+        turned = np.ascontiguousarray(np.rot90(up.image, 2))
+        again = recognize(turned, number, dpi, settings, ocr)
+        if _mean_confidence(again) >= first + RECHECK_MARGIN:
+            log.info(
+                "page %s read upside down (confidence %.2f); kept the half turn", number, first
+            )
+            rotation = (up.rotation_deg + 180) % 360
+            up, page = orient.Upright(turned, rotation, up.skew_deg, up.rotation_confidence), again
+    return _reread_unrecognised(up, page, dpi, settings, ocr)
+
+
+def _document_evidence(page: Page) -> float:
+    """How strongly the page reads as some document type (``classify.page_evidence``)."""
+    return max((e.score for e in classify.page_evidence(page).values()), default=0.0)
+
+
+def _reread_unrecognised(
+    up: orient.Upright, page: Page, dpi: int | None, settings: Settings, ocr: OcrEngine
+) -> tuple[orient.Upright, Page]:
+    """A page in which no document type was recognised is read again flattened
+    (``clean.flatten``: faint text on grey paper, a dark margin, uneven light); the reading
+    with the stronger document evidence is kept, with the image it was read from."""
+    if classify.classify_page(page)[0] != classify.UNKNOWN:
         return up, page
-    turned = np.ascontiguousarray(np.rot90(up.image, 2))
-    again = recognize(turned, number, dpi, settings, ocr)
-    if _mean_confidence(again) >= first + RECHECK_MARGIN:
-        log.info("page %s read upside down (confidence %.2f); kept the half turn", number, first)
-        rotation = (up.rotation_deg + 180) % 360
-        return orient.Upright(turned, rotation, up.skew_deg, up.rotation_confidence), again
+    flat = clean.flatten(up.image)
+    again = recognize(flat, page.number, dpi, settings, ocr)
+    if _document_evidence(again) > _document_evidence(page):
+        log.info("page %s: no document recognised; kept its flattened reading", page.number)
+        return orient.Upright(flat, up.rotation_deg, up.skew_deg, up.rotation_confidence), again
     return up, page
 
 

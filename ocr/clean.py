@@ -420,6 +420,19 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """The page divided by its local paper level (a max filter a little wider than a
+    stroke), paper stretched to white: faint text on grey or unevenly lit paper, and
+    dark scanner margins, become black on white. Not a default step (on grainy or
+    JPEG-blocky paper it turns the texture into ink); a second reading of a page whose
+    first one found no document in it (``worker.recognize_upright``)."""
+    h, w = gray.shape
+    k = max(9, round(15 * min(h, w) / 1650) | 1)
+    local = cv2.GaussianBlur(cv2.dilate(gray, np.ones((k, k), np.uint8)), (k, k), 0)
+    out = gray.astype(np.float32) * (255.0 / np.maximum(local, 1).astype(np.float32))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     """The cleaning that measurably helps Tesseract, each step only where it is needed.
 

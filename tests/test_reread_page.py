@@ -1,0 +1,66 @@
+"""A page in which no document is recognised is read again flattened (worker.recognize_upright).
+
+A photocopied card is greyer than the page around it; Tesseract's global threshold then
+falls between the two papers and the card's text is lost. Real Tesseract, a drawn page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+import worker
+from extract import classify
+from hoso.settings import load
+from ocr import clean, orient
+from ocr.engine import open_engine
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+ROWS = [
+    "GIẤY PHÉP LÁI XE",
+    "Số: 296321150867",
+    "Họ tên: NGUYỄN TRỌNG CƯỜNG",
+    "Ngày sinh: 03.06.1998",
+    "Quốc tịch: Việt Nam",
+    "Hạng: B2",
+    "Có giá trị đến: 03.06.2033",
+]
+
+
+def _card_on_a_page(paper: int = 175, ink: int = 120, page: int = 235) -> np.ndarray:
+    img = Image.new("L", (1700, 2200), page)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((250, 300, 1450, 1100), fill=paper)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(ROWS):
+        draw.text((300, 350 + i * 100), text, font=font, fill=ink)
+    return np.asarray(img)
+
+
+def test_flatten_makes_faint_text_on_grey_paper_black_on_white() -> None:
+    image = _card_on_a_page()
+    flat = clean.flatten(image)
+    assert np.median(flat[320:340, 260:1440]) > 245  # the card's paper is white now
+    assert np.median(flat[:200, :]) > 245  # and so is the page around it
+    assert flat.min() < 200  # the text is still ink
+
+
+def test_a_faint_card_is_read_from_its_flattened_copy() -> None:
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    image = _card_on_a_page()
+    first = worker.recognize(image, 1, 300, settings, ocr)
+    assert classify.classify_page(first)[0] == classify.UNKNOWN  # the failure itself
+    up, page = worker.recognize_upright(orient.Upright(image, 0, 0.0, 1.0), 1, 300, settings, ocr)
+    assert classify.classify_page(page)[0] == "driving_license"
+    assert "296321150867" in page.text
+    assert up.image is not image  # the stored page is the one that was read
+
+
+def test_a_recognised_page_is_read_once() -> None:
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    image = _card_on_a_page(paper=250, ink=20, page=250)
+    up, page = worker.recognize_upright(orient.Upright(image, 0, 0.0, 1.0), 1, 300, settings, ocr)
+    assert classify.classify_page(page)[0] == "driving_license"
+    assert up.image is image
