@@ -99,10 +99,28 @@ def text_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(text, ok, () if ok else ("unexpected text",))
 
 
+#: The kinds of vehicle registration papers print (``Loại xe`` / ``Loại phương tiện``),
+#: a closed list: a reading that differs from one only in its marks ("Xe mồ tô") is that
+#: kind, as a unit name in an address is (:mod:`extract.gazetteer`).
+VEHICLE_TYPES = (
+    "Ô tô con", "Ô tô tải", "Ô tô khách", "Ô tô bán tải", "Ô tô đầu kéo", "Ô tô tải van",
+    "Ô tô chuyên dùng", "Ô tô cứu thương", "Rơ moóc", "Sơ mi rơ moóc", "Xe mô tô",
+    "Xe mô tô hai bánh", "Xe mô tô ba bánh", "Xe gắn máy", "Xe máy điện", "Xe máy",
+    "Xe máy chuyên dùng", "Máy kéo",
+)  # fmt: skip
+_VEHICLE_TYPE_BY_KEY = {fold(t): t for t in VEHICLE_TYPES}
+
+
 def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
-    """The printed kind of vehicle ("Ô tô con", "Xe mô tô"): free text that names one."""
+    """The printed kind of vehicle ("Ô tô con", "Xe mô tô"): free text that names one,
+    in the listed spelling when it is one of :data:`VEHICLE_TYPES` but for its marks."""
     parsed = text_value(raw, ctx)
-    if parsed.value is None or not parsed.valid or is_vehicle_type(parsed.value):
+    if parsed.value is None or not parsed.valid:
+        return parsed
+    listed = _VEHICLE_TYPE_BY_KEY.get(fold(parsed.value))
+    if listed is not None:  # in the case it was printed in
+        return Parsed(listed.upper() if parsed.value.isupper() else listed, True)
+    if is_vehicle_type(parsed.value):
         return parsed
     return Parsed(parsed.value, False, ("not a kind of vehicle",))
 
@@ -203,6 +221,8 @@ def license_number_value(raw: str, ctx: Context) -> Parsed:
 def certificate_number_value(raw: str, ctx: Context) -> Parsed:
     """Certificate serial ("Số (Number)"): as printed, spaces removed."""
     compact = _compact_upper(raw)
+    # "No." / "Số" before the digits is the label ("Số/No.: 413831"), not a series.
+    compact = re.sub(r"^(?:NO|N°|SO|SỐ)[.:]*(?=\d)", "", compact)
     if re.fullmatch(r"[A-Z]{0,3}[-.]?\d{4,9}", compact):
         return Parsed(compact, True)
     digits = _digit_run(raw, range(4, 10))

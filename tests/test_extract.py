@@ -21,10 +21,12 @@ from extract.reread import vote
 from extract.rows import Token, build_rows, split_word
 from extract.values import (
     address_value,
+    certificate_number_value,
     chassis_value,
     engine_value,
     name_value,
     owner_id_value,
+    vehicle_type_value,
 )
 from hoso.schema import field_names
 from ocr.model import Line, Page, Word
@@ -267,6 +269,9 @@ def test_a_tax_code_belongs_to_an_organisation() -> None:
 
 
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
+    assert vehicle_type_value("Xe mồ tô", None).value == "Xe mô tô"  # a listed kind
+    assert vehicle_type_value("XE MỒ TÔ", None).value == "XE MÔ TÔ"
+    assert certificate_number_value("NO.413831", None).value == "413831"
     p = page((100, [(100, "Loại xe: NỘI")]))
     got = extract_fields("registration_certificate", [p], None, calibrated=False)
     assert got["vehicle_type"].valid is False
