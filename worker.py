@@ -104,7 +104,7 @@ def load_models(ctx: Context) -> None:
     models instead of loading them again for every file.
     """
     s = ctx.settings
-    ctx.ocr.load(s.ocr_lang, 3)
+    ctx.ocr.load(s.ocr_lang, PAGE_PSM)
     ctx.ocr.load(s.ocr_lang, 6)
     if s.ocr_latin_lang:
         ctx.ocr.load(s.ocr_latin_lang, 6)

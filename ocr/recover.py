@@ -1,8 +1,9 @@
 """Text lines whole-page OCR skipped, found on the image and read in one extra call.
 
-Tesseract's page layout analysis (``--psm 3``) sometimes drops a whole text line: a long
-line with a dotted underline under one word, the lower half of a card beside a seal, a
-date printed next to a dotted leader. The words are on the page, only the layout step
+Tesseract's page layout analysis sometimes drops a whole text line (found with ``--psm 3``:
+a long line with a dotted underline under one word, the lower half of a card beside a seal,
+a date printed next to a dotted leader; the sparse-text mode the worker now uses, ``--psm
+11``, drops fewer). The words are on the page, only the layout step
 threw them away; read as a block of lines (``--psm 6``) they come out. This module finds
 such lines from the image alone: ink whose connected components have the size of the
 page's characters, outside every box the page's OCR returned, grouped into lines. Their
