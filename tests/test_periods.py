@@ -44,3 +44,16 @@ def test_only_a_stop_after_a_letter_is_checked() -> None:
     image, box = _word("Q.")
     page = Page(1, 400, 120, (Line((Word("Q.", box, 0.9),)),))
     assert drop_phantom_stops(image, page) is page
+
+
+def test_a_faint_stop_right_of_the_box_is_found() -> None:
+    # The engine's box ends at the letter; the stop, printed fainter, sits just right of it.
+    img = Image.new("L", (400, 120), 235)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((40, 30), "X", font=font, fill=40)
+    letter = np.asarray(img)
+    ys, xs = np.nonzero(letter < 135)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    draw.text((box[2] + 2, 30), ".", font=font, fill=140)
+    assert has_stop(np.asarray(img), box)
