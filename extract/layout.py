@@ -331,6 +331,12 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
 # -- values -----------------------------------------------------------------------------
 
 
+#: A row under a wrapped value whose words the engine is this unsure of on average is
+#: not its continuation: the sparse-text reading turns the dots of a leader or a rule into
+#: rows of "HH HN mm" at confidence 0.1-0.4, where a printed line reads above 0.8.
+JUNK_CONFIDENCE = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class Value:
     """The words written for a label, in reading order."""
@@ -479,8 +485,8 @@ class PageLayout:
                 if prev[-1].box[2] < limit - 0.3 * (limit - left):
                     break  # the previous line ended early: it did not wrap
                 nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
-                if not toks:
-                    break
+                if not toks or sum(t.confidence for t in toks) < JUNK_CONFIDENCE * len(toks):
+                    break  # nothing below, or specks and leader dots read as letters
                 lines.append(toks)
                 r = nr
                 bottom = max(t.box[3] for t in toks)

@@ -283,6 +283,17 @@ def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
     assert got["engine_capacity_cc"].valid
 
 
+def test_leader_dots_read_as_letters_do_not_continue_a_value() -> None:
+    first = "Số 12 ngõ 34 phố Huế, phường Hai Bà Trưng,"
+    second = "quận Hai Bà Trưng, thành phố Hà Nội, Việt Nam"
+    p = page(
+        (100, [(100, f"Nơi thường trú: {first}")]),
+        (140, [(100, second)]),  # ends at the right margin, as a wrapped line does
+        (180, [(100, "HH HN mm HH BÓN HH HO", 0.25)]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == f"{first} {second}"
+
+
 def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
     # "NGUYỄN QUÂN" folds to the label "Nguyên quán" (place of origin on a CMND).
     p = page((100, [(100, "Họ tên:"), (400, "NGUYỄN QUÂN")]), (160, [(100, "Quê quán: Hà Nội")]))
