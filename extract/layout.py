@@ -193,6 +193,8 @@ def _unknown_english(tokens: Sequence[Token], j: int, paren: bool) -> int:
 
 
 _WEAK, _STRONG = 1, 2
+#: How OCR reads the slash between a label's halves in italic or thin print.
+_SLASH_READINGS = frozenset({"Í", "Ì", "I", "l", "|", "1", "í"})
 
 
 def _extend(row: Row, end: int, label: Label, short: bool) -> tuple[int, int]:
@@ -224,6 +226,11 @@ def _extend(row: Row, end: int, label: Label, short: bool) -> tuple[int, int]:
             j += 1
             continue
         if _FOOTNOTE.match(t.text):
+            j += 1
+            continue
+        if j == end and t.text in _SLASH_READINGS and english_span(toks, j + 1, label) > j + 1:
+            # the slash before the English half read as a letter ("Số máy Í Engine N°:")
+            opened = True
             j += 1
             continue
         opened = opened or t.text.startswith(("(", "/"))
@@ -500,6 +507,10 @@ class PageLayout:
                 or (flat[0].key in english and not flat[0].text[:1].isupper())
             ):
                 flat = flat[1:]
+        # The whole English half read as one word where the value should be ("ENGINEN°"
+        # for "(Engine N°)"): it is never the value.
+        if flat and hit.label is not None:
+            flat = flat[english_span(flat, 0, hit.label) :]
         if not flat and not below:
             return self.value(replace(hit, end=stop), multiline=multiline)
         return Value(flat, len(lines), below)

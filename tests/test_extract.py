@@ -251,6 +251,9 @@ def test_a_blank_label_does_not_take_the_place_and_date_line_below() -> None:
 def test_a_word_of_the_english_half_is_not_the_value() -> None:
     p = page((100, [(100, "Số loại (Model"), (500, "code AIR BLADE")]))
     assert values("registration_certificate", p)["model_code"] == "AIR BLADE"
+    # The slash between the halves read as a letter, the value far to the right.
+    p = page((100, [(100, "Số máy Í Engine N°:"), (960, "D4DD655613")]))
+    assert values("registration_certificate", p)["engine_number"] == "D4DD655613"
 
 
 def test_a_tax_code_belongs_to_an_organisation() -> None:
