@@ -183,9 +183,9 @@ class LabelledField:
                     continue  # only specks and punctuation where the value should be
                 tier = int(hit.tag.partition("#")[2] or 0)
                 cands.append(_Candidate(parsed, value, hit, layout.page.number, tier))
-        searching = self.search is not None and (self.search_when_seen or not seen)
-        if self.search is not None and searching and not any(c.parsed.valid for c in cands):
-            for page, value in self.search(doc):
+        search = self.search if self.search_when_seen or not seen else None
+        if search is not None and not any(c.parsed.valid for c in cands):
+            for page, value in search(doc):
                 parsed, value = self._parse([value], ctx)
                 if parsed.value is not None:
                     cands.append(_Candidate(parsed, value, None, page, 99))

@@ -378,6 +378,14 @@ RULE_MIN_PX = 60
 RULE_INK = 25
 
 
+def local_paper(gray: np.ndarray) -> np.ndarray:
+    """The paper's level around every pixel: a max filter a little wider than a stroke
+    (15 px on a page 1,650 px across, scaled with the page), smoothed. Unlike
+    :func:`background` it follows the paper closely, card edges and margins included."""
+    k = max(9, round(15 * min(gray.shape) / 1650) | 1)
+    return cv2.GaussianBlur(cv2.dilate(gray, np.ones((k, k), np.uint8)), (k, k), 0)
+
+
 def rule_mask(gray: np.ndarray) -> np.ndarray:
     """Pixels of long horizontal and vertical lines (uint8, 255 = rule), grown by one.
 
@@ -390,8 +398,7 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
     if f > 1:
         work = cv2.resize(gray, (w // f, h // f), interpolation=cv2.INTER_AREA)
     short = min(work.shape)
-    k = max(9, round(15 * short / 1650) | 1)  # a little wider than a stroke
-    local = cv2.GaussianBlur(cv2.dilate(work, np.ones((k, k), np.uint8)), (k, k), 0)
+    local = local_paper(work)
     ink = np.where(cv2.subtract(local, work) > RULE_INK, np.uint8(255), np.uint8(0))
     length = max(RULE_MIN_PX // f, int(short * RULE_LENGTH))
     across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
@@ -426,9 +433,7 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     dark scanner margins, become black on white. Not a default step (on grainy or
     JPEG-blocky paper it turns the texture into ink); a second reading of a page whose
     first one found no document in it (``worker.recognize_upright``)."""
-    h, w = gray.shape
-    k = max(9, round(15 * min(h, w) / 1650) | 1)
-    local = cv2.GaussianBlur(cv2.dilate(gray, np.ones((k, k), np.uint8)), (k, k), 0)
+    local = local_paper(gray)
     out = gray.astype(np.float32) * (255.0 / np.maximum(local, 1).astype(np.float32))
     return np.clip(out, 0, 255).astype(np.uint8)
 
