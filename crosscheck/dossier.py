@@ -44,7 +44,7 @@ from crosscheck.keys import (
     plate_key,
 )
 from extract.evidence import REVIEWED, posteriors
-from extract.normalize import clean_text, tone_placement
+from extract.normalize import marked_key
 
 RULE = "dossier_mismatch"
 SOURCE = "dossier"
@@ -59,7 +59,7 @@ LICENCE = "driving_license"
 
 
 def _text_key(value: str) -> str | None:
-    return " ".join(tone_placement(clean_text(value)).upper().split()) or None
+    return marked_key(value) or None
 
 
 def _int_key(value: str) -> str | None:

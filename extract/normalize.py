@@ -215,6 +215,12 @@ def tone_placement(s: str, style: str = "new") -> str:
     return _WORD.sub(place, s)
 
 
+def marked_key(s: str) -> str:
+    """Comparison key that keeps the marks: cleaned, tone placement normalised, uppercase,
+    single spaces ("Thủy" and "THUỶ" meet; "TRƯỜNG" and "TRƯƠNG" do not)."""
+    return " ".join(tone_placement(clean_text(s)).upper().split())
+
+
 def fold(s: str) -> str:
     """Matching key: no diacritics (đ→D), uppercase ASCII letters/digits, single spaces."""
     # Mark order, tone placement and the ươ repair of ``clean_text`` only move or change

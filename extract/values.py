@@ -20,11 +20,11 @@ from extract.normalize import (
     digit_runs,
     digits_only,
     fold,
+    marked_key,
     normalize_name,
     parse_date,
     parse_expiry,
     strip_leaders,
-    tone_placement,
 )
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
 from extract.surnames import restore_surname
@@ -381,7 +381,7 @@ _ORGANISATION_ANYWHERE = ("TNHH", "CỔ PHẦN", "CP ")
 
 def is_organisation(name: str) -> bool:
     """Whether ``name`` names an organisation rather than a person."""
-    text = " ".join(tone_placement(clean_text(name)).upper().split()) + " "
+    text = marked_key(name) + " "
     return text.startswith(tuple(w + " " for w in _ORGANISATION_STARTS)) or any(
         w in text for w in _ORGANISATION_ANYWHERE
     )

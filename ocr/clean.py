@@ -404,10 +404,10 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
     across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
     lines = cv2.bitwise_or(across, down)
-    if f > 1 and lines.any():
-        lines = cv2.resize(lines, (w, h), interpolation=cv2.INTER_NEAREST)
-    elif f > 1:
+    if not lines.any():
         return np.zeros_like(gray)
+    if f > 1:
+        lines = cv2.resize(lines, (w, h), interpolation=cv2.INTER_NEAREST)
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
