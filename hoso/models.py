@@ -43,6 +43,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _key(length: int) -> String:
+    """A lookup key column (normalized ASCII letters, digits and separators): on PostgreSQL
+    in the "C" collation, so that its index is built by byte comparison. Equality is the
+    same in every deterministic collation, and for such keys so is the order."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -269,13 +276,13 @@ class RegistryVehicle(Base):
     """
 
     __tablename__ = "registry_vehicle"
-    registry_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    registry_id: Mapped[str] = mapped_column(_key(100), primary_key=True)
     plate_number: Mapped[str | None] = mapped_column(String(40))
-    plate_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    plate_key: Mapped[str | None] = mapped_column(_key(40), index=True)
     chassis_number: Mapped[str | None] = mapped_column(String(60))
-    chassis_key: Mapped[str | None] = mapped_column(String(60), index=True)
+    chassis_key: Mapped[str | None] = mapped_column(_key(60), index=True)
     engine_number: Mapped[str | None] = mapped_column(String(120))
-    engine_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    engine_key: Mapped[str | None] = mapped_column(_key(120), index=True)
     brand: Mapped[str | None] = mapped_column(String(100))
     model_code: Mapped[str | None] = mapped_column(String(100))
     vehicle_type: Mapped[str | None] = mapped_column(String(100))
@@ -285,7 +292,7 @@ class RegistryVehicle(Base):
     engine_capacity_cc: Mapped[int | None] = mapped_column(Integer)
     owner_name: Mapped[str | None] = mapped_column(String(200))
     owner_id_number: Mapped[str | None] = mapped_column(String(40))
-    owner_id_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    owner_id_key: Mapped[str | None] = mapped_column(_key(40), index=True)
     owner_address: Mapped[str | None] = mapped_column(Text)
     registration_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(String(40))
@@ -299,9 +306,9 @@ class PopulationPerson(Base):
     """A person in the population extract, keyed by ID number (số định danh)."""
 
     __tablename__ = "population_person"
-    id_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id_number: Mapped[str] = mapped_column(_key(20), primary_key=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
-    name_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    name_key: Mapped[str | None] = mapped_column(_key(200), index=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(8))
     place_of_residence: Mapped[str | None] = mapped_column(Text)
