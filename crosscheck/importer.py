@@ -16,16 +16,19 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import itertools
 import json
 import operator
+import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Table, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
@@ -44,6 +47,7 @@ REGISTRY_COLUMNS = (
 )  # fmt: skip
 POPULATION_COLUMNS = ("id_number", "full_name", "date_of_birth", "sex", "place_of_residence")
 CHUNK = 5000
+BLOCK = 2000  # rows converted together on PostgreSQL (plainrows.registry_block)
 MAX_REPORTED = 20
 
 
@@ -180,35 +184,60 @@ def iter_rows(path: Path, mapping: dict[str, str] | None = None) -> Iterator[dic
         raise ReferenceFileError(f"{path}: unknown format {suffix!r} (use .csv or .jsonl)")
 
 
-def iter_records(
-    path: Path, columns: tuple[str, ...], mapping: dict[str, str] | None = None
-) -> Iterator[tuple[str, ...] | dict[str, Any]]:
-    """``iter_rows`` for the PostgreSQL import: a row whose schema values are all text comes
-    as a tuple in ``columns`` order ('' where the file has no such column); other rows (JSON
-    numbers, CSV rows shorter or longer than the header, unreadable lines) as ``iter_rows``
-    gives them."""
+def iter_blocks(
+    path: Path, columns: tuple[str, ...], mapping: dict[str, str] | None = None, size: int = BLOCK
+) -> Iterator[Sequence[Sequence[str] | dict[str, Any]]]:
+    """``iter_rows`` for the PostgreSQL import, in lists of up to ``size`` records: a row
+    whose schema values are all text comes as its values in ``columns`` order ('' where the
+    file has no such column; the CSV reader's own list when the header names exactly
+    ``columns``); other rows (JSON numbers, CSV rows shorter or longer than the header,
+    unreadable lines) as ``iter_rows`` gives them."""
     renames = mapping or {}
     if path.suffix.lower() != ".csv":
+        records: list[Sequence[str] | dict[str, Any]] = []
         for raw in iter_rows(path, mapping):
             found = [raw.get(c) for c in columns]
             if "__error__" in raw or not all(v is None or isinstance(v, str) for v in found):
-                yield raw
+                records.append(raw)
             else:
-                yield tuple("" if v is None else str(v) for v in found)
+                records.append(tuple("" if v is None else str(v) for v in found))
+            if len(records) >= size:
+                yield records
+                records = []
+        if records:
+            yield records
         return
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
-        header = [renames.get(k, k) for k in next(reader, [])]
-        last = {name: i for i, name in enumerate(header)}  # dict(zip()): the last one wins
-        width = len(header)
+        layout = CsvLayout(next(reader, []), columns, renames)
+        for rows in iter(lambda: list(itertools.islice(reader, size)), []):
+            yield layout.records(rows)
+
+
+class CsvLayout:
+    """Where a CSV file's header puts the schema ``columns``: turns the reader's rows into
+    ``iter_blocks`` records."""
+
+    def __init__(self, header: list[str], columns: tuple[str, ...], renames: dict[str, str]):
+        self.header = [renames.get(k, k) for k in header]
+        last = {name: i for i, name in enumerate(self.header)}  # as dict(zip()): last wins
+        self.width = len(self.header)
+        self.as_is = tuple(self.header) == columns
         # Columns the file lacks read the '' appended after the row's values.
-        pick = operator.itemgetter(*(last.get(c, width) for c in columns))
-        for values in reader:
+        self.pick = operator.itemgetter(*(last.get(c, self.width) for c in columns))
+
+    def records(self, rows: list[list[str]]) -> Sequence[Sequence[str] | dict[str, Any]]:
+        width = self.width
+        if self.as_is and all(len(values) == width for values in rows):
+            return rows
+        block: list[Sequence[str] | dict[str, Any]] = []
+        for values in rows:
             if len(values) == width and values:
                 values.append("")
-                yield pick(values)
+                block.append(self.pick(values))
             elif values:
-                yield dict(zip(header, values, strict=False))
+                block.append(dict(zip(self.header, values, strict=False)))
+        return block
 
 
 def _sha256(path: Path) -> str:
@@ -247,17 +276,22 @@ class _Seen:
     BITS = 1 << 26
 
     def __init__(self) -> None:
-        self.bits = bytearray(self.BITS // 8)
+        self.bits = np.zeros(self.BITS // 8, dtype=np.uint8)
 
-    def add(self, key: str) -> bool:
-        """Record ``key``; True when it may have been recorded before."""
-        h = hash(key)
-        a, b = h & (self.BITS - 1), (h >> 26) & (self.BITS - 1)
-        bits = self.bits
-        seen = bits[a >> 3] & (1 << (a & 7)) and bits[b >> 3] & (1 << (b & 7))
-        bits[a >> 3] |= 1 << (a & 7)
-        bits[b >> 3] |= 1 << (b & 7)
-        return bool(seen)
+    def add(self, keys: Sequence[str]) -> np.ndarray:
+        """Record ``keys``; for each, True when it may have been recorded before (by an
+        earlier call or earlier in ``keys``)."""
+        h = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+        probes = [h & (self.BITS - 1), (h >> 26) & (self.BITS - 1)]
+        seen = np.ones(len(keys), dtype=bool)
+        for p in probes:
+            seen &= ((self.bits[p >> 3] >> (p & 7)) & 1).astype(bool)
+        _, first = np.unique(h, return_index=True)
+        repeated = np.ones(len(keys), dtype=bool)
+        repeated[first] = False
+        for p in probes:
+            np.bitwise_or.at(self.bits, p >> 3, np.left_shift(1, p & 7).astype(np.uint8))
+        return seen | repeated
 
 
 def _drop_for_load(session: Session, table: Table) -> list[str]:
@@ -327,10 +361,14 @@ def _merge_postgresql(
 
 
 def _write_postgresql(
-    session: Session, table: Table, key: str, lines: Iterator[tuple[str, int, str]],
+    session: Session,
+    table: Table,
+    key: str,
+    blocks: Iterator[tuple[int, Converted]],
     columns: list[str],
-) -> None:  # fmt: skip
-    """PostgreSQL: ``lines`` are (key, record number, COPY text line of ``columns``).
+) -> None:
+    """PostgreSQL: ``blocks`` of rows converted to COPY text lines of ``columns``, each with
+    the number of its first record.
 
     Into an empty table (a first load): keys, foreign keys and indexes are dropped, the
     first occurrence of every key is ``COPY``-ed straight into the table (the server stores
@@ -343,8 +381,13 @@ def _write_postgresql(
     session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     empty = session.execute(text(f"SELECT NOT EXISTS (SELECT FROM {table.name})")).scalar()
     if not empty:
-        numbered = (f"{n}\t{line}" for _, n, line in lines)
-        _merge_postgresql(session, table, key, columns, _blocks(numbered))
+        numbered = (
+            "".join(
+                f"{n}\t{line}" for n, line in zip(block.numbers(first), block.lines(), strict=True)
+            )
+            for first, block in blocks
+        )
+        _merge_postgresql(session, table, key, columns, numbered)
         return
     rebuild = _drop_for_load(session, table)
     seen = _Seen()
@@ -353,15 +396,25 @@ def _write_postgresql(
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as later:
 
         def first() -> Iterator[str]:
-            for k, n, line in lines:
-                if seen.add(k):
-                    later.write(f"{n}\t{line}")
-                else:
-                    yield line
+            for start, block in blocks:
+                again = seen.add(block.keys)
+                if not again.any():
+                    yield block.text
+                    continue
+                fresh = []
+                lines = block.lines()
+                for n, line, repeated in zip(
+                    block.numbers(start), lines, again.tolist(), strict=True
+                ):
+                    if repeated:
+                        later.write(f"{n}\t{line}")
+                    else:
+                        fresh.append(line)
+                yield "".join(fresh)
 
         col_list = ", ".join(columns)
         with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({col_list}) FROM STDIN") as cp:
-            for block in _blocks(first()):
+            for block in first():
                 cp.write(block)
         connection = session.connection()
         for statement in rebuild:
@@ -369,20 +422,6 @@ def _write_postgresql(
         if later.tell():
             later.seek(0)
             _merge_postgresql(session, table, key, columns, iter(lambda: later.read(1 << 20), ""))
-
-
-def _blocks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
-    """Lines joined into blocks of about ``size`` characters (one COPY message each)."""
-    batch: list[str] = []
-    length = 0
-    for line in lines:
-        batch.append(line)
-        length += len(line)
-        if length >= size:
-            yield "".join(batch)
-            batch, length = [], 0
-    if batch:
-        yield "".join(batch)
 
 
 @dataclass(frozen=True)
@@ -395,13 +434,15 @@ class _Kind:
     columns: tuple[str, ...]  # the file's schema columns
     convert: Callable[[dict[str, Any]], dict[str, Any]]  # any row, to table form
     plain: Callable[[tuple[str, ...]], list[str] | None]  # a plain row, to COPY fields of `fields`
+    # A block of rows to (keys, COPY text), or None unless all are plain (plainrows).
+    plain_block: Callable[[Sequence[Sequence[str]], str], tuple[Sequence[str], str] | None]
     fields: tuple[str, ...]  # table columns the conversions fill, in COPY order
 
 
-def _report(result: ImportResult, n: int, exc: ValueError) -> None:
+def _report(result: ImportResult, n: int, problem: ValueError | str) -> None:
     result.skipped += 1
     if len(result.problems) < MAX_REPORTED:
-        result.problems.append(f"row {n}: {exc}")
+        result.problems.append(f"row {n}: {problem}")
 
 
 def _converted_rows(
@@ -424,30 +465,82 @@ def _converted_rows(
         yield row
 
 
-def _copy_lines(
-    kind: _Kind, path: Path, mapping: dict[str, str] | None, import_id: int, result: ImportResult
-) -> Iterator[tuple[str, int, str]]:
-    """(key, record number, COPY text line of ``kind.fields`` + the other table columns) of
-    every row with a key (PostgreSQL). Plain rows take ``kind.plain``, others
-    ``kind.convert``: the same values either way."""
+@dataclass
+class Converted:
+    """A block of records converted for ``COPY``: the keys and the text lines of the
+    records with a key, and the others as (number in the block, reason)."""
+
+    keys: list[str]
+    text: str  # the COPY text lines, joined
+    records: int  # in the block, converted or not
+    skipped: list[tuple[int, str]]
+
+    def lines(self) -> list[str]:
+        return [line + "\n" for line in self.text.split("\n")[:-1]]  # COPY escapes newlines
+
+    def numbers(self, first: int) -> list[int]:
+        """Record numbers of the lines, the block's first record being number ``first``."""
+        skipped = {i for i, _ in self.skipped}
+        return [first + i - 1 for i in range(1, self.records + 1) if i not in skipped]
+
+
+def copy_tail(kind: _Kind, import_id: int) -> str:
+    """The text after a row's ``kind.fields`` in its COPY line: the other table columns."""
     rest = [c.name for c in kind.table.columns if c.name not in kind.fields]
-    tail = "".join(f"\t{import_id}" if c == "import_id" else "\t\\N" for c in rest) + "\n"
-    for n, record in enumerate(iter_records(path, kind.columns, mapping), start=1):
+    return "".join(f"\t{import_id}" if c == "import_id" else "\t\\N" for c in rest) + "\n"
+
+
+def convert_block(
+    kind: _Kind, records: Sequence[Sequence[str] | dict[str, Any]], tail: str
+) -> Converted:
+    """``iter_blocks`` records as COPY lines of ``kind.fields`` + ``tail``. A block of
+    plain rows takes ``kind.plain_block``, other blocks are converted row by row: plain rows
+    by ``kind.plain``, others by ``kind.convert``; the same values every way."""
+    if dict not in set(map(type, records)):
+        converted = kind.plain_block(records, tail)  # type: ignore[arg-type]
+        if converted is not None:
+            return Converted(list(converted[0]), converted[1], len(records), [])
+    keys, lines, skipped = [], [], []
+    for i, record in enumerate(records, start=1):
         try:
-            fields = kind.plain(record) if isinstance(record, tuple) else None
+            fields = None if isinstance(record, dict) else kind.plain(tuple(record))
             if fields is None:
-                if isinstance(record, tuple):
-                    record = dict(zip(kind.columns, record, strict=True))
-                raw = record
+                raw = (
+                    record
+                    if isinstance(record, dict)
+                    else dict(zip(kind.columns, record, strict=True))
+                )
                 if "__error__" in raw:
                     raise ValueError(raw["__error__"])
                 row = kind.convert(raw)
                 fields = [plainrows.copy_field(row[c]) for c in kind.fields]
         except ValueError as exc:
-            _report(result, n, exc)
+            skipped.append((i, str(exc)))
             continue
-        result.rows += 1
-        yield fields[0], n, "\t".join(fields) + tail
+        keys.append(fields[0])
+        lines.append("\t".join(fields) + tail)
+    return Converted(keys, "".join(lines), len(records), skipped)
+
+
+def account(result: ImportResult, first: int, block: Converted) -> None:
+    """Count a converted block (its first record numbered ``first``) in ``result``."""
+    result.rows += len(block.keys)
+    for i, problem in block.skipped:
+        _report(result, first + i - 1, problem)
+
+
+def _copy_blocks(
+    kind: _Kind, path: Path, mapping: dict[str, str] | None, import_id: int, result: ImportResult
+) -> Iterator[tuple[int, Converted]]:
+    """(number of the first record, converted block) of every block of the file, in this
+    process (PostgreSQL); the rows without a key are counted in ``result``."""
+    tail = copy_tail(kind, import_id)
+    first = 1
+    for records in iter_blocks(path, kind.columns, mapping):
+        block = convert_block(kind, records, tail)
+        account(result, first, block)
+        yield first, block
+        first += block.records
 
 
 def _import(
@@ -457,6 +550,7 @@ def _import(
     mapping: dict[str, str] | None,
     chunk: int,
     snapshot: bool = False,
+    workers: int | None = None,
 ) -> ImportResult:
     if not path.is_file():
         raise ReferenceFileError(f"{path}: no such file")
@@ -470,9 +564,25 @@ def _import(
     session.flush()
     result = ImportResult(kind.name, record.id)
     if dialect == "postgresql":
-        lines = _copy_lines(kind, path, mapping, record.id, result)
+        from crosscheck import csvsplit  # it imports this module
+
         columns = [*kind.fields, *(c.name for c in kind.table.columns if c.name not in kind.fields)]
-        _write_postgresql(session, kind.table, kind.key, lines, columns)
+        if workers is None:
+            big = path.suffix.lower() == ".csv" and path.stat().st_size >= csvsplit.MIN_BYTES
+            workers = min(os.cpu_count() or 1, 4) if big else 1
+        if workers > 1:
+            try:
+                with session.begin_nested():
+                    blocks = csvsplit.converted_blocks(
+                        kind.name, path, mapping, record.id, result, workers
+                    )
+                    _write_postgresql(session, kind.table, kind.key, blocks, columns)
+            except csvsplit.Unsplittable:
+                result = ImportResult(kind.name, record.id)  # counted again, in one process
+                workers = 1
+        if workers == 1:
+            blocks = _copy_blocks(kind, path, mapping, record.id, result)
+            _write_postgresql(session, kind.table, kind.key, blocks, columns)
     else:
         rows = _converted_rows(kind, path, mapping, record.id, result)
         _write_sqlite(session, kind.table, kind.key, rows, chunk)
@@ -502,21 +612,31 @@ def import_registry(
     chunk: int = CHUNK,
     *,
     snapshot: bool = False,
+    workers: int | None = None,
 ) -> ImportResult:
     """Upsert a registry file (one row per vehicle, keyed by ``registry_id``).
 
     With ``snapshot`` the file is the whole registry: rows it does not list are marked
     withdrawn (``withdrawn_import_id``), not deleted, and no longer match documents; a
     later file that lists them again clears the mark.
+
+    On PostgreSQL a CSV file of 32 MiB or more is converted by ``workers`` processes (by
+    default one per core, at most four; ``crosscheck.csvsplit``), a smaller one in this
+    process.
     """
-    return _import(session, _registry(), path, mapping, chunk, snapshot)
+    return _import(session, _registry(), path, mapping, chunk, snapshot, workers)
 
 
 def import_population(
-    session: Session, path: Path, mapping: dict[str, str] | None = None, chunk: int = CHUNK
+    session: Session,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    chunk: int = CHUNK,
+    *,
+    workers: int | None = None,
 ) -> ImportResult:
     """Upsert a population extract (keyed by ``id_number``)."""
-    return _import(session, _population(), path, mapping, chunk)
+    return _import(session, _population(), path, mapping, chunk, workers=workers)
 
 
 def _registry() -> _Kind:
@@ -524,7 +644,7 @@ def _registry() -> _Kind:
     assert isinstance(table, Table)
     return _Kind(
         "registry", table, "registry_id", REGISTRY_COLUMNS, registry_row,
-        plainrows.registry_fields, plainrows.REGISTRY_TABLE,
+        plainrows.registry_fields, plainrows.registry_block, plainrows.REGISTRY_TABLE,
     )  # fmt: skip
 
 
@@ -533,5 +653,8 @@ def _population() -> _Kind:
     assert isinstance(table, Table)
     return _Kind(
         "population", table, "id_number", POPULATION_COLUMNS, population_row,
-        plainrows.population_fields, plainrows.POPULATION_TABLE,
+        plainrows.population_fields, plainrows.population_block, plainrows.POPULATION_TABLE,
     )  # fmt: skip
+
+
+KINDS = {"registry": _registry, "population": _population}

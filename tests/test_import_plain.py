@@ -6,9 +6,11 @@ occurrence of each key."""
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +172,59 @@ def test_fast_path_gives_the_general_conversion_on_random_population_rows(
     assert fast is None or fast == _general("population", values)
 
 
+def _rows_fast(kind: str, rows: list[list[str]], tail: str) -> list[str] | None:
+    """The block's COPY lines as the row-by-row fast path gives them; None unless it takes
+    every row."""
+    lines = []
+    for values in rows:
+        fast = _fast(kind, values)
+        if not isinstance(fast, list):
+            return None
+        lines.append("\t".join(fast) + tail)
+    return lines
+
+
+def _block(kind: str, rows: list[list[str]], tail: str) -> list[str] | None:
+    block = plainrows.registry_block if kind == "registry" else plainrows.population_block
+    converted = block(rows, tail)
+    if converted is None:
+        return None
+    keys, text = converted
+    lines = [line + "\n" for line in text.split("\n")[:-1]]
+    assert keys == [line.split("\t", 1)[0] for line in lines]
+    return lines
+
+
+@pytest.mark.parametrize("kind", ["registry", "population"])
+def test_a_block_of_rows_converts_as_its_rows_do(kind: str) -> None:
+    """A block is converted at once exactly when every row takes the fast path, and then
+    into the same lines; one awkward row sends the whole block back."""
+    rows = REGISTRY if kind == "registry" else POPULATION
+    base = rows[0]
+    tail = "\t7\t\\N\n"
+    fast = [r for r in rows if isinstance(_fast(kind, r), list)]
+    assert len(fast) >= 3
+    assert _block(kind, fast, tail) == _rows_fast(kind, fast, tail) is not None
+    for column, odd in itertools.product(range(len(base)), ODDITIES):
+        block = [*fast, [*base[:column], odd, *base[column + 1 :]], *fast]
+        assert _block(kind, block, tail) == _rows_fast(kind, block, tail), (column, odd)
+    assert _block(kind, [[*base, "extra"]], tail) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_VALUE, min_size=16, max_size=16), min_size=1, max_size=4))
+def test_random_registry_blocks_convert_as_their_rows_do(rows: list[list[str]]) -> None:
+    tail = "\t1\t\\N\n"
+    assert _block("registry", rows, tail) == _rows_fast("registry", rows, tail)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_VALUE, min_size=5, max_size=5), min_size=1, max_size=4))
+def test_random_population_blocks_convert_as_their_rows_do(rows: list[list[str]]) -> None:
+    tail = "\t1\n"
+    assert _block("population", rows, tail) == _rows_fast("population", rows, tail)
+
+
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -301,3 +356,84 @@ def test_first_load_keeps_a_key_another_table_refers_to(pg_url: str, tmp_path: P
         assert _schema(s, "registry_vehicle") == before
         stored = _stored(s, RegistryVehicle)
     assert stored == _expected("registry", REGISTRY[:3] + REGISTRY[10:], r.import_id)
+
+
+def test_the_filter_of_keys_seen_knows_repeats_in_a_block_and_across_blocks() -> None:
+    seen = importer._Seen()
+    assert seen.add(["RG-1", "RG-2", "RG-1", "RG-3"]).tolist() == [False, False, True, False]
+    assert seen.add(["RG-2", "RG-4", "RG-4"]).tolist() == [True, False, True]
+    fresh = [f"RG-{i}" for i in range(10, 5010)]
+    assert seen.add(fresh).sum() <= 1  # two probes in 2**26 bits: false alarms are rare
+
+
+def _registry_csv(path: Path, rows: list[list[str]], stray_quote_row: int | None = None) -> Path:
+    """A registry CSV; with ``stray_quote_row``, that row's brand is written ``KIA"``
+    by hand (a quote inside an unquoted field, which csv reads as a letter)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(importer.REGISTRY_COLUMNS)
+    lines = []
+    for i, values in enumerate(rows):
+        if i == stray_quote_row:
+            values = [*values[:4], "KIAQUOTE", *values[5:]]
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        lines.append(buffer.getvalue().replace("KIAQUOTE", 'KIA"'))
+    path.write_text(",".join(importer.REGISTRY_COLUMNS) + "\n" + "".join(lines), encoding="utf-8")
+    return path
+
+
+def _many_rows(n: int) -> list[list[str]]:
+    """Plain rows, some awkward ones, a repeated key and addresses over two lines."""
+    rows = []
+    for i in range(n):
+        values = [*REGISTRY[i % 3]]
+        values[0] = f"RG-{i % (n - 5)}"  # the last five rows repeat keys of the first
+        if i % 7 == 0:
+            values[13] = f"Số {i}\nđường Láng"
+        rows.append(values)
+    rows[10] = [*REGISTRY[3]]  # general path
+    return rows
+
+
+@pytest.mark.parametrize("stray_quote", [False, True])
+def test_a_csv_converted_by_worker_processes_stores_what_one_process_stores(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stray_quote: bool
+) -> None:
+    """Pieces of ~600 bytes: many pieces, a repeated key across them, an address over two
+    lines. With a stray quote the count of quotes is off, a piece is cut inside a quoted
+    address, its strict parse fails and the file is imported again in one process."""
+    from crosscheck import csvsplit
+
+    rows = _many_rows(300)
+    path = _registry_csv(tmp_path / "registry.csv", rows, 20 if stray_quote else None)
+    monkeypatch.setattr(csvsplit, "PIECE", 600)
+    cut_wrong = []
+    converted_blocks = csvsplit.converted_blocks
+
+    def spy(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        try:
+            yield from converted_blocks(*args, **kwargs)
+        except csvsplit.Unsplittable as exc:
+            cut_wrong.append(str(exc))
+            raise
+
+    monkeypatch.setattr(csvsplit, "converted_blocks", spy)
+    sessions = migrated_sessions(pg_url)
+    stored = []
+    for workers in (2, 1):
+        with sessions() as s, s.begin():
+            s.execute(text("DELETE FROM registry_vehicle"))
+            result = importer.import_registry(s, path, workers=workers)
+        assert (result.rows, result.skipped) == (300, 0)
+        with sessions() as s:
+            stored.append(_stored(s, RegistryVehicle))
+    assert cut_wrong == (["unexpected end of data"] if stray_quote else [])
+    assert {k: {**v, "import_id": 0} for k, v in stored[0].items()} == {
+        k: {**v, "import_id": 0} for k, v in stored[1].items()
+    }
+    expected = _expected("registry", rows, 0)
+    if stray_quote:
+        expected["RG-20"]["brand"] = 'KIA"'
+    assert {k: {**v, "import_id": 0} for k, v in stored[0].items()} == expected
