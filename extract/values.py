@@ -161,7 +161,20 @@ _TRAILING_ONE = re.compile(r"(?<=[^\W\d_])(?<=[a-zà-ỹđ])1(?=[\s,.]|$)")
 _GLUED_QUOTE = re.compile(r"(?<!\S)['‘’`]+(?=[^\W\d_])|(?<=[^\W\d_])['‘’`]+(?!\S)")
 
 
+# "§" next to a digit and no letter is an "8" ("ngõ §2"); addresses print no section sign.
+_SECTION_EIGHT = re.compile(r"(?<![^\W\d_])§(?=\d)|(?<=\d)§(?![^\W\d_])")
+# A unit abbreviated to its letter before the unit's name ("Q Long Biên"): the full stop
+# the abbreviation always carries (P., X., Q., H.) was lost (a faint dot, or none read).
+_BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
+
+
+def _unit_stop(m: re.Match[str]) -> str:
+    return m[1] + "." if m[2].isupper() else m[1]
+
+
 def _repair_address_words(text: str) -> str:
+    text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
+    text = _BARE_UNIT_LETTER.sub(_unit_stop, _SECTION_EIGHT.sub("8", text))
     return _GLUED_QUOTE.sub("", _TRAILING_ONE.sub("i", text))
 
 
@@ -266,10 +279,18 @@ def engine_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(value, ok, () if ok else ("not an engine number",))
 
 
+# In 18 characters, the one O beside a 0: a VIN has no O, so one 0 read twice.
+_ZERO_READ_TWICE = re.compile(r"O(?=0)|(?<=0)O")
+
+
 def chassis_value(raw: str, ctx: Context) -> Parsed:
-    """Chassis number / VIN, uppercase without spaces."""
+    """Chassis number / VIN, uppercase without spaces; 18 characters with one O beside a 0
+    read as the VIN without that O ("RL4BSO0SC8…")."""
     raw = _after_label(raw)
     value = normalize_chassis_number(strip_leaders(raw).strip(_EDGE + "()")).strip(_EDGE + "()")
+    if len(value) == 18 and value.count("O") == 1:
+        vin = normalize_chassis_number(_ZERO_READ_TWICE.sub("", value))
+        value = vin if vin_ok(vin) else value
     if not value:
         return Parsed(None, None)
     ok = vin_ok(value) or bool(re.fullmatch(r"(?=.*\d)[A-Z0-9-]{5,25}", value))

@@ -194,6 +194,13 @@ def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
     assert any("same" in problem for problem in got["engine_number"].problems)
 
 
+def test_a_zero_read_twice_as_o0_leaves_the_vin() -> None:
+    assert chassis_value("RL4BSO0SC8G2529920", None).value == "RL4BS0SC8G2529920"
+    assert chassis_value("RL4BS0OSC8G2529920", None).value == "RL4BS0SC8G2529920"
+    # Not when the result is no VIN, or the O is not beside a 0.
+    assert chassis_value("RL4BSOXSC8G2529920", None).value == "RL4BSOXSC8G2529920"
+
+
 def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
     assert address_value("Xóm 3, Ngh1 Phong, Thành phố Hà Nộ1", None).value == (
         "Xóm 3, Nghi Phong, Thành phố Hà Nội"
@@ -201,6 +208,20 @@ def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
     assert address_value("P. Minh Khai, 'TP Hà Nội", None).value == "P. Minh Khai, TP Hà Nội"
     # Numbers stay numbers.
     assert address_value("Số 11 ngõ 1, P1, Quận 1", None).value == "Số 11 ngõ 1, P1, Quận 1"
+    # A fraction slash, "§" for an 8, a unit letter that lost its full stop.
+    assert address_value("Số 54, ngách 31\u204421, ngõ §2, Q Long Biên", None).value == (
+        "Số 54, ngách 31/21, ngõ 82, Q. Long Biên"
+    )
+    assert address_value("P Phúc Xá, Q Đống Đa", None).value == "P. Phúc Xá, Q. Đống Đa"
+    # Not a unit letter: inside a name, before a number or a lowercase word.
+    for kept in (
+        "Xóm Q Hạ, Hà Nội",
+        "Khu P 5, Hà Nội",
+        "Đội H nhà 3, Hà Nội",
+        "§ 5 Hà Nội",
+        "X đội 3",
+    ):
+        assert address_value(kept, None).value == kept
 
 
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
