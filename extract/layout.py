@@ -378,6 +378,8 @@ class Value:
 
 
 EMPTY = Value((), 0, False)
+# Between two columns' values on one row: wider than any gap between a value's words.
+COLUMN_GAP = 4.0
 
 
 @dataclass(frozen=True)
@@ -397,10 +399,19 @@ class PageLayout:
         return [h for h in self.hits if h.row == r]
 
     def _column_tokens(self, r: int, left: float, right: float) -> list[Token]:
-        """Tokens of row ``r`` inside ``[left, right)`` up to the first label there."""
+        """Tokens of row ``r`` inside ``[left, right)`` up to the first label there.
+
+        The column's edges come from its label, which OCR sometimes misplaces (its first
+        word read glued to the label beside it: "expiruê quán" for "expiry" + "Quê
+        quán"). So a phrase that starts just left of ``left`` is taken whole, and a gap
+        wider than a column gap ends the value: what lies past it is the next column's.
+        """
+        tokens = self.rows[r].tokens
         in_hit = {i for h in self._row_hits(r) for i in range(h.start, h.end)}
+        lh = self.line_height
         out: list[Token] = []
-        for i, t in enumerate(self.rows[r].tokens):
+        first = None
+        for i, t in enumerate(tokens):
             if t.cx < left:
                 continue
             if t.cx >= right or i in in_hit:
@@ -409,7 +420,17 @@ class PageLayout:
                 if out and len(t.text) >= 3:
                     break  # dots after a value fill the rest of the blank
                 continue
+            if out and t.box[0] - out[-1].box[2] > COLUMN_GAP * lh:
+                break
+            if first is None:
+                first = i
             out.append(t)
+        while first:  # the words before the first one, as long as they run on
+            t = tokens[first - 1]
+            if first - 1 in in_hit or LEADER.match(t.text) or out[0].box[0] - t.box[2] > 2 * lh:
+                break
+            out.insert(0, t)
+            first -= 1
         return out
 
     def _only_label_of(self, r: int, left: float, right: float, tag: str) -> bool:
@@ -468,7 +489,7 @@ class PageLayout:
                 if same and len(t.text) >= 3:
                     break  # dots after a value fill the rest of the blank
                 continue
-            if same and t.box[0] - same[-1].box[2] > 4.0 * lh:
+            if same and t.box[0] - same[-1].box[2] > COLUMN_GAP * lh:
                 break  # far to the right: another column whose label we could not read
             same.append(t)
         lines = [same] if same else []

@@ -75,6 +75,20 @@ def test_split_word_separates_label_colon_and_leaders() -> None:
     assert [t.text for t in split_word(Word("12/05/1990", (0, 0, 200, 30), 0.9))] == ["12/05/1990"]
 
 
+def test_a_label_glued_to_its_neighbour_keeps_its_column_below() -> None:
+    """Two labels side by side, values below; OCR glued the second label's first word to
+    the first label ("expiruê quán"), so only "Place of origin" is found, right of where
+    the value starts. The expiry stops at the gap between the columns and the origin
+    takes the words that run on left of its found label."""
+    p = page(
+        (1766, [(329, "Có giá trị đến / Date of expiruê quán / Place of origin:")]),
+        (1807, [(330, "18-11-2035"), (803, "Hiệp An, Kinh Môn, Hải Dương")]),
+    )
+    got = values("citizen_id", p)
+    assert got["expiry_date"] == "2035-11-18"
+    assert got["place_of_origin"] == "Hiệp An, Kinh Môn, Hải Dương"
+
+
 def test_rows_follow_word_boxes_not_tesseract_lines() -> None:
     left = words(100, [(100, "Nhãn hiệu: HONDA")])
     right = words(104, [(1300, "Số loại: WAVE ALPHA")])
@@ -250,6 +264,44 @@ def test_citizen_id_fields_that_the_card_repeats_corroborate() -> None:
         "citizen_id", [page(*rows[:3], (250, [(100, "Có giá trị đến: 15/03/2025")]))]
     )
     assert "corroborated" not in other["expiry_date"].features
+
+
+def test_a_cmnd_number_confirms_the_fields_such_a_card_does_not_print() -> None:
+    cmnd = [
+        (100, [(100, "GIẤY CHỨNG MINH NHÂN DÂN")]),
+        (150, [(100, "Số: 012345678")]),
+        (200, [(100, "Họ tên: NGUYỄN VĂN AN")]),
+        (250, [(100, "Sinh ngày: 14/03/1985")]),
+    ]
+    got = extract_fields("citizen_id", [page(*cmnd)])
+    for name in ("sex", "nationality", "expiry_date"):
+        assert got[name].value is None and got[name].features.get("corroborated") == 1.0, name
+    # A 12-digit number says nothing about them; a sex label read with nothing after it
+    # is a value missed, not one the card does not print.
+    cccd = extract_fields("citizen_id", [page(cmnd[0], (150, [(100, "Số: 001185012345")]))])
+    assert "corroborated" not in cccd["sex"].features
+    assert got["sex"].confidence > cccd["sex"].confidence
+    seen = extract_fields("citizen_id", [page(*cmnd, (300, [(100, "Giới tính:")]))])
+    assert "corroborated" not in seen["sex"].features
+
+
+def test_a_place_of_origin_of_listed_unit_names_is_confirmed() -> None:
+    def origin(text: str) -> ExtractedField:
+        return extract_fields("citizen_id", [page((100, [(100, f"Quê quán: {text}")]))])[
+            "place_of_origin"
+        ]
+
+    listed = origin("Hiệp An, Kinh Môn, Hải Dương")
+    assert listed.features.get("corroborated") == 1.0
+    # Two parts (one may be lost), a misread letter, a street: no confirmation (a misread
+    # mark alone is restored from the list first).
+    for text in (
+        "Kinh Môn, Hải Dương",
+        "Hiệp An, Kinh Mân, Hải Dương",
+        "Số 3, Kinh Môn, Hải Dương",
+    ):
+        assert "corroborated" not in origin(text).features, text
+    assert listed.confidence > origin("Hiệp An, Kinh Mân, Hải Dương").confidence
 
 
 def test_a_blank_label_does_not_take_the_place_and_date_line_below() -> None:
