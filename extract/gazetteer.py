@@ -146,6 +146,29 @@ def _upper_index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]
     )
 
 
+def _listed(part: str) -> bool:
+    """``part`` is a listed unit name spelled exactly (case and the type word's
+    abbreviation aside), with or without its type word."""
+    typed, bare = _upper_index()
+    if part.upper() in typed.get(fold(part), ()):
+        return True
+    match = _UNIT_WORD.match(part)
+    rest = part[match.end() :] if match else part
+    return bool(rest) and rest.upper() in bare.get(fold(rest), ())
+
+
+def _parts(address: str) -> list[str]:
+    parts = re.split(r"[,;]", unicodedata.normalize("NFC", address))
+    return [q for q in (p.strip(" " + _EDGE) for p in parts) if q]
+
+
+def listed_units(place: str) -> int:
+    """How many comma-separated parts ``place`` has when every one of them is a listed
+    unit name spelled exactly (a quê quán: commune, district, province); 0 otherwise."""
+    parts = _parts(place)
+    return len(parts) if parts and all(_listed(p) for p in parts) else 0
+
+
 def known_unit_share(address: str) -> float | None:
     """Share of the address's administrative parts that are listed unit names spelled
     exactly, tone marks included (case and the type word's abbreviation aside); None when
@@ -156,18 +179,9 @@ def known_unit_share(address: str) -> float | None:
     part (house, street, hamlet) is never one. Evidence that the address was read right:
     OCR errors in unit names leave them unlisted.
     """
-    typed, bare = _upper_index()
     parts = [p.strip(" " + _EDGE) for p in re.split(r"[,;]", unicodedata.normalize("NFC", address))]
     parts = [p for p in parts[1:] if p]
     units = [p for i, p in enumerate(parts) if _UNIT_WORD.match(p) or i == len(parts) - 1]
     if not units:
         return None
-
-    def listed(part: str) -> bool:
-        if part.upper() in typed.get(fold(part), ()):
-            return True
-        match = _UNIT_WORD.match(part)
-        rest = part[match.end() :] if match else part
-        return bool(rest) and rest.upper() in bare.get(fold(rest), ())
-
-    return sum(listed(p) for p in units) / len(units)
+    return sum(_listed(p) for p in units) / len(units)
