@@ -20,6 +20,7 @@ from typing import Literal, Protocol
 
 from extract import calibration, evidence
 from extract import values as V
+from extract.gazetteer import listed_units
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
 from extract.normalize import fold
@@ -492,12 +493,14 @@ def extract_fields(
     for extractor in REGISTRY[doc_type]:
         known[extractor.name] = extractor.extract(doc, known)
     known = cross_check(doc_type, known)
-    # How well the whole document was read: a field missing from a well-read page is more
-    # likely not printed than missed.
+    # How well the whole document was read: a field missing from a well-read page, or
+    # from one where the labels of most other fields were found, is more likely not
+    # printed (a form that has no such line) than missed.
     confs = [w.confidence for p in pages for w in p.words]
     quality = round(sum(confs) / len(confs), 4) if confs else 0.0
+    share = label_share(doc_type, doc)
     out = {
-        n: replace(f, features={**f.features, "page_ocr": quality})
+        n: replace(f, features={**f.features, "page_ocr": quality, "label_share": share})
         for n, f in ((n, known.get(n, MISSING)) for n in names)
     }
     if calibrated:
@@ -507,6 +510,15 @@ def extract_fields(
 
 #: A chip card runs to the holder's birthday at one of these ages (DOMAIN.md §5.1).
 CARD_AGES = (14, 25, 40, 60)
+
+
+def label_share(doc_type: str, doc: Document) -> float:
+    """Share of the document type's labelled fields whose labels were found."""
+    labelled = {e.name for e in REGISTRY.get(doc_type, ()) if isinstance(e, LabelledField)}
+    if not labelled:
+        return 0.0
+    found = {h.tag.partition("#")[0] for layout in doc.layouts for h in layout.hits if h.tag}
+    return round(len(labelled & found) / len(labelled), 4)
 
 
 def _iso_date(value: str) -> date | None:
@@ -524,23 +536,43 @@ def _raised(f: ExtractedField, other: float) -> ExtractedField:
     return replace(f, confidence=round(p, 4), features={**f.features, "corroborated": 1.0})
 
 
+NOT_ON_CMND = ("sex", "nationality", "expiry_date")
+#: How far a quê quán whose three or more parts are all listed unit names, spelled
+#: exactly, is confirmed by that: a misread letter or mark leaves a name unlisted, a part
+#: lost leaves two. Chosen on the tuning set (docs/accuracy.md).
+LISTED_PLACE = 0.9
+
+
 def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
     """Raise the confidence of citizen-ID fields that another field of the card repeats.
 
     The CCCD number codes the holder's sex (its fourth digit), so a sex read in words
     that equals it has two readings; the expiry of a chip card is the holder's birthday
     at 14, 25, 40 or 60, so a date of birth and an expiry that agree on it confirm each
-    other. Calibrated confidences go in (:func:`extract.evidence.posteriors`); a
-    disagreement changes nothing here (``cross_check`` already made it a problem).
+    other. A quê quán made of three or more listed unit names is one the list
+    confirms. A 9-digit CMND number confirms that the sex, nationality and expiry the card
+    does not print are missing. Calibrated confidences go in
+    (:func:`extract.evidence.posteriors`); a disagreement changes nothing here
+    (``cross_check`` already made it a problem).
     """
     out = dict(fields)
     if doc_type != "citizen_id":
         return out
     number, sex = out.get("id_number"), out.get("sex")
+    if number and number.valid and number.value and len(number.value) == 9:
+        # An old CMND (9 digits) prints no sex, nationality or expiry on its face: such a
+        # field found missing, with no label of it on the card, is confirmed by the number.
+        for name in NOT_ON_CMND:
+            f = out.get(name)
+            if f is not None and f.value is None and not f.features.get("label_seen"):
+                out[name] = _raised(f, number.confidence)
     if number and sex and number.valid and sex.valid and number.value and sex.value:
         coded = parse_id_number(number.value)
         if coded is not None and coded.sex is not None and coded.sex == sex.value:
             out["sex"] = _raised(sex, number.confidence)
+    origin = out.get("place_of_origin")
+    if origin and origin.valid and origin.value and listed_units(origin.value) >= 3:
+        out["place_of_origin"] = _raised(origin, LISTED_PLACE)
     dob, expiry = out.get("date_of_birth"), out.get("expiry_date")
     if dob and expiry and dob.valid and expiry.valid and dob.value and expiry.value:
         born, ends = _iso_date(dob.value), _iso_date(expiry.value)
