@@ -438,10 +438,12 @@ def test_an_empty_field_says_whether_its_label_is_on_the_page() -> None:
     )
     got = extract_fields("citizen_id", [p], None, calibrated=False)
     features = {
-        n: {k: v for k, v in got[n].features.items() if k != "page_ocr"}
+        n: {k: v for k, v in got[n].features.items() if k not in ("page_ocr", "label_share")}
         for n in ("sex", "nationality", "place_of_origin")
     }
     assert got["sex"].features["page_ocr"] == pytest.approx(0.95)  # the page's mean word conf
+    # Two of the card's eight labelled fields have their label on the page.
+    assert got["place_of_origin"].features["label_share"] == 0.25
     assert all(got[n].value is None for n in features)
     assert features["sex"] == {"label_seen": 1.0, "value_blank": 1.0}
     assert features["nationality"] == {"label_seen": 1.0, "value_blank": 0.0}
