@@ -109,6 +109,18 @@ POPULATION_TABLE = (
 )  # fmt: skip
 
 
+def _badly_spaced(joined: str, sep: str) -> bool:
+    """Two spaces in a row, or a space at either end of a value (values joined by
+    ``sep``): ``clean_text`` would change them."""
+    return (
+        "  " in joined
+        or " " + sep in joined
+        or sep + " " in joined
+        or joined[:1] == " "
+        or joined[-1:] == " "
+    )
+
+
 def plain_values(values: Sequence[str]) -> Sequence[str] | None:
     """The values as ``clean_text`` returns them, when it only composes them (NFC) and
     replaces Ð look-alikes; None when it would change more (see the module docstring)."""
@@ -122,13 +134,7 @@ def plain_values(values: Sequence[str]) -> Sequence[str] | None:
             joined, changed = composed, True
         if "Ð" in joined or "ð" in joined or "Ɖ" in joined or "ɖ" in joined:  # FIXES
             joined, changed = joined.translate(_FIX_LETTERS), True
-    if (
-        "  " in joined
-        or " \\" in joined
-        or "\\ " in joined
-        or joined[:1] == " "
-        or joined[-1:] == " "
-    ):
+    if _badly_spaced(joined, "\\"):
         return None
     if joined.isascii():
         if not joined.isprintable():
@@ -277,13 +283,7 @@ def plain_block(values: Sequence[str]) -> list[str] | None:
         joined = unicodedata.normalize("NFC", joined)  # SEP composes with nothing
         for look_alike, letter in _FIX_LETTERS.items():
             joined = joined.replace(chr(look_alike), letter)
-    if (
-        "  " in joined
-        or " \x1f" in joined
-        or "\x1f " in joined
-        or joined[:1] == " "
-        or joined[-1:] == " "
-    ):
+    if _badly_spaced(joined, SEP):
         return None
     if joined.isascii():  # printable but backslash: as _PLAIN_BLOCK, faster
         if "\\" in joined or not joined.replace(SEP, " ").isprintable():
