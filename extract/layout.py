@@ -398,13 +398,17 @@ class PageLayout:
     def _row_hits(self, r: int) -> list[LabelHit]:
         return [h for h in self.hits if h.row == r]
 
-    def _column_tokens(self, r: int, left: float, right: float) -> list[Token]:
-        """Tokens of row ``r`` inside ``[left, right)`` up to the first label there.
+    def _column_tokens(
+        self, r: int, left: float, right: float, floor: float | None = None
+    ) -> list[Token]:
+        """Tokens of row ``r`` inside ``[left, right)`` up to the first label there; a gap
+        wider than a column gap ends them (what lies past it is the next column's).
 
-        The column's edges come from its label, which OCR sometimes misplaces (its first
+        With ``floor`` (the right edge of the label beside this one on its row): the
+        column's left edge comes from its label, which OCR sometimes misplaces (its first
         word read glued to the label beside it: "expiruê quán" for "expiry" + "Quê
-        quán"). So a phrase that starts just left of ``left`` is taken whole, and a gap
-        wider than a column gap ends the value: what lies past it is the next column's.
+        quán"), so a phrase that starts left of ``left``, but right of ``floor``, is taken
+        whole.
         """
         tokens = self.rows[r].tokens
         in_hit = {i for h in self._row_hits(r) for i in range(h.start, h.end)}
@@ -425,9 +429,14 @@ class PageLayout:
             if first is None:
                 first = i
             out.append(t)
-        while first:  # the words before the first one, as long as they run on
+        while first and floor is not None:  # the words before, as long as they run on
             t = tokens[first - 1]
-            if first - 1 in in_hit or LEADER.match(t.text) or out[0].box[0] - t.box[2] > 2 * lh:
+            if (
+                first - 1 in in_hit
+                or LEADER.match(t.text)
+                or out[0].box[0] - t.box[2] > 2 * lh
+                or t.box[0] < floor
+            ):
                 break
             out.insert(0, t)
             first -= 1
@@ -498,7 +507,9 @@ class PageLayout:
         left = hit.box[0] - 0.5 * lh
         r = hit.row
         if below:
-            r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label, hit.tag)
+            beside = [h.box[2] for h in self._row_hits(hit.row) if h.end <= hit.start]
+            floor = max(beside) if beside else None
+            r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label, hit.tag, floor)
             if toks and toks[0].box[0] > hit.box[2] + 4 * lh:
                 return EMPTY  # another block (a place-and-date line), not this value
             if not toks:
@@ -545,8 +556,10 @@ class PageLayout:
         max_gap: float,
         label: Label | None,
         tag: str | None = None,
+        floor: float | None = None,
     ) -> tuple[int, list[Token]]:
-        """The first row under row ``r`` with words in ``[left, right)``, if close enough.
+        """The first row under row ``r`` with words in ``[left, right)``, if close enough
+        (``floor``: as for ``_column_tokens``).
 
         A row that holds only the label's English half (printed under the Vietnamese
         one) is stepped over, whether it was read as that half or found as a label of the
@@ -564,7 +577,7 @@ class PageLayout:
             if tag is not None and self._only_label_of(nr, left, right, tag):
                 bottom = max(t.box[3] for t in in_col)
                 continue
-            toks = self._column_tokens(nr, left, right)
+            toks = self._column_tokens(nr, left, right, floor)
             if label is not None and toks:
                 k = english_span(toks, 0, label, prefix=True)
                 if k:

@@ -87,6 +87,14 @@ def test_a_label_glued_to_its_neighbour_keeps_its_column_below() -> None:
     got = values("citizen_id", p)
     assert got["expiry_date"] == "2035-11-18"
     assert got["place_of_origin"] == "Hiệp An, Kinh Môn, Hải Dương"
+    # With no label beside it on its row, a label's column does not reach left: the
+    # words there are another line's (a title that happens to hold a label's words).
+    lone = page(
+        (1766, [(1043, "Place of origin:")]),
+        (1807, [(803, "Hiệp An, Kinh Môn, Hải Dương")]),
+    )
+    alone = values("citizen_id", lone)["place_of_origin"]
+    assert alone is not None and alone.endswith("Hải Dương") and "Hiệp" not in alone
 
 
 def test_rows_follow_word_boxes_not_tesseract_lines() -> None:
