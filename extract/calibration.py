@@ -79,8 +79,9 @@ EVIDENCE = (
 #: administrative parts that are listed unit names (:func:`extract.gazetteer.known_unit_share`),
 #: and whether a name starts with a listed surname (:func:`extract.surnames.is_listed`).
 LEXICON = ("units_known", "surname_listed")
-#: Evidence on a field found empty: its label is on the page, and nothing is after it.
-MISSING_EVIDENCE = ("label_seen", "value_blank", "page_ocr")
+#: Evidence on a field found empty: its label is on the page, and nothing is after it;
+#: how well the page was read, and the share of the document's labels found on it.
+MISSING_EVIDENCE = ("label_seen", "value_blank", "page_ocr", "label_share")
 #: Names of the model's inputs, in ``feature_vector`` order.
 INPUTS = (
     "bias",
