@@ -224,6 +224,10 @@ def _pick(readings: list[_Reading], cuts: frozenset[int], vehicle: str | None) -
     return winners.pop() if len(winners) == 1 else None
 
 
+# The number of a domestic plate printed with its dot ("398.12") at the end of a reading.
+_DOTTED_NUMBER = re.compile(r"\d{3}\.\d{2}\W*$")
+
+
 def parse_plate(raw: str, vehicle: str | None = None) -> Plate | None:
     """Parse a printed plate into its canonical display form, or None.
 
@@ -241,7 +245,8 @@ def parse_plate(raw: str, vehicle: str | None = None) -> Plate | None:
 
     Special series display car style (``29LD-123.45``) unless the vehicle or
     the printed layout is a motorbike's (``29-LD 123.45``). Foreign plates
-    printed series-first are displayed country-first (``80-441-NG-02``). A
+    printed series-first are displayed country-first (``80-441-NG-02``); a number
+    printed with a dot (``88-CV-398.12``) is a domestic plate's, not a foreign one's. A
     label before a colon (``Biển số: ...``) is ignored.
     """
     if vehicle not in (None, "car", "motorbike"):
@@ -250,7 +255,10 @@ def parse_plate(raw: str, vehicle: str | None = None) -> Plate | None:
     for candidate in (text, text.rsplit(":", 1)[-1]):
         compact, cuts = _compact(candidate)
         moto_layout = vehicle == "motorbike" or (vehicle is None and 2 in cuts)
-        plate = _pick(_readings(compact, "motorbike" if moto_layout else "car"), cuts, vehicle)
+        readings = _readings(compact, "motorbike" if moto_layout else "car")
+        if _DOTTED_NUMBER.search(candidate):  # "398.12": foreign plates print hyphens only
+            readings = [r for r in readings if r.plate.kind != "foreign"] or readings
+        plate = _pick(readings, cuts, vehicle)
         if plate is not None:
             return plate
     return None

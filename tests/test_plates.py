@@ -46,6 +46,7 @@ DOMAIN_EXAMPLES = [
     ("29-MĐ1 013.53", None, "29-MĐ1 013.53", "electric"),
     ("80-441-NG-02", None, "80-441-NG-02", "foreign"),
     ("80NN16806", None, "80-168-NN-06", "foreign"),  # FOREIGN before MOTO
+    ("88-CV-398.12", None, "88-CV 398.12", "motorbike"),  # a dotted number is domestic
     ("30A12345", "car", "30A-123.45", "car"),
     ("30A12345", "motorbike", "30-A1 2345", "motorbike"),
 ]
