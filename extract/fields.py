@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 
 from extract import calibration, evidence
 from extract import values as V
-from extract.gazetteer import listed_units
+from extract.gazetteer import listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
 from extract.normalize import fold
@@ -537,9 +537,9 @@ def _raised(f: ExtractedField, other: float) -> ExtractedField:
 
 
 NOT_ON_CMND = ("sex", "nationality", "expiry_date")
-#: How far a quê quán whose three or more parts are all listed unit names, spelled
-#: exactly, is confirmed by that: a misread letter or mark leaves a name unlisted, a part
-#: lost leaves two. Chosen on the tuning set (docs/accuracy.md).
+#: How far a quê quán that the list of unit names confirms (``gazetteer.listed_place``)
+#: is confirmed by that: a misread letter leaves a name unlisted, a misread mark makes it
+#: ambiguous, a part lost leaves two. Chosen on the tuning set (docs/accuracy.md).
 LISTED_PLACE = 0.9
 
 
@@ -549,8 +549,8 @@ def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str
     The CCCD number codes the holder's sex (its fourth digit), so a sex read in words
     that equals it has two readings; the expiry of a chip card is the holder's birthday
     at 14, 25, 40 or 60, so a date of birth and an expiry that agree on it confirm each
-    other. A quê quán made of three or more listed unit names is one the list
-    confirms. A 9-digit CMND number confirms that the sex, nationality and expiry the card
+    other. A quê quán that the list of unit names confirms (``gazetteer.listed_place``)
+    is raised. A 9-digit CMND number confirms that the sex, nationality and expiry the card
     does not print are missing. Calibrated confidences go in
     (:func:`extract.evidence.posteriors`); a disagreement changes nothing here
     (``cross_check`` already made it a problem).
@@ -571,7 +571,7 @@ def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str
         if coded is not None and coded.sex is not None and coded.sex == sex.value:
             out["sex"] = _raised(sex, number.confidence)
     origin = out.get("place_of_origin")
-    if origin and origin.valid and origin.value and listed_units(origin.value) >= 3:
+    if origin and origin.valid and origin.value and listed_place(origin.value, origin.raw or ""):
         out["place_of_origin"] = _raised(origin, LISTED_PLACE)
     dob, expiry = out.get("date_of_birth"), out.get("expiry_date")
     if dob and expiry and dob.valid and expiry.valid and dob.value and expiry.value:

@@ -146,15 +146,19 @@ def _upper_index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]
     )
 
 
-def _listed(part: str) -> bool:
+def _listed(part: str, alone: bool = False) -> bool:
     """``part`` is a listed unit name spelled exactly (case and the type word's
-    abbreviation aside), with or without its type word."""
+    abbreviation aside), with or without its type word; with ``alone``, also the only
+    listed spelling of its letters (no other name differs from it in marks or Đ/D only:
+    "Điền Hải" and "Diễn Hải" are both communes)."""
     typed, bare = _upper_index()
-    if part.upper() in typed.get(fold(part), ()):
-        return True
+    spellings = typed.get(fold(part), frozenset())
+    if part.upper() in spellings:
+        return not alone or len(spellings) == 1
     match = _UNIT_WORD.match(part)
     rest = part[match.end() :] if match else part
-    return bool(rest) and rest.upper() in bare.get(fold(rest), ())
+    spellings = bare.get(fold(rest), frozenset())
+    return bool(rest) and rest.upper() in spellings and (not alone or len(spellings) == 1)
 
 
 def _parts(address: str) -> list[str]:
@@ -162,11 +166,19 @@ def _parts(address: str) -> list[str]:
     return [q for q in (p.strip(" " + _EDGE) for p in parts) if q]
 
 
-def listed_units(place: str) -> int:
-    """How many comma-separated parts ``place`` has when every one of them is a listed
-    unit name spelled exactly (a quê quán: commune, district, province); 0 otherwise."""
-    parts = _parts(place)
-    return len(parts) if parts and all(_listed(p) for p in parts) else 0
+def listed_place(value: str, read: str) -> bool:
+    """A quê quán (commune, district, province: three parts or more) that the list
+    confirms: the parts are those OCR read (``read``: not names this module's mark
+    restoration wrote, which may be another listed name: "Điền Hải" for an unlisted
+    "Diễn Hải"), each a listed unit name spelled exactly and, but for the province, the
+    only listed spelling of its letters (a misread mark that lands on another listed name,
+    "Gia Viên" for "Gia Viễn", leaves that part ambiguous); the last part a province."""
+    parts = _parts(value)
+    if len(parts) < 3 or [p.upper() for p in parts] != [p.upper() for p in _parts(read)]:
+        return False
+    *head, last = parts
+    province = any(_listed(f"{kind} {last}", alone=True) for kind in ("Tỉnh", "Thành phố"))
+    return (province or _listed(last, alone=True)) and all(_listed(p, alone=True) for p in head)
 
 
 def known_unit_share(address: str) -> float | None:
