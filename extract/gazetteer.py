@@ -91,6 +91,21 @@ def _case_like(model: str, name: str) -> str:
     return name
 
 
+def _strokeless(word: str) -> str:
+    return word.replace("Đ", "D").replace("đ", "d").casefold()
+
+
+def _stroke_alone(read: str, name: str) -> bool:
+    """Where a word of ``read`` and of ``name`` differ in Đ/D, that is their only
+    difference: a stroke lost ("Dống Đa") is restored, but "Diễn" is not "Điền" (fold
+    equates D and Đ; a second difference in the marks makes it another name, one the list
+    may lack)."""
+    return not any(
+        ("đ" in r.casefold()) != ("đ" in n.casefold()) and _strokeless(r) != _strokeless(n)
+        for r, n in zip(read.split(), name.split(), strict=False)
+    )
+
+
 def restore_marks(address: str) -> str:
     """``address`` with the tone marks of listed unit names restored (NFC)."""
     text = unicodedata.normalize("NFC", address)
@@ -121,6 +136,8 @@ def restore_marks(address: str) -> str:
             if len(names) != 1 or len(next(iter(names)).split()) != n:
                 continue  # several spellings: leave it to a shorter run or as read
             (name,) = names
+            if not _stroke_alone(core, name):
+                continue  # another letter as well as other marks: another name
             out.append(text[last:start] + _case_like(core, name) + run[len(core) :])
             last, i, done = end, i + n, True
             break

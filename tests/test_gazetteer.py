@@ -46,3 +46,10 @@ def test_streets_and_right_names_are_left_alone(text: str) -> None:
 def test_only_marks_change_never_letters(text: str) -> None:
     out = restore_marks(text)
     assert fold(out) == fold(text)
+
+
+def test_a_lost_stroke_is_restored_but_not_another_name_with_other_marks() -> None:
+    # "Đống Đa" read without its stroke is the listed name; "Diễn Hải" (a commune the list
+    # lacks) differs from the listed "Điền Hải" in its stroke and its tone: kept as read.
+    assert restore_marks("Số 1, Dống Đa, Hà Nội") == "Số 1, Đống Đa, Hà Nội"
+    assert restore_marks("Diễn Hải, Diễn Châu, Nghệ An") == "Diễn Hải, Diễn Châu, Nghệ An"
