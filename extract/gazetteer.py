@@ -178,9 +178,13 @@ def _listed(part: str, alone: bool = False) -> bool:
     return bool(rest) and rest.upper() in spellings and (not alone or len(spellings) == 1)
 
 
+def _split(address: str) -> list[str]:
+    """The comma- (or semicolon-) separated parts of ``address``, stripped, empty ones kept."""
+    return [p.strip(" " + _EDGE) for p in re.split(r"[,;]", unicodedata.normalize("NFC", address))]
+
+
 def _parts(address: str) -> list[str]:
-    parts = re.split(r"[,;]", unicodedata.normalize("NFC", address))
-    return [q for q in (p.strip(" " + _EDGE) for p in parts) if q]
+    return [p for p in _split(address) if p]
 
 
 def listed_place(value: str, read: str) -> bool:
@@ -208,8 +212,7 @@ def known_unit_share(address: str) -> float | None:
     part (house, street, hamlet) is never one. Evidence that the address was read right:
     OCR errors in unit names leave them unlisted.
     """
-    parts = [p.strip(" " + _EDGE) for p in re.split(r"[,;]", unicodedata.normalize("NFC", address))]
-    parts = [p for p in parts[1:] if p]
+    parts = [p for p in _split(address)[1:] if p]
     units = [p for i, p in enumerate(parts) if _UNIT_WORD.match(p) or i == len(parts) - 1]
     if not units:
         return None
