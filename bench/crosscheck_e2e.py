@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 from crosscheck.rules import DOUBTFUL, RULE_NAMES  # noqa: E402
 from hoso.evaluate import FindingsReport, load_jsonl, score_findings  # noqa: E402
 
-HOSO = [sys.executable, "-m", "hoso.cli"]
+HOSO = [sys.executable, "-m", "hoso"]
 BATCH = "e2e"
 
 

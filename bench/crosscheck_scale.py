@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 AS_OF = "2026-06-30"
-HOSO = [sys.executable, "-m", "hoso.cli"]
+HOSO = [sys.executable, "-m", "hoso"]
 
 
 @dataclass

@@ -44,7 +44,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 def _hoso(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "hoso.cli", *args], env=env, cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-m", "hoso", *args], env=env, cwd=REPO, capture_output=True, text=True
     )
     if proc.returncode not in (0, 3):
         raise SystemExit(f"hoso {args[0]} failed:\n{proc.stderr[-3000:]}")
@@ -77,7 +77,7 @@ def production(
         t_ingest = _hoso(["ingest", str(scans), "--batch", "bench"], env)
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "hoso.cli", "worker", "--workers", str(workers), "--burst"],
+            [sys.executable, "-m", "hoso", "worker", "--workers", str(workers), "--burst"],
             env=env,
             cwd=REPO,
             capture_output=True,

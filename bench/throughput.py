@@ -84,7 +84,7 @@ def hoso_run(folder: Path, workers: int, home: Path, engine: str) -> float:
         [
             sys.executable,
             "-m",
-            "hoso.cli",
+            "hoso",
             "run",
             str(folder),
             "--out",

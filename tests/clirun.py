@@ -22,7 +22,7 @@ def hoso(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``hoso ARGS`` and assert its exit code is one of ``codes``."""
     proc = subprocess.run(
-        [sys.executable, "-m", "hoso.cli", *args],
+        [sys.executable, "-m", "hoso", *args],
         env=env,
         cwd=REPO,
         capture_output=True,

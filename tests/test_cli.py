@@ -224,3 +224,43 @@ def test_reextract_reads_stored_pages_again_and_keeps_reviewers(
     assert fields[other]["value"] == "CHECKED" and fields[other]["origin"] == "reviewer"
     rejected = [r for r in batch_run["records"] if r["status"] == "rejected"]
     assert rejected and all(after[r["document_id"]]["status"] == "rejected" for r in rejected)
+
+
+# The re-import of the main module in a child process, as the console script runs it.
+_CHILD_SCRIPT = """\
+import sys
+from {module} import {function}
+
+
+def heavy():
+    return sorted(m for m in ("hoso.cli", "typer", "sqlalchemy") if m in sys.modules)
+
+
+if __name__ == "__main__":
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    for method in ("spawn", "forkserver"):
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            print(method, pool.submit(heavy).result())
+"""
+
+
+def test_console_script_is_light_in_child_processes(tmp_path: Path) -> None:
+    """Processes that ``hoso run`` and the reference import start (spawn, forkserver) import
+    the parent's main module, the console script, again: it must not import the CLI (~1 s of
+    CPU in every worker; it had made a 1M-row registry import ~2 s slower on two cores)."""
+    import subprocess
+    import sys
+    from importlib.metadata import entry_points
+
+    (entry,) = entry_points(group="console_scripts", name="hoso")
+    module, function = entry.value.split(":")
+    script = tmp_path / "hoso_script.py"
+    script.write_text(_CHILD_SCRIPT.format(module=module, function=function), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["spawn []", "forkserver []"]

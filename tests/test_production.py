@@ -40,7 +40,7 @@ def hoso(*args: str, env: dict[str, str]) -> str:
 
 
 def start_workers(env: dict[str, str], n: int, *, burst: bool) -> subprocess.Popen[str]:
-    args = [sys.executable, "-m", "hoso.cli", "worker", "--workers", str(n)]
+    args = [sys.executable, "-m", "hoso", "worker", "--workers", str(n)]
     return subprocess.Popen(
         args + (["--burst"] if burst else []),
         env=env,
