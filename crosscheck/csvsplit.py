@@ -88,16 +88,16 @@ def _convert(piece: bytes) -> importer.Converted:
     """A piece parsed (strictly) and converted, in blocks of ``importer.BLOCK`` rows."""
     rows = list(csv.reader(io.StringIO(piece.decode("utf-8"), newline=""), strict=True))
     keys: list[str] = []
-    texts: list[str] = []
+    data: list[bytes] = []
     skipped: list[tuple[int, str]] = []
     records = 0
     for i in range(0, len(rows), importer.BLOCK):
         block = importer.convert_block(_kind, _layout.records(rows[i : i + importer.BLOCK]), _tail)
         keys += block.keys
-        texts.append(block.text)
+        data.append(block.data)
         skipped += [(records + j, problem) for j, problem in block.skipped]
         records += block.records
-    return importer.Converted(keys, "".join(texts), records, skipped)
+    return importer.Converted(keys, b"".join(data), records, skipped)
 
 
 def converted_blocks(
