@@ -36,7 +36,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 AS_OF = "2026-06-30"
-HOSO = [sys.executable, "-m", "hoso"]
+
+
+def hoso_command(repo: Path) -> list[str]:
+    """``python -m hoso`` (a checkout older than hoso/__main__.py: ``-m hoso.cli``)."""
+    module = "hoso" if (repo / "hoso" / "__main__.py").exists() else "hoso.cli"
+    return [sys.executable, "-m", module]
 
 
 @dataclass
@@ -53,8 +58,8 @@ def hoso(args: list[str], env: dict[str, str], repo: Path = REPO) -> Run:
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen(
-            [*HOSO, *args], env={**env, "PYTHONPATH": str(repo)}, cwd=repo, stdout=log,
-            stderr=subprocess.STDOUT,
+            [*hoso_command(repo), *args], env={**env, "PYTHONPATH": str(repo)}, cwd=repo,
+            stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
