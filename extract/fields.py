@@ -24,6 +24,7 @@ from extract.gazetteer import listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
 from extract.normalize import fold
+from extract.plates import parse_plate, vehicle_kind
 from extract.reread import Reader, vote
 from extract.rows import Token
 from extract.validators import parse_id_number
@@ -544,6 +545,59 @@ LISTED_PLACE = 0.9
 
 
 def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """Raise the confidence of fields that another field of the document confirms
+    (``_citizen_id``, ``_certificate``); calibrated confidences go in."""
+    if doc_type == "citizen_id":
+        return _citizen_id(fields)
+    if doc_type == "registration_certificate":
+        return _certificate(fields)
+    return dict(fields)
+
+
+def _motorbike(fields: Mapping[str, ExtractedField]) -> float | None:
+    """How sure the document is of a motorbike: the confidence of its vehicle type or its
+    plate where either says so (the more confident), None when neither does or one of
+    them says car (whether or not a check marked the two as disagreeing)."""
+    kinds = []
+    kind = fields.get("vehicle_type")
+    if kind is not None and kind.value:
+        kinds.append((vehicle_kind(kind.value), kind.confidence))
+    plate = fields.get("plate_number")
+    if plate is not None and plate.value:
+        parsed = parse_plate(plate.value)
+        if parsed is not None:
+            kinds.append((_PLATE_VEHICLE.get(parsed.kind), plate.confidence))
+    said = {k for k, _ in kinds if k is not None}
+    if said != {"motorbike"}:
+        return None
+    return max(c for k, c in kinds if k == "motorbike")
+
+
+#: Plate kinds whose layout is a motorbike's or a car's (special, foreign and temporary
+#: plates say nothing of the vehicle).
+_PLATE_VEHICLE = {
+    "car": "car", "car_legacy": "car", "motorbike": "motorbike", "electric": "motorbike",
+}  # fmt: skip
+#: Certificate fields printed for cars only (DOMAIN.md §3: "Số chỗ ngồi (cars)").
+NOT_FOR_MOTORBIKES = ("seats",)
+
+
+def _certificate(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """A motorbike's certificate prints no seat count: seats found missing, with no label
+    of it on the page, on a certificate whose vehicle type or plate is a motorbike's, is
+    confirmed by that field."""
+    out = dict(fields)
+    sure = _motorbike(out)
+    if sure is None:
+        return out
+    for name in NOT_FOR_MOTORBIKES:
+        f = out.get(name)
+        if f is not None and f.value is None and not f.features.get("label_seen"):
+            out[name] = _raised(f, sure)
+    return out
+
+
+def _citizen_id(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
     """Raise the confidence of citizen-ID fields that another field of the card repeats.
 
     The CCCD number codes the holder's sex (its fourth digit), so a sex read in words
@@ -556,8 +610,6 @@ def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str
     (``cross_check`` already made it a problem).
     """
     out = dict(fields)
-    if doc_type != "citizen_id":
-        return out
     number, sex = out.get("id_number"), out.get("sex")
     if number and number.valid and number.value and len(number.value) == 9:
         # An old CMND (9 digits) prints no sex, nationality or expiry on its face: such a

@@ -294,6 +294,27 @@ def test_a_cmnd_number_confirms_the_fields_such_a_card_does_not_print() -> None:
     assert "corroborated" not in seen["sex"].features
 
 
+def test_a_motorbike_certificate_confirms_it_prints_no_seats() -> None:
+    """DOMAIN.md §3: the certificate prints "Số chỗ ngồi" for cars only."""
+
+    def certificate(*lines: str) -> dict[str, ExtractedField]:
+        rows = [(100 + 50 * i, [(100, line)]) for i, line in enumerate(lines)]
+        return extract_fields("registration_certificate", [page(*rows)])
+
+    base = ("Nhãn hiệu: HONDA", "Số máy: JF81E1234567", "Dung tích: 110")
+    bike = certificate(*base, "Loại xe: Xe máy", "Biển số đăng ký: 29-B1 123.45")
+    assert bike["seats"].value is None and bike["seats"].features.get("corroborated") == 1.0
+    car = certificate(*base, "Loại xe: Ô tô con", "Biển số đăng ký: 30A-123.45")
+    assert "corroborated" not in car["seats"].features
+    assert bike["seats"].confidence > car["seats"].confidence
+    # A car plate against a motorbike type, or a seat label read with nothing after it:
+    # nothing is confirmed.
+    mixed = certificate(*base, "Loại xe: Xe máy", "Biển số đăng ký: 30A-123.45")
+    assert "corroborated" not in mixed["seats"].features
+    seen = certificate(*base, "Loại xe: Xe máy", "Số chỗ ngồi:")
+    assert "corroborated" not in seen["seats"].features
+
+
 def test_a_place_of_origin_of_listed_unit_names_is_confirmed() -> None:
     def origin(text: str) -> ExtractedField:
         return extract_fields("citizen_id", [page((100, [(100, f"Quê quán: {text}")]))])[
