@@ -132,6 +132,50 @@ def test_addresses_read_alike_corroborate_and_differing_ones_change_nothing() ->
     assert out.mismatches == ()
 
 
+def test_an_address_in_the_other_style_corroborates_up_to_a_cap() -> None:
+    """Unit words spelled out or abbreviated meet; such an agreement raises a reading to
+    ``STYLE_AGREEMENT`` at most (a lost stop can turn one style into the other), an
+    agreement as printed above it; a lost stop or another digit meets nothing."""
+    short = "Số 54 phố Minh Khai, P. Hoàng Liệt, Q. Hoàng Mai, TP Hà Nội"
+    words = "Số 54 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai, Thành phố Hà Nội"
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_address", short, 0.9),
+            Reading("d", DECL, "owner_address", words, 0.9),
+        ]
+    )
+    assert out.confidence[("c", "owner_address")] == dossier.STYLE_AGREEMENT
+    assert out.confidence[("d", "owner_address")] == dossier.STYLE_AGREEMENT
+    assert out.mismatches == ()
+    same = reconcile(
+        [
+            Reading("c", CERT, "owner_address", short, 0.9),
+            Reading("d", DECL, "owner_address", short, 0.9),
+        ]
+    )
+    assert same.confidence[("c", "owner_address")] > dossier.STYLE_AGREEMENT
+    for other in (
+        "Số 54 phố Minh Khai, P Hoàng Liệt, Q. Hoàng Mai, TP Hà Nội",  # a stop lost
+        "Số 64 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai, TP. Hà Nội",
+        "Số 54 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai",  # the province lost
+    ):
+        out = reconcile(
+            [
+                Reading("c", CERT, "owner_address", short, 0.9),
+                Reading("d", DECL, "owner_address", other, 0.9),
+            ]
+        )
+        assert out.confidence == {}, other
+    # A reading below the cap that already stood higher keeps its confidence.
+    high = reconcile(
+        [
+            Reading("c", CERT, "owner_address", short, 0.99),
+            Reading("d", DECL, "owner_address", words, 0.9),
+        ]
+    )
+    assert high.confidence[("c", "owner_address")] == 0.99
+
+
 def test_every_fact_names_fields_the_schema_has() -> None:
     for fact in dossier.FACTS:
         for doc_type, name in fact.fields.items():
