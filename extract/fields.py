@@ -80,6 +80,9 @@ class _Candidate:
     hit: LabelHit | None
     page: int
     tier: int
+    #: Read again from the empty region after its label (``_read_blanks``), not from the
+    #: page's words.
+    reread: bool = False
 
     def rank(self) -> tuple[float, ...]:
         ok = {True: 2.0, None: 1.0, False: 0.0}[self.parsed.valid]
@@ -168,6 +171,7 @@ class LabelledField:
         ctx = {k: f.value for k, f in known.items()}
         cands: list[_Candidate] = []
         seen, blank = False, True
+        blanks: list[tuple[PageLayout, LabelHit]] = []
         for layout in doc.layouts:
             for hit in layout.hits:
                 if hit.tag is None or hit.tag.partition("#")[0] != self.name:
@@ -178,6 +182,7 @@ class LabelledField:
                 if self.readings != "first":
                     readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
                 if not readings:
+                    blanks.append((layout, hit))
                     continue
                 blank = False
                 parsed, value = self._parse(readings, ctx)
@@ -185,6 +190,8 @@ class LabelledField:
                     continue  # only specks and punctuation where the value should be
                 tier = int(hit.tag.partition("#")[2] or 0)
                 cands.append(_Candidate(parsed, value, hit, layout.page.number, tier))
+        if not cands and blanks and doc.reader is not None and self.readings == "words":
+            cands = self._read_blanks(doc.reader, blanks, ctx)
         search = self.search if self.search_when_seen or not seen else None
         if search is not None and not any(c.parsed.valid for c in cands):
             for page, value in search(doc):
@@ -199,6 +206,10 @@ class LabelledField:
             if len(joined) > 1:
                 return _joined(best, joined)
         result = _result(best)
+        if best.reread:
+            agree = [c for c in cands if c.reread and c.parsed.value == best.parsed.value]
+            features = {**result.features, "reread": 1.0, "agreement": len(agree) / len(cands)}
+            return replace(result, features=features)
         if doc.reader is not None and result.bbox is not None and best.value.lines == 1:
             result = vote(
                 result,
@@ -208,6 +219,31 @@ class LabelledField:
                 latin=self.latin,
             )
         return result
+
+    def _read_blanks(
+        self, reader: Reader, blanks: Sequence[tuple[PageLayout, LabelHit]], ctx: V.Context
+    ) -> list[_Candidate]:
+        """Valid values read again from the empty regions after labels whose value the page
+        reading did not hold (a lone "5" under "Số chỗ ngồi" that whole-page OCR dropped);
+        a region left blank on the paper reads as nothing, or as dots that do not parse.
+        Only for values a strict validator checks (codes, numbers, dates: ``readings ==
+        "words"``): free text would take specks for a value ("m. ]" for a colour)."""
+        out = []
+        for layout, hit in blanks[:2]:
+            for box, below in layout.blank_regions(hit):
+                for reading in reader(layout.page.number, box, latin=self.latin):
+                    words = [w for w in reading.words if w.text.strip()]
+                    if not words:
+                        continue
+                    text = " ".join(w.text for w in words)
+                    parsed = self.parse(text, ctx)
+                    if not parsed.valid:
+                        continue
+                    ocr = sum(w.confidence for w in words) / len(words)
+                    token = Token(text, fold(text), box, ocr)
+                    value = Value((token,), 1, below)
+                    out.append(_Candidate(parsed, value, hit, layout.page.number, 0, True))
+        return out
 
     def _parse(self, readings: Sequence[Value], ctx: V.Context) -> tuple[V.Parsed, Value]:
         """The first reading that validates (for ``readings="words"`` also without up to

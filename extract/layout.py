@@ -487,6 +487,39 @@ class PageLayout:
                 out.append(Value(tuple(toks), 1, True))
         return out
 
+    def blank_regions(self, hit: LabelHit) -> list[tuple[Box, bool]]:
+        """Where the value of a label with nothing read after it would be printed, as
+        (box, below): beside the label up to the next label on its row (at most eight line
+        heights), and under it (the label's width and two line heights more). A region
+        that holds a word of the page's reading is left out: that word was read, and not
+        taken as the value for a reason (a leader, another label)."""
+        lh = self.line_height
+        _, right = self._stop(hit)
+        x0, y0, x1, y1 = hit.box
+        pad = 0.25 * lh
+        regions = (
+            ((x1 + pad, y0 - pad, min(right - pad, x1 + 8 * lh), y1 + pad), False),
+            ((x0 - 0.5 * lh, y1 + 0.1 * lh, min(right, x1 + 2 * lh), y1 + 1.6 * lh), True),
+        )
+        out: list[tuple[Box, bool]] = []
+        for (a, b, c, d), below in regions:
+            box = (
+                max(0, int(a)),
+                max(0, int(b)),
+                min(self.page.width, int(c)),
+                min(self.page.height, int(d)),
+            )
+            if box[2] - box[0] < lh or box[3] - box[1] < 0.5 * lh:
+                continue
+            if any(
+                box[0] <= t.cx < box[2] and box[1] <= (t.box[1] + t.box[3]) / 2 < box[3]
+                for row in self.rows
+                for t in row.tokens
+            ):
+                continue
+            out.append((box, below))
+        return out
+
     def value(self, hit: LabelHit, *, multiline: bool = False) -> Value:
         """Value of ``hit``: rest of its row up to the next label, else the row(s) below."""
         lh = self.line_height

@@ -6,6 +6,8 @@ falls between the two papers and the card's text is lost. Real Tesseract, a draw
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -14,6 +16,8 @@ from extract import classify
 from hoso.settings import load
 from ocr import clean, orient
 from ocr.engine import open_engine
+from ocr.model import Line, Page
+from ocr.reread import StripReader
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 ROWS = [
@@ -64,3 +68,64 @@ def test_a_recognised_page_is_read_once() -> None:
     up, page = worker.recognize_upright(orient.Upright(image, 0, 0.0, 1.0), 1, 300, settings, ocr)
     assert classify.classify_page(page)[0] == "driving_license"
     assert up.image is image
+
+
+CERTIFICATE = [
+    "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
+    "Tên chủ xe: NGUYỄN VĂN AN",
+    "Nhãn hiệu: TOYOTA    Số loại: VIOS",
+    "Loại xe: Ô tô con    Màu sơn: Trắng",
+    "Số máy: 2NRX123456",
+    "Số khung: RL4B23F00J1234567",
+    "Năm sản xuất:    Dung tích:    Số chỗ ngồi:",
+]
+
+
+def _certificate(seats: str | None) -> np.ndarray:
+    """Labels of a row with their values on the row under them, as card layouts print
+    them; with ``seats``, a lone digit under "Số chỗ ngồi:"."""
+    img = Image.new("L", (1700, 1200), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(CERTIFICATE):
+        draw.text((100, 100 + i * 100), text, font=font, fill=20)
+    last = 100 + (len(CERTIFICATE) - 1) * 100
+    label_x = 100 + draw.textlength("Năm sản xuất:    Dung tích:    ", font=font)
+    draw.text((100, last + 50), "2018", font=font, fill=20)
+    draw.text(
+        (100 + draw.textlength("Năm sản xuất:    ", font=font), last + 50),
+        "1496",
+        font=font,
+        fill=20,
+    )
+    if seats is not None:
+        draw.text((label_x + 20, last + 50), seats, font=font, fill=20)
+    return np.asarray(img)
+
+
+def _without(page: Page, text: str) -> Page:
+    """The page's reading without the words ``text`` (as whole-page OCR drops a lone digit)."""
+    lines = tuple(Line(tuple(w for w in ln.words if w.text != text)) for ln in page.lines)
+    return replace(page, lines=tuple(ln for ln in lines if ln.words))
+
+
+def test_a_value_the_page_reading_dropped_is_read_again_under_its_label() -> None:
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    image = _certificate("5")
+    page = _without(worker.recognize(image, 1, 300, settings, ocr), "5")
+    assert "ngồi" in page.text and "5" not in page.text.split()
+    reader = StripReader(lambda n: image)
+    (_, fields), *_ = worker.extract_spans([page], reader)
+    assert fields["seats"].value == "5"
+    assert fields["seats"].features.get("reread") == 1.0
+    assert fields["seats"].page == 1 and fields["seats"].bbox is not None
+    # Without a reader the field stays missing; a region blank on the paper reads as
+    # nothing.
+    (_, alone), *_ = worker.extract_spans([page])
+    assert alone["seats"].value is None
+    blank = _certificate(None)
+    (_, empty), *_ = worker.extract_spans(
+        [worker.recognize(blank, 1, 300, settings, ocr)], StripReader(lambda n: blank)
+    )
+    assert empty["seats"].value is None
