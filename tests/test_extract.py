@@ -315,6 +315,27 @@ def test_a_motorbike_certificate_confirms_it_prints_no_seats() -> None:
     assert "corroborated" not in seen["seats"].features
 
 
+def test_a_certificate_with_no_owner_id_anywhere_confirms_it_prints_none() -> None:
+    def certificate(*lines: str) -> dict[str, ExtractedField]:
+        rows = [(100 + 50 * i, [(100, line)]) for i, line in enumerate(lines)]
+        return extract_fields("registration_certificate", [page(*rows)])
+
+    base = (
+        "Tên chủ xe: NGUYỄN VĂN AN", "Địa chỉ: Số 3 phố Huế, Hà Nội", "Nhãn hiệu: HONDA",
+        "Số loại: WAVE", "Loại xe: Xe máy", "Màu sơn: Đỏ", "Số máy: JF81E1234567",
+        "Số khung: RLHJF8100NY123456", "Biển số đăng ký: 29-B1 123.45",
+    )  # fmt: skip
+    none = certificate(*base)["owner_id_number"]
+    assert none.value is None and none.features.get("corroborated") == 1.0
+    # A number of the shape without its label is found by the search; a label read with
+    # nothing after it is a value missed.
+    found = certificate(*base, "001185012345")["owner_id_number"]
+    assert found.value == "001185012345"
+    seen = certificate(*base, "Số CCCD/CMND:")["owner_id_number"]
+    assert seen.value is None and "corroborated" not in seen.features
+    assert none.confidence > seen.confidence
+
+
 def test_a_place_of_origin_of_listed_unit_names_is_confirmed() -> None:
     def origin(text: str) -> ExtractedField:
         return extract_fields("citizen_id", [page((100, [(100, f"Quê quán: {text}")]))])[
@@ -479,9 +500,10 @@ def test_an_empty_field_says_whether_its_label_is_on_the_page() -> None:
     # Two of the card's eight labelled fields have their label on the page.
     assert got["place_of_origin"].features["label_share"] == 0.25
     assert all(got[n].value is None for n in features)
-    assert features["sex"] == {"label_seen": 1.0, "value_blank": 1.0}
-    assert features["nationality"] == {"label_seen": 1.0, "value_blank": 0.0}
-    assert features["place_of_origin"] == {"label_seen": 0.0, "value_blank": 0.0}
+    # None of the three has a search for its shape over the document.
+    assert features["sex"] == {"label_seen": 1.0, "value_blank": 1.0, "searched": 0.0}
+    assert features["nationality"] == {"label_seen": 1.0, "value_blank": 0.0, "searched": 0.0}
+    assert features["place_of_origin"] == {"label_seen": 0.0, "value_blank": 0.0, "searched": 0.0}
 
 
 def test_half_a_nationality_is_not_valid() -> None:
