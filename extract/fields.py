@@ -213,7 +213,12 @@ class LabelledField:
         result = _result(best)
         if best.reread:
             agree = [c for c in cands if c.reread and c.parsed.value == best.parsed.value]
-            features = {**result.features, "reread": 1.0, "agreement": len(agree) / len(cands)}
+            features = {
+                **result.features,
+                "reread": 1.0,
+                "agreement": len(agree) / len(cands),
+                "blank_reread": 1.0,
+            }
             return replace(result, features=features)
         if doc.reader is not None and result.bbox is not None and best.value.lines == 1:
             result = vote(

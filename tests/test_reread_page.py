@@ -119,6 +119,7 @@ def test_a_value_the_page_reading_dropped_is_read_again_under_its_label() -> Non
     (_, fields), *_ = worker.extract_spans([page], reader)
     assert fields["seats"].value == "5"
     assert fields["seats"].features.get("reread") == 1.0
+    assert fields["seats"].features.get("blank_reread") == 1.0
     assert fields["seats"].page == 1 and fields["seats"].bbox is not None
     # Without a reader the field stays missing; a region blank on the paper reads as
     # nothing.
