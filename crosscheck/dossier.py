@@ -77,6 +77,7 @@ _UNIT_WORDS = {
     "PHƯỜNG": "P.", "QUẬN": "Q.", "HUYỆN": "H.", "XÃ": "X.", "THỊ TRẤN": "TT.",
     "THỊ XÃ": "TX.", "THÀNH PHỐ": "TP.",
 }  # fmt: skip
+_UNIT_WORD = re.compile(f"(^|, *)({'|'.join(_UNIT_WORDS)})(?= )")
 _PROVINCE_WORD = re.compile(r"^(?:TP\.? |TỈNH )")
 #: The most that two readings of an address equal only in ``_address_key`` (not in
 #: ``marked_key``) make of each other: a stop that OCR lost can turn one style into the
@@ -90,15 +91,11 @@ def _address_key(value: str) -> str | None:
     ("phường Kim Giang" and "P. Kim Giang" meet; "P Kim Giang" does not) and the province
     by its name alone ("TP Hà Nội", "TP. Hà Nội", "Thành phố Hà Nội", "Hà Nội"). The
     documents of a dossier print one address in either style; the other letters, marks,
-    digits and punctuation must agree."""
-    parts = [p.strip() for p in marked_key(value).split(",")]
-    for i, part in enumerate(parts):
-        for word, short in _UNIT_WORDS.items():
-            if part.startswith(word + " "):
-                parts[i] = short + part[len(word) :]
-                break
-    parts[-1] = _PROVINCE_WORD.sub("", parts[-1])
-    return ", ".join(parts) or None
+    digits and punctuation, and the spaces after commas, must agree."""
+    key = _UNIT_WORD.sub(lambda m: m.group(1) + _UNIT_WORDS[m.group(2)], marked_key(value))
+    head, comma, last = key.rpartition(",")
+    space = last[: len(last) - len(last.lstrip())]
+    return (head + comma + space + _PROVINCE_WORD.sub("", last.lstrip())) or None
 
 
 def _name_key(value: str) -> str | None:

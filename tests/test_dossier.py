@@ -156,6 +156,7 @@ def test_an_address_in_the_other_style_corroborates_up_to_a_cap() -> None:
     assert same.confidence[("c", "owner_address")] > dossier.STYLE_AGREEMENT
     for other in (
         "Số 54 phố Minh Khai, P Hoàng Liệt, Q. Hoàng Mai, TP Hà Nội",  # a stop lost
+        "Số 54 phố Minh Khai,phường Hoàng Liệt, quận Hoàng Mai, TP. Hà Nội",  # a space lost
         "Số 64 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai, TP. Hà Nội",
         "Số 54 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai",  # the province lost
     ):
