@@ -15,6 +15,7 @@ The fitted weights ship with the package (``data/calibration.json``, no download
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -167,6 +168,54 @@ def params() -> dict[str, Any] | None:
 def version() -> str:
     p = params()
     return str(p["version"]) if p else "heuristic"
+
+
+#: Bins of the second stage's knots (``fit_knots``).
+KNOT_EDGES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0)
+
+
+def recalibrate(p: float) -> float:
+    """The second stage: a field's confidence after the evidence that other fields give
+    (``extract.fields.corroborate``) mapped through the shipped monotone knots.
+
+    The first stage is fitted on every field alone; corroboration then raises the right
+    fields it confirms, and what it leaves in the middle bins is right less often than the
+    first stage says (calibration set: fields at 0.75 right 68 % of the time). The knots,
+    fitted on the same set's final confidences, correct that. Identity without knots."""
+    fit = params()
+    knots = fit.get("knots") if fit else None
+    if not knots:
+        return p
+    xs = [k[0] for k in knots]
+    ys = [k[1] for k in knots]
+    return round(min(0.9999, float(np.interp(p, xs, ys))), 4)
+
+
+def fit_knots(
+    probs: Sequence[float], ok: Sequence[bool], edges: Sequence[float], least: int = 20
+) -> list[list[float]]:
+    """Monotone piecewise-linear knots from (0, 0) to (1, 1) through (mean confidence,
+    observed accuracy) of every bin of ``edges`` with at least ``least`` fields, the
+    accuracies pooled where they would fall (pool adjacent violators). A knot never
+    raises a confidence: a bin found more often right than it says stays as it is, so
+    the second stage sends no field past the review threshold that the first left below
+    it (the calibration set's [0.9, 0.95) bin, 96 % right, would have auto-accepted
+    fields that its 300-field evaluation counterpart showed 93 % right)."""
+    points: list[list[float]] = []  # [mean confidence, accuracy, fields]
+    for lo, hi in itertools.pairwise(edges):
+        idx = [i for i, q in enumerate(probs) if lo <= q < hi or (hi == edges[-1] and q == hi)]
+        if len(idx) >= least:
+            mean = sum(probs[i] for i in idx) / len(idx)
+            points.append([mean, sum(ok[i] for i in idx) / len(idx), float(len(idx))])
+    pooled: list[list[float]] = []
+    for pt in points:
+        pooled.append(list(pt))
+        while len(pooled) > 1 and pooled[-2][1] > pooled[-1][1]:
+            b, a = pooled.pop(), pooled.pop()
+            n = a[2] + b[2]
+            pooled.append([(a[0] * a[2] + b[0] * b[2]) / n, (a[1] * a[2] + b[1] * b[2]) / n, n])
+    inner = [[round(x, 4), round(min(x, y), 4)] for x, y, _ in pooled if 0.0 < x < 1.0]
+    return [[0.0, 0.0], *inner, [1.0, 1.0]]
 
 
 def calibrate(name: str, value: str | None, raw: float, features: Mapping[str, float]) -> float:

@@ -552,6 +552,9 @@ def extract_fields(
     }
     if calibrated:
         out = corroborate(doc_type, {n: _calibrated(n, f) for n, f in out.items()})
+        out = {
+            n: replace(f, confidence=calibration.recalibrate(f.confidence)) for n, f in out.items()
+        }
     return out
 
 

@@ -22,14 +22,18 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "extract" / "data" / "calibration.json"
 
 
-def samples(truth_dir: Path, home: Path) -> tuple[list[list[float]], list[bool], list[float]]:
-    """(feature vectors, correct, raw confidences) of every truth field."""
+def samples(
+    truth_dir: Path, home: Path, calibrated: bool = False
+) -> tuple[list[list[float]], list[bool], list[float]]:
+    """(feature vectors, correct, raw confidences) of every truth field; ``calibrated``:
+    the confidences the shipped fit gives, after corroboration (the second stage's input)."""
     os.environ["HOSO_HOME"] = str(home)
     import worker
     from extract import calibration
@@ -54,7 +58,7 @@ def samples(truth_dir: Path, home: Path) -> tuple[list[list[float]], list[bool],
             ).all()
             pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in rows]
             reader = worker.strip_reader(ctx, sha)
-            for span, extracted in worker.extract_spans(pages, reader, calibrated=False):
+            for span, extracted in worker.extract_spans(pages, reader, calibrated=calibrated):
                 dossier, filename = names[sha]
                 t = truth.get((dossier, filename, span.page_start))
                 if t is None or t["doc_type"] != span.doc_type:
@@ -92,13 +96,12 @@ def main() -> None:
     xs, ys, raws = samples(args.truth, args.home)
     weights = calibration.fit(xs, ys, args.l2)
     fitted = [calibration._sigmoid(sum(w * v for w, v in zip(weights, x, strict=True))) for x in xs]
-    digest = hashlib.sha256(json.dumps(weights).encode()).hexdigest()[:8]
     data: dict[str, Any] = {
-        # A new fit is a new version even on the same day (documents record it).
-        "version": f"logistic-{dt.date.today().isoformat()}-{digest}",
-        "model": "logistic regression over extract.calibration.feature_vector",
+        "model": "logistic regression over extract.calibration.feature_vector, then "
+        "monotone knots over the corroborated confidences",
         "inputs": list(calibration.INPUTS),
         "weights": weights,
+        "knots": [],
         "fitted_on": {
             "truth": args.truth.name,
             "fields": len(ys),
@@ -107,6 +110,19 @@ def main() -> None:
             "ece_fitted": round(ece(fitted, ys), 4),
         },
     }
+    # Second stage: the first stage shipped (no knots), every field extracted again with
+    # it and corroborated, and knots fitted on those confidences.
+    args.out.write_text(json.dumps({**data, "version": "stage-1"}), encoding="utf-8")
+    calibration.params.cache_clear()
+    _, ys2, final = samples(args.truth, args.home, calibrated=True)
+    knots = calibration.fit_knots(final, ys2, calibration.KNOT_EDGES)
+    data["knots"] = knots
+    data["fitted_on"]["ece_corroborated"] = round(ece(final, ys2), 4)
+    mapped = [float(np.interp(p, [k[0] for k in knots], [k[1] for k in knots])) for p in final]
+    data["fitted_on"]["ece_knots"] = round(ece(mapped, ys2), 4)
+    digest = hashlib.sha256(json.dumps([weights, knots]).encode()).hexdigest()[:8]
+    # A new fit is a new version even on the same day (documents record it).
+    data = {"version": f"logistic-{dt.date.today().isoformat()}-{digest}", **data}
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(data["fitted_on"]), "->", args.out)
 

@@ -68,3 +68,35 @@ def test_shipped_calibration_is_monotone_in_the_raw_confidence() -> None:
     ]
     assert probs == sorted(probs) and all(0.0 < p < 1.0 for p in probs)
     assert calibration.version().startswith("logistic-")
+
+
+def test_knots_lower_the_bins_found_overconfident_and_never_raise() -> None:
+    rng = np.random.default_rng(7)
+    probs = list(rng.uniform(0.5, 1.0, 4000))
+    # Right as often as they say above 0.9; below, 20 points less often.
+    ok = [bool(rng.random() < (p if p >= 0.9 else p - 0.2)) for p in probs]
+    knots = calibration.fit_knots(probs, ok, calibration.KNOT_EDGES)
+    xs, ys = [k[0] for k in knots], [k[1] for k in knots]
+    assert knots[0] == [0.0, 0.0] and knots[-1] == [1.0, 1.0]
+    assert xs == sorted(xs) and ys == sorted(ys)  # monotone
+    assert all(y <= x for x, y in knots)  # never raises
+    at = float(np.interp(0.75, xs, ys))
+    assert 0.5 < at < 0.6  # ~0.55 observed
+    assert float(np.interp(0.97, xs, ys)) == pytest.approx(0.97, abs=0.01)
+    # A bin right less often than the one below it is pooled with it.
+    flat = calibration.fit_knots(
+        [0.6] * 50 + [0.75] * 50,
+        [True] * 40 + [False] * 10 + [True] * 30 + [False] * 20,
+        calibration.KNOT_EDGES,
+    )
+    # One knot at their mean confidence (0.675), their pooled accuracy (0.7) capped there.
+    assert flat[1:-1] == [[0.675, 0.675]]
+
+
+def test_the_shipped_knots_are_a_monotone_map_that_never_raises() -> None:
+    knots = calibration.params()["knots"]  # type: ignore[index]
+    assert knots[0] == [0.0, 0.0] and knots[-1] == [1.0, 1.0]
+    assert all(y <= x for x, y in knots)
+    values = [calibration.recalibrate(p / 100) for p in range(101)]
+    assert values == sorted(values)
+    assert calibration.recalibrate(0.75) < 0.7  # the calibration set's 0.75 were right 62 %
