@@ -51,7 +51,7 @@ test: deps venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	$(BIN)/mypy .
 
 bench: deps venv
 	$(BIN)/python bench/throughput.py

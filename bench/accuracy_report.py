@@ -36,8 +36,8 @@ def main() -> None:
     for doc_type, name in sorted(r.by_field):
         row = []
         for lv in levels:
-            t = r.by_field_level.get((doc_type, name, lv))
-            row.append(f"{t.rate:.0%} ({t.total})" if t and t.total else "")
+            tally = r.by_field_level.get((doc_type, name, lv))
+            row.append(f"{tally.rate:.0%} ({tally.total})" if tally and tally.total else "")
         print(f"| {doc_type} | {name} | " + " | ".join(row) + " |")
     for title, lvs in (("clean + scan", ("clean", "scan")), ("all levels", None)):
         print(f"\nStraight-through, {title}:\n")

@@ -234,10 +234,11 @@ def main() -> None:
         return
     try:
         env = env_for(largest_pg.url, home)
-        load = hoso(["fixtures", "load", str(data / "documents.jsonl"), "--batch", "scale"], env)
+        loaded = hoso(["fixtures", "load", str(data / "documents.jsonl"), "--batch", "scale"], env)
         print(
-            f"\nload {args.docs:,} documents: {load.wall_s:.1f} s "
-            f"({args.docs / load.wall_s:,.0f} documents/s), peak RSS {load.peak_rss_mib:.0f} MiB"
+            f"\nload {args.docs:,} documents: {loaded.wall_s:.1f} s "
+            f"({args.docs / loaded.wall_s:,.0f} documents/s), "
+            f"peak RSS {loaded.peak_rss_mib:.0f} MiB"
         )
         print("\n| cross-check | documents | wall s | documents/s | peak RSS MiB |")
         print("|---|---:|---:|---:|---:|")

@@ -102,7 +102,7 @@ def main() -> None:
         tmp = Path(tmp_s)
         truth = generate(tmp / "batch", args.dossiers, args.seed, ["clean", "scan"])
         scans, pages = tmp / "batch" / "scans", _pages(truth)
-        rows = []
+        rows: list[tuple[str, int, float, float | None]] = []
         for w in counts:
             t = _hoso(
                 ["run", str(scans), "--out", str(tmp / f"out-{w}"), "--workers", str(w)],

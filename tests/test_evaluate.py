@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hoso.evaluate import evaluate, fold_value, wilson
 
 
-def _doc(dossier: str, value: str, conf: float = 0.9) -> dict:  # type: ignore[type-arg]
+def _doc(dossier: str, value: str, conf: float = 0.9) -> dict[str, Any]:
     return {
         "dossier_id": dossier,
         "source": {"filename": "to_khai_1.pdf", "page_start": 1},

@@ -204,8 +204,8 @@ def test_english_half_does_not_swallow_the_next_label() -> None:
 def test_label_remnant_glued_to_an_identifier() -> None:
     split = [t.text for t in split_word(Word("CHASSISN°):RLSBGF3S0MJ409016", (0, 0, 500, 30), 0.9))]
     assert split == ["CHASSISN°):", "RLSBGF3S0MJ409016"]
-    assert chassis_value("(chassis N°):RLSBGF3S0MJ409016", None).value == "RLSBGF3S0MJ409016"
-    assert engine_value("Engine No:JF63E6913238", None).value == "JF63E6913238"
+    assert chassis_value("(chassis N°):RLSBGF3S0MJ409016", {}).value == "RLSBGF3S0MJ409016"
+    assert engine_value("Engine No:JF63E6913238", {}).value == "JF63E6913238"
 
 
 def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
@@ -218,24 +218,24 @@ def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
 
 
 def test_a_zero_read_twice_as_o0_leaves_the_vin() -> None:
-    assert chassis_value("RL4BSO0SC8G2529920", None).value == "RL4BS0SC8G2529920"
-    assert chassis_value("RL4BS0OSC8G2529920", None).value == "RL4BS0SC8G2529920"
+    assert chassis_value("RL4BSO0SC8G2529920", {}).value == "RL4BS0SC8G2529920"
+    assert chassis_value("RL4BS0OSC8G2529920", {}).value == "RL4BS0SC8G2529920"
     # Not when the result is no VIN, or the O is not beside a 0.
-    assert chassis_value("RL4BSOXSC8G2529920", None).value == "RL4BSOXSC8G2529920"
+    assert chassis_value("RL4BSOXSC8G2529920", {}).value == "RL4BSOXSC8G2529920"
 
 
 def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
-    assert address_value("Xóm 3, Ngh1 Phong, Thành phố Hà Nộ1", None).value == (
+    assert address_value("Xóm 3, Ngh1 Phong, Thành phố Hà Nộ1", {}).value == (
         "Xóm 3, Nghi Phong, Thành phố Hà Nội"
     )
-    assert address_value("P. Minh Khai, 'TP Hà Nội", None).value == "P. Minh Khai, TP Hà Nội"
+    assert address_value("P. Minh Khai, 'TP Hà Nội", {}).value == "P. Minh Khai, TP Hà Nội"
     # Numbers stay numbers.
-    assert address_value("Số 11 ngõ 1, P1, Quận 1", None).value == "Số 11 ngõ 1, P1, Quận 1"
+    assert address_value("Số 11 ngõ 1, P1, Quận 1", {}).value == "Số 11 ngõ 1, P1, Quận 1"
     # A fraction slash, "§" for an 8, a unit letter that lost its full stop.
-    assert address_value("Số 54, ngách 31\u204421, ngõ §2, Q Long Biên", None).value == (
+    assert address_value("Số 54, ngách 31\u204421, ngõ §2, Q Long Biên", {}).value == (
         "Số 54, ngách 31/21, ngõ 82, Q. Long Biên"
     )
-    assert address_value("P Phúc Xá, Q Đống Đa", None).value == "P. Phúc Xá, Q. Đống Đa"
+    assert address_value("P Phúc Xá, Q Đống Đa", {}).value == "P. Phúc Xá, Q. Đống Đa"
     # Not a unit letter: inside a name, before a number or a lowercase word.
     for kept in (
         "Xóm Q Hạ, Hà Nội",
@@ -244,13 +244,13 @@ def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
         "§ 5 Hà Nội",
         "X đội 3",
     ):
-        assert address_value(kept, None).value == kept
+        assert address_value(kept, {}).value == kept
 
 
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
-    short = owner_id_value("0011585537", None)
+    short = owner_id_value("0011585537", {})
     assert (short.value, short.valid) == ("0011585537", False)
-    assert owner_id_value("0101234567", None).valid
+    assert owner_id_value("0101234567", {}).valid
 
 
 def test_citizen_id_fields_that_the_card_repeats_corroborate() -> None:
@@ -400,9 +400,9 @@ def test_a_tax_code_belongs_to_an_organisation() -> None:
 
 
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
-    assert vehicle_type_value("Xe mồ tô", None).value == "Xe mô tô"  # a listed kind
-    assert vehicle_type_value("XE MỒ TÔ", None).value == "XE MÔ TÔ"
-    assert certificate_number_value("NO.413831", None).value == "413831"
+    assert vehicle_type_value("Xe mồ tô", {}).value == "Xe mô tô"  # a listed kind
+    assert vehicle_type_value("XE MỒ TÔ", {}).value == "XE MÔ TÔ"
+    assert certificate_number_value("NO.413831", {}).value == "413831"
     p = page((100, [(100, "Loại xe: NỘI")]))
     got = extract_fields("registration_certificate", [p], None, calibrated=False)
     assert got["vehicle_type"].valid is False
