@@ -294,12 +294,14 @@ def test_a_cmnd_number_confirms_the_fields_such_a_card_does_not_print() -> None:
     assert "corroborated" not in seen["sex"].features
 
 
+def certificate(*lines: str) -> dict[str, ExtractedField]:
+    """The fields of a certificate page printing ``lines``, one under the other."""
+    rows = [(100 + 50 * i, [(100, line)]) for i, line in enumerate(lines)]
+    return extract_fields("registration_certificate", [page(*rows)])
+
+
 def test_a_motorbike_certificate_confirms_it_prints_no_seats() -> None:
     """DOMAIN.md §3: the certificate prints "Số chỗ ngồi" for cars only."""
-
-    def certificate(*lines: str) -> dict[str, ExtractedField]:
-        rows = [(100 + 50 * i, [(100, line)]) for i, line in enumerate(lines)]
-        return extract_fields("registration_certificate", [page(*rows)])
 
     base = ("Nhãn hiệu: HONDA", "Số máy: JF81E1234567", "Dung tích: 110")
     bike = certificate(*base, "Loại xe: Xe máy", "Biển số đăng ký: 29-B1 123.45")
@@ -316,10 +318,6 @@ def test_a_motorbike_certificate_confirms_it_prints_no_seats() -> None:
 
 
 def test_a_certificate_with_no_owner_id_anywhere_confirms_it_prints_none() -> None:
-    def certificate(*lines: str) -> dict[str, ExtractedField]:
-        rows = [(100 + 50 * i, [(100, line)]) for i, line in enumerate(lines)]
-        return extract_fields("registration_certificate", [page(*rows)])
-
     base = (
         "Tên chủ xe: NGUYỄN VĂN AN", "Địa chỉ: Số 3 phố Huế, Hà Nội", "Nhãn hiệu: HONDA",
         "Số loại: WAVE", "Loại xe: Xe máy", "Màu sơn: Đỏ", "Số máy: JF81E1234567",
