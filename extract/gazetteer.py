@@ -16,7 +16,7 @@ import re
 import unicodedata
 from importlib import resources
 
-from extract.normalize import fold
+from extract.normalize import fold, marked_key
 
 #: Unit type words, with the spelling that goes before a name.
 _TYPES = (
@@ -129,7 +129,9 @@ def restore_marks(address: str) -> str:
                 names = bare[key]
             if names is None or (n == 1 and " " not in next(iter(names))):
                 continue
-            if core in names:  # already right
+            # Already right, or right in the other tone placement ("Trung Hòa" printed where
+            # the list writes "Trung Hoà"): the paper's own spelling stays.
+            if core in names or any(marked_key(core) == marked_key(name) for name in names):
                 out.append(text[last:end])
                 last, i, done = end, i + n, True
                 break

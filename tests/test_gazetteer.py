@@ -20,6 +20,7 @@ from extract.normalize import fold
             "Phường Việt Hưng. Quận Long Biên, Thành phố Hà Nội",
         ),
         ("Nghi Phong, Nghỉ Lộc, Nghệ An", "Nghi Phong, Nghi Lộc, Nghệ An"),
+        ("phường Trung Hoa, quận Cầu Giấy", "phường Trung Hoà, quận Cầu Giấy"),
         ("Thôn Trung, X. Kiêu Ky, H. Gia Lâm", "Thôn Trung, X. Kiêu Kỵ, H. Gia Lâm"),
         ("SỐ 5 PHỐ HUẾ, QUẬN HAI BÀ TRƯNG, HÀ NÔI", "SỐ 5 PHỐ HUẾ, QUẬN HAI BÀ TRƯNG, HÀ NỘI"),
     ],
@@ -36,6 +37,8 @@ def test_unit_names_get_their_marks_back(read: str, restored: str) -> None:
         "Số 178 ngõ 244 đường Nguyễn Chí Thanh, xã Tả Thanh Oai",
         # House numbers and hamlets are not in the list.
         "Xóm 11, Thôn Bắc",
+        # A listed name printed in the other tone placement (the list writes "Trung Hoà").
+        "Tổ dân phố 35, phường Trung Hòa, quận Cầu Giấy, TP. Hà Nội",
     ],
 )
 def test_streets_and_right_names_are_left_alone(text: str) -> None:
