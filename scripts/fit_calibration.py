@@ -22,7 +22,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +117,7 @@ def main() -> None:
     knots = calibration.fit_knots(final, ys2, calibration.KNOT_EDGES)
     data["knots"] = knots
     data["fitted_on"]["ece_corroborated"] = round(ece(final, ys2), 4)
-    mapped = [float(np.interp(p, [k[0] for k in knots], [k[1] for k in knots])) for p in final]
+    mapped = [calibration.apply_knots(p, knots) for p in final]
     data["fitted_on"]["ece_knots"] = round(ece(mapped, ys2), 4)
     digest = hashlib.sha256(json.dumps([weights, knots]).encode()).hexdigest()[:8]
     # A new fit is a new version even on the same day (documents record it).
