@@ -113,7 +113,8 @@ class PersonRef:
 
 @dataclass(frozen=True)
 class RegistryLookup:
-    """Candidates found by exact keys and the one chosen (None: none or ambiguous).
+    """Candidates found by exact keys (or, failing those, one confusable character away)
+    and the one chosen (None: none or ambiguous).
 
     Rows a registry snapshot no longer lists are never candidates; ``withdrawn`` holds
     those that share a key, so a finding can name them."""
@@ -121,6 +122,9 @@ class RegistryLookup:
     candidates: tuple[VehicleRef, ...] = ()
     chosen: VehicleRef | None = None
     withdrawn: tuple[VehicleRef, ...] = ()
+    #: Set when no key matched exactly and the one candidate was found with a key read one
+    #: confusable character away: what was read for what ("chassis_number S for 5").
+    tolerant: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,61 @@ def engine_key(raw: str | None) -> str | None:
     return ";".join(parts) or None
 
 
+#: Characters that OCR reads one for the other in printed codes (a digit and the letter of
+#: the same shape). Chassis keys already read I as 1 and O/Q as 0 (``chassis_key``).
+CONFUSABLE: dict[str, str] = {
+    "0": "DO",
+    "D": "0",
+    "O": "0",
+    "1": "IL",
+    "I": "1",
+    "L": "1",
+    "2": "Z",
+    "Z": "2",
+    "5": "S",
+    "S": "5",
+    "6": "G",
+    "G": "6",
+    "8": "B",
+    "B": "8",
+}
+#: Shorter codes are not looked up within a confusable character: the chance that another
+#: vehicle's number is that one character away grows as codes get shorter.
+TOLERANT_MIN_LENGTH = 8
+
+
+def confusable_variants(key: str | None) -> frozenset[str]:
+    """The keys one confusable character away from ``key`` (``"…S…"`` for ``"…5…"``).
+
+    An engine key (``;``-joined numbers) varies one character of one number, and the
+    numbers are sorted again. Numbers shorter than :data:`TOLERANT_MIN_LENGTH` are not
+    varied."""
+    if not key:
+        return frozenset()
+    parts = key.split(";")
+    out: set[str] = set()
+    for i, part in enumerate(parts):
+        if len(part) < TOLERANT_MIN_LENGTH:
+            continue
+        for j, c in enumerate(part):
+            for alt in CONFUSABLE.get(c, ""):
+                varied = [*parts[:i], part[:j] + alt + part[j + 1 :], *parts[i + 1 :]]
+                out.add(";".join(sorted(varied)))
+    out.discard(key)
+    return frozenset(out)
+
+
+def confusable_difference(paper: str | None, ref: str | None) -> str | None:
+    """``"S for 5"`` when the two keys differ in one character only and the paper's is
+    what OCR reads for the reference's; None otherwise."""
+    if not paper or not ref or len(paper) != len(ref) or len(paper) < TOLERANT_MIN_LENGTH:
+        return None
+    diffs = [(a, b) for a, b in zip(paper, ref, strict=True) if a != b]
+    if len(diffs) == 1 and diffs[0][0] in CONFUSABLE.get(diffs[0][1], ""):
+        return f"{diffs[0][0]} for {diffs[0][1]}"
+    return None
+
+
 def id_key(raw: str | None) -> str | None:
     """An owner ID (CCCD, CMND or tax code): ASCII digits only (tax codes keep their '-')."""
     if not raw:

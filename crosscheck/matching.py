@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from crosscheck.context import Paper, PersonRef, RegistryLookup, VehicleRef
 from crosscheck.importer import REGISTRY_COLUMNS
-from crosscheck.keys import name_key
+from crosscheck.keys import confusable_difference, confusable_variants, name_key
 from hoso.models import PopulationPerson, RegistryVehicle
 
 _REGISTRY = cast(Table, RegistryVehicle.__table__)
@@ -110,6 +110,60 @@ def registry_lookups(session: Session, papers: Iterable[Paper]) -> dict[str, Reg
         candidates = tuple(r for r in rows if r.withdrawn_import_id is None)
         withdrawn = tuple(r for r in rows if r.withdrawn_import_id is not None)
         out[p.document_id] = RegistryLookup(candidates, choose(p, candidates), withdrawn)
+    unmatched = [
+        p for p in vehicles if not (out[p.document_id].candidates or out[p.document_id].withdrawn)
+    ]
+    if unmatched:
+        out.update(_tolerant_lookups(session, unmatched))
+    return out
+
+
+#: The code keys looked up one confusable character away when no key matches exactly.
+_TOLERANT_COLUMNS = (("chassis_key", "chassis_number", 1), ("engine_key", "engine_number", 2))
+_KEYS_PER_QUERY = 5000
+
+
+def _tolerant_lookups(session: Session, papers: Sequence[Paper]) -> dict[str, RegistryLookup]:
+    """For documents no key found: the one current registry row whose chassis or engine
+    number is one confusable character from the paper's ("…S…" read for "…5…"; long codes
+    only, ``keys.confusable_variants``). A misread character in every key is what turns a
+    registered vehicle into a false ``not_in_registry``; two or more such rows find nothing,
+    and documents whose key matched a withdrawn row are not looked up again."""
+    variants: dict[str, dict[str, frozenset[str]]] = {}
+    wanted: dict[str, set[str]] = {col: set() for col, _, _ in _TOLERANT_COLUMNS}
+    for p in papers:
+        keys = p.vehicle_keys()
+        per_col = {col: confusable_variants(keys[i]) for col, _, i in _TOLERANT_COLUMNS}
+        variants[p.document_id] = per_col
+        for col, near in per_col.items():
+            wanted[col] |= near
+    by_key: dict[tuple[str, str], list[VehicleRef]] = defaultdict(list)
+    for col, wanted_keys in wanted.items():
+        ordered = sorted(wanted_keys)
+        # A page of keys per statement: a chunk of unmatched documents has tens of thousands
+        # of variants at worst, over SQLite's limit on bound parameters.
+        for i in range(0, len(ordered), _KEYS_PER_QUERY):
+            page = ordered[i : i + _KEYS_PER_QUERY]
+            stmt = select(_REGISTRY).where(
+                any_of(session, _REGISTRY.c[col], page), _REGISTRY.c.withdrawn_import_id.is_(None)
+            )
+            for row in session.execute(stmt):
+                ref = vehicle_ref(row)
+                by_key[(col, getattr(ref, col))].append(ref)
+    out: dict[str, RegistryLookup] = {}
+    for p in papers:
+        keys = p.vehicle_keys()
+        found: dict[str, VehicleRef] = {}
+        notes: dict[str, list[str]] = defaultdict(list)
+        for col, field, i in _TOLERANT_COLUMNS:
+            for key in sorted(variants[p.document_id][col]):
+                for ref in by_key.get((col, key), []):
+                    found.setdefault(ref.registry_id, ref)
+                    how = confusable_difference(keys[i], key) or "one character"
+                    notes[ref.registry_id].append(f"{field} read {how}")
+        if len(found) == 1:
+            (ref,) = found.values()
+            out[p.document_id] = RegistryLookup((ref,), ref, tolerant=tuple(notes[ref.registry_id]))
     return out
 
 

@@ -24,6 +24,7 @@ from crosscheck.context import Context, VehicleRef
 from crosscheck.keys import (
     chassis_key,
     compare_names,
+    confusable_difference,
     engine_key,
     fold_part,
     id_key,
@@ -95,8 +96,10 @@ def misreading(
     misreading rather than of a discrepancy, or None: the reading is the start of the
     reference value (a line cut off; for names, whole words), it is — or one of its
     ``;``/``,``/``/``-separated parts is — another field's value (``others(name)``: that
-    field on paper and in the reference), or a name's diacritics differ where both sides
-    carry them (a tone mark misread; a registry without diacritics is not this)."""
+    field on paper and in the reference), a name's diacritics differ where both sides
+    carry them (a tone mark misread; a registry without diacritics is not this), or a
+    long code differs in one character that OCR confuses with the reference's ("S" for
+    "5", ``keys.confusable_difference``)."""
     if spec.how == "name":
         cmp = compare_names(paper, ref)
         if cmp.outcome == "marks" and cmp.unmarked_side is None:
@@ -107,6 +110,10 @@ def misreading(
         return None
     if spec.how in ("int", "id"):
         return None
+    if spec.how == "key" and spec.key is not None:
+        confused = confusable_difference(spec.key(paper), spec.key(ref))
+        if confused:
+            return f"{spec.name} differs by one character read {confused}"
     a, b = text_key(paper), text_key(ref)
     if a and len(a) < len(b) and b.startswith(a):
         return f"{spec.name} reads as the start of the reference value (cut off)"
@@ -137,11 +144,14 @@ class RegistryMatch:
         if ctx.registry is None or ctx.registry.chosen is None:
             return []
         row = ctx.registry.chosen
+        how = ""
+        if ctx.registry.tolerant:
+            how = f", found with {'; '.join(ctx.registry.tolerant)} (no key matched exactly)"
         return [
             Finding(
                 self.name,
                 "info",
-                f"registry row {row.registry_id}",
+                f"registry row {row.registry_id}{how}",
                 paper_value=ctx.paper.get("plate_number") or ctx.paper.get("chassis_number"),
                 reference_value=row.registry_id,
                 source=REGISTRY,

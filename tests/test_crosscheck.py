@@ -16,7 +16,15 @@ from sqlalchemy import func, select
 from crosscheck import importer, rules
 from crosscheck import run as cc
 from crosscheck.context import Context, Paper, PersonRef, RegistryLookup, VehicleRef
-from crosscheck.keys import chassis_key, compare_names, engine_key, plate_key
+from crosscheck.keys import (
+    chassis_key,
+    compare_names,
+    confusable_difference,
+    confusable_variants,
+    engine_key,
+    plate_key,
+)
+from crosscheck.matching import registry_lookups
 from fixtures.registry import load_truth_documents, make_reference, write_reference
 from hoso import db
 from hoso.models import Check, CheckState, DocStatus, Document, PopulationPerson, RegistryVehicle
@@ -40,6 +48,19 @@ def test_keys_ignore_printing_differences() -> None:
     assert chassis_key("RLHJFD0Y8KXO97248") == "RLHJFD0Y8KX097248"  # VIN-like: O→0
     assert engine_key("JF63E-3355048") == engine_key("JF63E 3355048")
     assert engine_key("2ZR1; 1NM2") == engine_key("1NM2;2ZR1")
+
+
+def test_confusable_variants_and_differences() -> None:
+    near = confusable_variants("RL4B1234567890123")
+    assert "RL4B12345678901Z3" in near and "RL488234567890123" not in near  # one change only
+    assert "RL4B1234567890123" not in near and "RL4B1234S67890123" in near
+    assert confusable_variants("29A1234") == frozenset()  # short codes are not varied
+    # Engine keys: one number varied, the numbers sorted again.
+    assert "1NM7727860;2ZR3836350" in confusable_variants("2ZR3836350;INM7727860")
+    assert confusable_difference("RL4B1234S67890123", "RL4B1234567890123") == "S for 5"
+    assert confusable_difference("RL4B1234X67890123", "RL4B1234567890123") is None
+    assert confusable_difference("RL4B12S4S67890123", "RL4B1234567890123") is None
+    assert confusable_difference("JA39E49", "JA39E4S") is None  # too short to tell
 
 
 def test_names_compare_without_silent_correction() -> None:
@@ -251,6 +272,64 @@ def test_differences_shaped_like_misreadings_are_doubtful() -> None:
     short = Paper("d", "h", "citizen_id", {"id_number": "001305458"}, {"id_number": 0.76})
     (legacy,) = rules.LegacyId().check(_ctx(short))
     assert legacy.severity == "warning" and rules.DOUBTFUL in legacy.message
+
+
+def test_a_code_one_confusable_character_off_is_a_doubtful_difference() -> None:
+    paper = _paper(chassis_number="RL4B1234S67890123", engine_number="2NR7654321")
+    found = rules.FieldMismatch().check(_ctx(paper, registry=RegistryLookup((_row(),), _row())))
+    by_field = {f.fields[0]: f for f in found}
+    assert by_field["chassis_number"].severity == "warning"
+    assert "read S for 5" in by_field["chassis_number"].message
+    # A different engine number (an engine replaced) is a discrepancy.
+    assert by_field["engine_number"].severity == "error"
+    assert rules.DOUBTFUL not in by_field["engine_number"].message
+
+
+def test_lookup_finds_the_row_a_misread_key_is_one_character_from(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Plate cut off, chassis read with S for 5 and engine with G for 6: no key matches,
+    and the vehicle is registered. The one row a confusable character away is chosen and
+    says how it was found; when two rows are that near, none is."""
+    rows = [
+        {**CAR, "registry_id": "R1", "status": "active"},
+        {**CAR, "registry_id": "R2", "status": "active", "plate_number": "30A-999.99",
+         "chassis_number": "RL4B9999999999999", "engine_number": "2NR1234561"},
+        {**CAR, "registry_id": "R3", "status": "active", "plate_number": "30A-888.88",
+         "chassis_number": "RL4B9999999999995", "engine_number": "1KD0000000"},
+    ]  # fmt: skip
+    path = tmp_path / "registry.csv"
+    header = list(importer.REGISTRY_COLUMNS)
+    lines = [",".join(header)] + [",".join(str(r.get(c, "")) for c in header) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sessions = migrated_sessions(db_url)
+    with sessions() as s, s.begin():
+        importer.import_registry(s, path)
+    misread = Paper("d1", "h1", "registration_certificate",
+                    {**CAR, "plate_number": "30A-123", "chassis_number": "RL4B1234S67890123",
+                     "engine_number": "2NR12345G7"})  # fmt: skip
+    # The chassis number is one confusable character from R3's, the engine number from R2's.
+    ambiguous = Paper("d2", "h2", "registration_certificate",
+                      {"plate_number": "30A-12", "chassis_number": "RL4B999999999999S",
+                       "engine_number": "2NR123456I"})  # fmt: skip
+    exact = Paper("d3", "h3", "registration_certificate", dict(CAR))
+    with sessions() as s:
+        found = registry_lookups(s, [misread, ambiguous, exact])
+    assert found["d1"].chosen is not None and found["d1"].chosen.registry_id == "R1"
+    assert found["d1"].tolerant == (
+        "chassis_number read S for 5", "engine_number read G for 6"
+    )  # fmt: skip
+    assert found["d2"].candidates == () and found["d2"].chosen is None
+    assert found["d3"].chosen is not None and found["d3"].tolerant == ()
+    ctx = _ctx(misread, registry=found["d1"])
+    (match,) = rules.RegistryMatch().check(ctx)
+    assert "found with chassis_number read S for 5" in match.message
+    assert rules.NotInRegistry().check(ctx) == []
+    mismatches = {f.fields[0]: f.severity for f in rules.FieldMismatch().check(ctx)}
+    # Each differing key has the shape of a misreading: a doubtful warning, not an error.
+    assert mismatches == {
+        "plate_number": "warning", "chassis_number": "warning", "engine_number": "warning"
+    }  # fmt: skip
 
 
 def test_legacy_id_proposes_the_link() -> None:
