@@ -35,6 +35,7 @@ from crosscheck.keys import (
     text_distance,
     text_key,
 )
+from extract.gazetteer import district_names
 from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
 
@@ -464,14 +465,24 @@ class OwnerMismatch:
 
 
 _DISTRICT_UNIT = re.compile(r"^(?:QUAN|HUYEN|THI XA|THI TRAN|Q|H|TX|TT)\s+\S")
+_WARD_UNIT = re.compile(r"^(?:PHUONG|XA|THI TRAN|P|X|TT)\s+\S")
 
 
 def pre_reform_address(address: str) -> bool:
     """True for the pre-01/07/2025 form: a district-level unit (quận/huyện/thị xã) or a
     thị trấn, written out or abbreviated (``Q.``, ``H.``, ``TX.``, ``TT.``), after the
-    first comma-separated part (DOMAIN.md §8.2)."""
-    parts = [fold_part(p) for p in address.split(",")][1:]
-    return any(_DISTRICT_UNIT.match(p) for p in parts)
+    first comma-separated part (DOMAIN.md §8.2); or a listed district named without its
+    unit word between a ward-level part and the province ("P. Việt Hưng, Long Biên, TP Hà
+    Nội": the unit word left out by the writer or lost by OCR). A new-form ward named
+    after its old district ("Phường Long Biên, Thành phố Hà Nội") is not that."""
+    parts = [fold_part(p).strip() for p in address.split(",")][1:]
+    if any(_DISTRICT_UNIT.match(p) for p in parts):
+        return True
+    districts = district_names()
+    return any(
+        _WARD_UNIT.match(parts[i - 1]) is not None and parts[i] in districts
+        for i in range(1, len(parts) - 1)
+    )
 
 
 class AddressPreReform:

@@ -70,6 +70,25 @@ def _index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     )
 
 
+#: Unit words of the district level, abolished on 01/07/2025 (DOMAIN.md §8.2).
+_DISTRICT_TYPES = ("Quận", "Huyện", "Thị xã")
+
+
+@functools.cache
+def district_names() -> frozenset[str]:
+    """Folded names of the pre-2025 district-level units without their unit word
+    ("LONG BIEN" for "Quận Long Biên"). Provincial cities ("Thành phố Biên Hòa") are left
+    out: their unit word is also a province's."""
+    text = resources.files("extract").joinpath("data/admin_units.txt").read_text("utf-8")
+    out = set()
+    for line in text.splitlines():
+        name = unicodedata.normalize("NFC", line.strip())
+        for t in _DISTRICT_TYPES:
+            if name.startswith(t + " "):
+                out.add(fold(name[len(t) + 1 :]))
+    return frozenset(out)
+
+
 def _bare_allowed(text: str, start: int, end: int) -> bool:
     before = text[:start].rstrip()
     after = text[end:].lstrip()

@@ -86,6 +86,12 @@ def test_names_compare_without_silent_correction() -> None:
         ("Số 12 phố Kim Mã, Phường Giảng Võ, Thành phố Hà Nội", False),
         ("Thôn Đoài, Xã Đông Anh, TP. Hà Nội", False),
         ("Số 7 đường Quang Trung, Phường Hà Đông, Thành phố Hà Nội", False),
+        # The district's unit word left out (or lost by OCR) between ward and province.
+        ("Số 56, ngách 46/5, ngõ 187 Xuân Thủy, P. Việt Hưng, Long Biên, TP Hà Nội", True),
+        ("Thôn Bắc, xã Mai Đình, Sóc Sơn, Hà Nội", True),
+        ("Số 7, Phường Long Biên, Thành phố Hà Nội", False),
+        ("Số 7 Long Biên, Phường Bồ Đề, Thành phố Hà Nội", False),
+        ("Số 7, Phường Bồ Đề, Phố Cổ, Thành phố Hà Nội", False),
     ],
 )
 def test_pre_reform_address(address: str, old: bool) -> None:
