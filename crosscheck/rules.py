@@ -15,8 +15,9 @@ A vehicle is past its service life from 1 January of ``manufacture_year + limit 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -465,24 +466,58 @@ class OwnerMismatch:
 
 
 _DISTRICT_UNIT = re.compile(r"^(?:QUAN|HUYEN|THI XA|THI TRAN|Q|H|TX|TT)\s+\S")
-_WARD_UNIT = re.compile(r"^(?:PHUONG|XA|THI TRAN|P|X|TT)\s+\S")
+#: Folded ward-level unit words (and abbreviations), one or two words long.
+_WARD_WORDS = frozenset({("PHUONG",), ("XA",), ("P",), ("X",), ("TT",), ("THI", "TRAN")})
+#: Words before a province's name: a district of the same name there is the province.
+_PROVINCE_WORDS = frozenset({"TINH", "TP", "PHO"})
+
+
+@functools.cache
+def _districts_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Listed district names of two words or more (``Quận 3`` is no evidence), as word
+    tuples, by their first word."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for name in district_names():
+        words = tuple(name.split())
+        if len(words) >= 2:
+            out.setdefault(words[0], []).append(words)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _district_after_ward(parts: Sequence[str]) -> bool:
+    """A listed district's name after the ward's own name, with or without its unit word
+    and delimiter ("xã Hải Bối huyện Đông Anh", "P. Việt Hưng, Long Biên", "P. Thụy Khuê,
+    O. Tây Hồ", "Quậ Cầu Giấy": a unit word left out by the writer or misread). A
+    new-form ward named after its old district ("Phường Long Biên") has the name right
+    after its unit word, a district name before the ward is a street's, and one with
+    nothing after it stands where the province does."""
+    words = " , ".join(parts).split()
+    districts = _districts_by_first_word()
+    ward = None
+    for i in range(len(words)):
+        size = next((n for n in (2, 1) if tuple(words[i : i + n]) in _WARD_WORDS), 0)
+        if size and i + size < len(words) and words[i + size] != ",":
+            ward = i + size
+            break
+    if ward is None:
+        return False
+    for i in range(ward + 1, len(words)):
+        if words[i - 1] in _PROVINCE_WORDS:
+            continue
+        for name in districts.get(words[i], ()):
+            # ... and the province after it: a name in the province's place is the province.
+            if tuple(words[i : i + len(name)]) == name and i + len(name) < len(words):
+                return True
+    return False
 
 
 def pre_reform_address(address: str) -> bool:
     """True for the pre-01/07/2025 form: a district-level unit (quận/huyện/thị xã) or a
     thị trấn, written out or abbreviated (``Q.``, ``H.``, ``TX.``, ``TT.``), after the
-    first comma-separated part (DOMAIN.md §8.2); or a listed district named without its
-    unit word between a ward-level part and the province ("P. Việt Hưng, Long Biên, TP Hà
-    Nội": the unit word left out by the writer or lost by OCR). A new-form ward named
-    after its old district ("Phường Long Biên, Thành phố Hà Nội") is not that."""
+    first comma-separated part (DOMAIN.md §8.2), or a listed district named after the
+    ward (``_district_after_ward``)."""
     parts = [fold_part(p).strip() for p in address.split(",")][1:]
-    if any(_DISTRICT_UNIT.match(p) for p in parts):
-        return True
-    districts = district_names()
-    return any(
-        _WARD_UNIT.match(parts[i - 1]) is not None and parts[i] in districts
-        for i in range(1, len(parts) - 1)
-    )
+    return any(_DISTRICT_UNIT.match(p) for p in parts) or _district_after_ward(parts)
 
 
 class AddressPreReform:

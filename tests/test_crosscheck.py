@@ -92,6 +92,16 @@ def test_names_compare_without_silent_correction() -> None:
         ("Số 7, Phường Long Biên, Thành phố Hà Nội", False),
         ("Số 7 Long Biên, Phường Bồ Đề, Thành phố Hà Nội", False),
         ("Số 7, Phường Bồ Đề, Phố Cổ, Thành phố Hà Nội", False),
+        # ... or misread, or glued to the ward without a comma (OCR).
+        ("Xóm 4, xã Hải Bối huyện Đông Anh, TP. Hà Nội", True),
+        ("Tổ dân phố 25, Phường Quảng An Quận Tây Hồ, Thành phố Hà Nội", True),
+        ("Số 36 đường Cầu Giấy, phường Việt Hưng. quận Long Biên, TP. Hà Nội", True),
+        ("Số 101 đường Xuân Thủy, P. Thụy Khuê, O. Tây Hồ, TP Hà Nội", True),
+        ("Số 94, ngõ 13 Hàng Bông, Phường Trung Hòa, Quậ Cầu Giấy, Thành phố Hà Nội", True),
+        # A street named after a district before the ward; a province named like a district.
+        ("Số 5, đường Cầu Giấy, Phường Dịch Vọng, TP Hà Nội", False),
+        ("Số 5, Phường Đông Hà, Tỉnh Quảng Trị", False),
+        ("Số 5, Phường Đông Hà, Quảng Trị", False),
     ],
 )
 def test_pre_reform_address(address: str, old: bool) -> None:
