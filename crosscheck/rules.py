@@ -41,6 +41,10 @@ from extract.plates import LOCALITY_CODES
 from extract.validators import parse_sex, service_life_category, service_life_end_year
 
 REGISTRY, POPULATION, PAPER = "registry", "population", "crosscheck"
+#: Documents that carry their owner's ID number.
+_OWNER_ID_DOC_TYPES = frozenset(
+    {"citizen_id", "registration_certificate", "registration_declaration"}
+)
 KEY_FIELDS = ("plate_number", "chassis_number", "engine_number")
 
 
@@ -346,7 +350,7 @@ class LegacyId:
 
     def check(self, ctx: Context) -> list[Finding]:
         if ctx.paper.owner_id_kind != "cmnd":
-            return []
+            return self._from_dossier(ctx)
         field = ctx.paper.id_field
         note = _low(ctx.paper.doubt(field))  # a 12-digit ID cut short reads as a CMND
 
@@ -390,6 +394,51 @@ class LegacyId:
                 said("CMND on paper; needs linking to a số định danh"),
                 (field,),
                 ctx.paper.get(field),
+            )
+        ]
+
+    def _from_dossier(self, ctx: Context) -> list[Finding]:
+        """This document's ID was read as something that is not an ID (a digit lost, the
+        issue date read in its place) while another document of the dossier reads, with
+        confidence, a CMND for the same owner and none reads a 12-digit ID: the owner is
+        identified by that CMND here too. A warning that says it rests on the other
+        document. A document with no ID read at all may not print one (some certificate
+        layouts do not), so it gets none."""
+        paper = ctx.paper
+        read = paper.get(paper.id_field)
+        if (
+            read is None
+            or paper.owner_id_kind is not None
+            or paper.doc_type not in _OWNER_ID_DOC_TYPES
+        ):
+            return []
+        name = name_key(paper.get(paper.name_field))
+        cmnd: list[tuple[str, str]] = []
+        for other in ctx.siblings:
+            other_id = other.owner_id
+            if other.owner_id_kind == "cccd":
+                return []
+            if other.owner_id_kind != "cmnd" or other.doubt(other.id_field) is not None:
+                continue
+            if name and name_key(other.get(other.name_field)) != name:
+                continue
+            assert other_id is not None
+            cmnd.append((other_id, other.doc_type))
+        if len({number for number, _ in cmnd}) != 1:
+            return []
+        number, doc_type = cmnd[0]
+        field = paper.id_field
+        return [
+            Finding(
+                self.name,
+                "warning",
+                f"CMND {number} on the dossier's {doc_type}; needs linking to a số định danh "
+                f"({DOUBTFUL}: this document's {field} reads {read!r})",
+                (field,),
+                read,
+                number,
+                PAPER,
+                None,
             )
         ]
 
