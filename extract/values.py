@@ -126,11 +126,15 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
 
 
 def color_value(raw: str, ctx: Context) -> Parsed:
-    """Paint colour(s) as printed; two colours are written "Đỏ - Đen"."""
+    """Paint colour(s) as printed; two colours are written "Đỏ - Đen". Colours are words:
+    a digit in one is a misread letter ("Gh1" for "Ghi")."""
     parsed = text_value(raw, ctx)
     if parsed.value is None:
         return parsed
-    return Parsed(re.sub(r"\s*[-–]\s*", " - ", parsed.value), parsed.valid, parsed.problems)
+    value = re.sub(r"\s*[-–]\s*", " - ", parsed.value)
+    if any(c.isdigit() for c in value):
+        return Parsed(value, False, ("a colour is written in letters",))
+    return Parsed(value, parsed.valid, parsed.problems)
 
 
 def name_value(raw: str, ctx: Context) -> Parsed:

@@ -24,6 +24,7 @@ from extract.values import (
     address_value,
     certificate_number_value,
     chassis_value,
+    color_value,
     engine_value,
     name_value,
     owner_id_value,
@@ -395,6 +396,14 @@ def test_a_tax_code_belongs_to_an_organisation() -> None:
     )
     got = extract_fields("registration_certificate", [firm], None, calibrated=False)
     assert got["owner_id_number"].valid, got["owner_id_number"]
+
+
+def test_a_colour_is_words() -> None:
+    assert color_value("Xanh-Đen", {}) == color_value("Xanh - Đen", {})
+    assert color_value("Xanh-Đen", {}).value == "Xanh - Đen"
+    assert color_value("Ghi", {}).valid
+    misread = color_value("Gh1", {})
+    assert (misread.value, misread.valid) == ("Gh1", False)
 
 
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
