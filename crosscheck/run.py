@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from crosscheck.context import CHECKED_DOC_TYPES, VEHICLE_DOC_TYPES, Context, Paper
@@ -90,6 +90,12 @@ def _documents(session: Session, batch: str | None, chunk: int) -> Iterator[list
     )
     if batch is not None:
         stmt = stmt.join(Batch, File.batch_id == Batch.id).where(Batch.name == batch)
+    if session.get_bind().dialect.name == "postgresql":
+        # Every row is read, so the cursor is planned for all of them. PostgreSQL's default
+        # (0.1) prefers a plan that starts fast; with statistics stale after a bulk load it
+        # chose a nested loop over every file for every document (1.9 s per chunk at 20k
+        # documents, quadratic in the batch).
+        session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     for rows in session.execute(stmt.execution_options(yield_per=chunk)).partitions():
         yield [_Target(*row) for row in rows]
 
