@@ -59,7 +59,7 @@ class Paper:
     def address_field(self) -> str:
         return "place_of_residence" if self.doc_type in PERSON_DOC_TYPES else "owner_address"
 
-    @property
+    @functools.cached_property
     def owner_id(self) -> str | None:
         return id_key(self.get(self.id_field))
 

@@ -131,6 +131,7 @@ def id_kind(key: str | None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(raw: str | None) -> str | None:
     """Folded name without diacritics, ranks and a trailing birth year (matching key)."""
     if not raw:
