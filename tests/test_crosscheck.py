@@ -371,18 +371,18 @@ def test_legacy_id_from_the_dossier_when_this_documents_id_is_misread() -> None:
         (f,) = rules.LegacyId().check(_ctx(paper, siblings=(declaration,)))
         assert (f.severity, f.reference_value, f.paper_value) == ("warning", "012345678", misread)
         assert "registration_declaration" in f.message and rules.DOUBTFUL in f.message
-    misread = _paper(owner_id_number="12345678")
+    short = _paper(owner_id_number="12345678")
     # Nothing read (a layout without the ID), another owner, a doubtful CMND, or a
     # 12-digit ID on another document: no finding.
     assert rules.LegacyId().check(_ctx(_paper(owner_id_number=None), siblings=(declaration,))) == []
     other = Paper("d2", "hs-1", "registration_declaration",
                   {**CAR, "owner_id_number": "012345678", "owner_name": "LÊ THỊ HOA"})  # fmt: skip
-    assert rules.LegacyId().check(_ctx(misread, siblings=(other,))) == []
+    assert rules.LegacyId().check(_ctx(short, siblings=(other,))) == []
     unsure = Paper("d2", "hs-1", "registration_declaration",
                    {**CAR, "owner_id_number": "012345678"}, {"owner_id_number": 0.4})  # fmt: skip
-    assert rules.LegacyId().check(_ctx(misread, siblings=(unsure,))) == []
+    assert rules.LegacyId().check(_ctx(short, siblings=(unsure,))) == []
     cccd = Paper("d3", "hs-1", "registration_certificate", dict(CAR))
-    assert rules.LegacyId().check(_ctx(misread, siblings=(declaration, cccd))) == []
+    assert rules.LegacyId().check(_ctx(short, siblings=(declaration, cccd))) == []
 
 
 def test_owner_not_in_population() -> None:
