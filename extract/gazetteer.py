@@ -43,17 +43,21 @@ _BEFORE_BARE = frozenset(
 
 
 @functools.cache
+def _listed_names() -> tuple[str, ...]:
+    """Every name of ``data/admin_units.txt`` (NFC), with its unit word."""
+    text = resources.files("extract").joinpath("data/admin_units.txt").read_text("utf-8")
+    names = (unicodedata.normalize("NFC", line.strip()) for line in text.splitlines())
+    return tuple(name for name in names if name)
+
+
+@functools.cache
 def _index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Folded word run -> marked spellings: names with their type word ("Quận Long
     Biên"), and bare names ("Long Biên") that count only after a type word or as a whole
     comma-separated part of the address (a street may share a bare name's letters)."""
-    text = resources.files("extract").joinpath("data/admin_units.txt").read_text("utf-8")
     typed: dict[str, set[str]] = {}
     bare: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        name = unicodedata.normalize("NFC", line.strip())
-        if not name:
-            continue
+    for name in _listed_names():
         rest = next((name[len(t) + 1 :] for t in _TYPES if name.startswith(t + " ")), None)
         if rest is None:
             bare.setdefault(fold(name), set()).add(name)
@@ -79,10 +83,8 @@ def district_names() -> frozenset[str]:
     """Folded names of the pre-2025 district-level units without their unit word
     ("LONG BIEN" for "Quận Long Biên"). Provincial cities ("Thành phố Biên Hòa") are left
     out: their unit word is also a province's."""
-    text = resources.files("extract").joinpath("data/admin_units.txt").read_text("utf-8")
     out = set()
-    for line in text.splitlines():
-        name = unicodedata.normalize("NFC", line.strip())
+    for name in _listed_names():
         for t in _DISTRICT_TYPES:
             if name.startswith(t + " "):
                 out.add(fold(name[len(t) + 1 :]))
