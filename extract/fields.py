@@ -91,6 +91,10 @@ class _Candidate:
         return (ok, -self.tier, -self.page, round(label, 1), -y)
 
 
+#: The tier of a value found after a garbled label (below every printed wording's).
+RECOVERED = 50
+
+
 def confidence(
     parsed: V.Parsed, value: Value, label_score: float
 ) -> tuple[float, dict[str, float]]:
@@ -195,6 +199,8 @@ class LabelledField:
                     continue  # only specks and punctuation where the value should be
                 tier = int(hit.tag.partition("#")[2] or 0)
                 cands.append(_Candidate(parsed, value, hit, layout.page.number, tier))
+        if not any(c.parsed.valid for c in cands):
+            cands += self._recovered(doc, ctx)
         if not cands and blanks and doc.reader is not None and self.readings == "words":
             cands = self._read_blanks(doc.reader, blanks, ctx)
         search = self.search if self.search_when_seen or not seen else None
@@ -229,6 +235,26 @@ class LabelledField:
                 latin=self.latin,
             )
         return result
+
+    def _recovered(self, doc: Document, ctx: V.Context) -> list[_Candidate]:
+        """Valid values after labels of this field read too garbled to be found
+        (:func:`extract.layout.recover_labels`); what follows a garbled label is taken
+        only when its validator accepts it."""
+        out = []
+        for layout in doc.layouts:
+            for hit in layout.recovered:
+                if hit.tag is None or hit.tag.partition("#")[0] != self.name:
+                    continue
+                value = layout.value(hit, multiline=self.multiline)
+                readings = [value] if value.tokens else []
+                if self.readings != "first":
+                    readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
+                if not readings:
+                    continue
+                parsed, value = self._parse(readings, ctx)
+                if parsed.valid:
+                    out.append(_Candidate(parsed, value, hit, layout.page.number, RECOVERED))
+        return out
 
     def _read_blanks(
         self, reader: Reader, blanks: Sequence[tuple[PageLayout, LabelHit]], ctx: V.Context

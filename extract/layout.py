@@ -31,6 +31,11 @@ Vocabulary = tuple[tuple[str | None, Label], ...]
 
 _FOOTNOTE = re.compile(r"^\(\s*(\d{1,2}|\*)\s*\)[:.]?$")
 _PUNCT = set(":/()-|.,;[]–—")
+#: A label read this garbled (share of its folded letters) is still recovered when no
+#: other label is near (``recover_labels``).
+RECOVER_SHARE = 0.4
+#: ... and every other label's wording is this much further (share of its letters) from it.
+RECOVER_MARGIN = 0.2
 _SHORT_KEY = 4  # wordings this short ("Số", "Hạng", "Màu") need a delimiter after them
 
 
@@ -335,6 +340,79 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
     return hits
 
 
+def recover_labels(
+    rows: Sequence[Row], vocabulary: Vocabulary, hits: Sequence[LabelHit]
+) -> list[LabelHit]:
+    """Labels of fields ``find_labels`` did not find, read too garbled for it ("Têa chÈ
+    xe", "Địa ck", "Dz tích" on a grey, specked 200 dpi page).
+
+    A span of letter words counts as the label of a field missing from ``hits`` when up to
+    ``RECOVER_SHARE`` of the label's folded letters are wrong, its first letter is right,
+    and every other wording of the vocabulary is clearly further from it (a closed set:
+    a garbled "Nh hiệu" is nearer "Nhãn hiệu" than any other label of the form). At most
+    one span per field, the nearest; its score says how garbled it was.
+    """
+    wordings = [w for w in _compile(vocabulary) if not w.english and not w.strict]
+    if not wordings or not rows:
+        return []
+    found = {h.tag.partition("#")[0] for h in hits if h.tag}
+    missing = np.array([(w.tag or "#").partition("#")[0] not in {"", *found} for w in wordings])
+    if not missing.any():
+        return []
+    keys = [w.key for w in wordings]
+    lengths = np.array([len(k) for k in keys], dtype=np.float64)
+    ntoks = np.array([w.ntok for w in wordings])
+    max_tokens = int(ntoks.max()) + 1
+    used = {(h.row, i) for h in hits for i in range(h.start, h.end)}
+    best: dict[str, tuple[float, LabelHit]] = {}
+    for r, row in enumerate(rows):
+        spans = [
+            s
+            for s in _spans(row, max_tokens, gap=1.5)
+            if not any((r, i) in used for i in range(s[0], s[1]))
+            and all(not any(c.isdigit() for c in t.text) for t in row.tokens[s[0] : s[1]])
+        ]
+        if not spans:
+            continue
+        dist = process.cdist(
+            [s[3] for s in spans], keys, scorer=Levenshtein.distance, dtype=np.int32
+        )
+        share = dist / lengths[None, :]
+        n = np.array([s[2] for s in spans])[:, None]
+        share = np.where(n <= ntoks[None, :] + 1, share, np.inf)
+        nearest = share.argmin(axis=1)
+        near = share[np.arange(len(spans)), nearest] <= RECOVER_SHARE
+        for si in np.flatnonzero(near & missing[nearest]):
+            span = spans[si]
+            order = np.argsort(share[si], kind="stable")
+            wi = int(order[0])
+            w = wordings[wi]
+            tag = w.tag.partition("#")[0] if w.tag else ""
+            if span[3][:1] != w.key[:1]:
+                continue
+            rival = next((int(o) for o in order[1:] if wordings[int(o)].label is not w.label), None)
+            if rival is not None and share[si, rival] - share[si, wi] < RECOVER_MARGIN:
+                continue
+            start, end = span[0], span[1]
+            full_end, strength = _extend(row, end, w.label, True)
+            score = 1.0 - float(share[si, wi])
+            hit = LabelHit(
+                w.tag,
+                w.text,
+                r,
+                start,
+                full_end,
+                union([t.box for t in row.tokens[start:end]]),
+                score,
+                strength > 0,
+                w.label,
+            )
+            old = best.get(tag)
+            if old is None or score > old[0]:
+                best[tag] = (score, hit)
+    return [h for _, h in best.values()]
+
+
 # -- values -----------------------------------------------------------------------------
 
 
@@ -390,6 +468,9 @@ class PageLayout:
     rows: tuple[Row, ...]
     hits: tuple[LabelHit, ...]
     line_height: float
+    #: Labels of fields missing from ``hits``, read too garbled for ``find_labels``
+    #: (:func:`recover_labels`): a value after one counts only when it validates.
+    recovered: tuple[LabelHit, ...] = ()
 
     def hits_for(self, tag: str) -> list[LabelHit]:
         """Hits whose tag is ``tag``, top to bottom."""
@@ -630,4 +711,4 @@ def analyse(page: Page, vocabulary: Vocabulary) -> PageLayout:
     heights = [t.height for t in tokens if t.key]
     lh = float(statistics.median(heights)) if heights else 20.0
     hits = tuple(find_labels(rows, vocabulary))
-    return PageLayout(page, rows, hits, lh)
+    return PageLayout(page, rows, hits, lh, tuple(recover_labels(rows, vocabulary, hits)))

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from extract.classify import START_CONFIDENCE, Span, classify_page, split_documents
-from extract.fields import MISSING, ExtractedField, extract_fields
+from extract.fields import MISSING, ExtractedField, extract_fields, vocabulary
 from extract.gazetteer import listed_place
 from extract.labels import FIELD_LABELS
 from extract.layout import analyse
@@ -467,6 +467,30 @@ def test_hits_report_label_score() -> None:
     assert typo.score == 1.0
     letter = analyse(page((100, [(100, "Nhãn hicu: HONDA")])), vocab).hits[0]
     assert 0.8 < letter.score < 1.0
+
+
+def test_a_garbled_label_is_recovered_when_its_value_validates() -> None:
+    p = page(
+        (100, [(100, "Têa chÈ xe NGUYỄN VĂN AN")]),  # Tên chủ xe
+        (160, [(100, "Điện thọc ABC")]),  # Điện thoại, but no phone number after it
+        (220, [(100, "Nhan hiu: HONDA")]),
+    )
+    got = values("registration_declaration", p)
+    assert got["owner_name"] == "NGUYỄN VĂN AN"
+    assert got["phone"] is None  # after a garbled label only a valid value counts
+    # Labels found as printed come first; a garbled one never shadows them.
+    layout = analyse(p, vocabulary("registration_declaration"))
+    assert [h.tag for h in layout.hits] == ["brand#0"]
+    assert {h.tag for h in layout.recovered} == {"owner_name#0", "phone#0"}
+    assert all(h.score < 0.8 for h in layout.recovered)
+
+
+def test_a_garbled_span_is_the_nearest_label_or_none() -> None:
+    voc = vocabulary("registration_declaration")
+    # Nearer the owner's "Năm sinh" than "Năm sản xuất": not the manufacture year.
+    assert analyse(page((100, [(100, "Nam sanh 2009")])), voc).recovered == ()
+    # "Dz tích" is nearer "Dung tích" than "Quốc tịch", but not clearly enough.
+    assert analyse(page((100, [(100, "Dz tích 109 cm3")])), voc).recovered == ()
 
 
 # -- fields --------------------------------------------------------------------------------
