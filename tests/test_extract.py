@@ -743,6 +743,21 @@ def test_classify_by_labels_alone_is_low_confidence() -> None:
     assert conf < START_CONFIDENCE
 
 
+def test_a_page_with_its_title_unread_is_typed_by_its_labels() -> None:
+    # A photocopied licence whose title the specks made unreadable: half its labels, one
+    # of them ("Hạng") printed on no other document.
+    p = page(
+        (100, [(100, "% XXXE")]),
+        (160, [(100, "Sinh ngày: 01-08-1956")]),
+        (220, [(100, "Nơi cư trú: Số 54, ngách 31/21, ngõ 300 Trường Chinh")]),
+        (280, [(100, "Hạng: D")]),
+        (340, [(100, "Có giá trị đến ngày: 12/12/2029")]),
+    )
+    doc_type, confidence = classify_page(p)
+    assert doc_type == "driving_license"
+    assert confidence < START_CONFIDENCE  # no title: it does not start a document
+
+
 def test_blank_page_is_unknown() -> None:
     assert classify_page(page((100, [(100, "~~ ..")])))[0] == "unknown"
 
