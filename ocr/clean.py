@@ -49,6 +49,20 @@ SPECK_DENSITY = 150.0
 # Leaders are found on a half-size copy of pages at least this many pixels on their short
 # side (300 dpi A4), where a dot is still 2-3 px: labelling the full page costs 4x more.
 LEADER_HALVE_FROM = 2200
+# The scanner bed or the table showing around the paper: a region darker than
+# MARGIN_DARK of the paper's level that touches the image's edge (within MARGIN_THICKNESS
+# of its short side), covers more than MARGIN_AREA of it and is on average thicker than
+# MARGIN_THICKNESS (a ruled line or a dark word at the edge is not). Tesseract binarises a
+# page with one Otsu threshold: a dark margin pulls it below faint grey print, which then
+# reads as paper.
+MARGIN_DARK = 0.6
+MARGIN_AREA = 0.002
+MARGIN_THICKNESS = 0.01
+# A dark band whose holes of at least MARGIN_HOLE pixels (on the half-size copy) make
+# more than MARGIN_PRINT of its area carries light print (a title printed white on a
+# dark band) and is not a margin.
+MARGIN_HOLE = 12
+MARGIN_PRINT = 0.01
 
 
 def to_gray(img: np.ndarray) -> np.ndarray:
@@ -283,6 +297,62 @@ def normalize_illumination(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def paper_level(gray: np.ndarray) -> int:
+    """The paper's grey level: the 90th percentile of a strided sample of the page."""
+    return int(np.percentile(gray[::4, ::4], 90))
+
+
+def margin_mask(gray: np.ndarray) -> np.ndarray:
+    """Pixels of dark margins around the paper (bool; see :data:`MARGIN_DARK`), grown by
+    a few pixels to take in their blurred edge. Found on a half-size copy."""
+    h, w = gray.shape
+    small = gray[::2, ::2]
+    sh, sw = small.shape
+    dark = (small < MARGIN_DARK * paper_level(gray)).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    x, y, bw, bh, area = (stats[1:, i] for i in range(5))
+    # Within a sliver of the edge: deskewing fills the corners it uncovers with paper,
+    # which can leave a thin light line between a margin and the image's edge.
+    near = MARGIN_THICKNESS * min(sh, sw)
+    edge = (x <= near) | (y <= near) | (x + bw >= sw - near) | (y + bh >= sh - near)
+    thick = area / np.maximum(bw, bh) > near  # mean thickness along its length
+    ids = np.flatnonzero(edge & thick & (area > MARGIN_AREA * sh * sw)) + 1
+    if not len(ids):
+        return np.zeros(gray.shape, dtype=bool)
+    found = np.zeros((sh, sw), dtype=np.uint8)
+    for i in ids:
+        x0, y0, x1, y1 = x[i - 1], y[i - 1], x[i - 1] + bw[i - 1], y[i - 1] + bh[i - 1]
+        region = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        if _printed_holes(region) <= MARGIN_PRINT * area[i - 1]:
+            found[y0:y1, x0:x1] |= region
+    if not found.any():
+        return np.zeros(gray.shape, dtype=bool)
+    grow = max(3, min(h, w) // 300) * 2 + 1
+    mask = cv2.resize(found, (w, h), interpolation=cv2.INTER_NEAREST)
+    return cv2.dilate(mask, np.ones((grow, grow), np.uint8)).astype(bool)
+
+
+def _printed_holes(region: np.ndarray) -> int:
+    """Area of the holes in a dark region big enough to be light print on it (a title
+    printed white on a dark band), not the single-pixel salt of a scanner bed."""
+    contours, hierarchy = cv2.findContours(region, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return 0
+    holes = [cv2.contourArea(c) for c, hi in zip(contours, hierarchy[0], strict=True) if hi[3] >= 0]
+    return int(sum(a for a in holes if a >= MARGIN_HOLE))
+
+
+def fill_margins(gray: np.ndarray) -> np.ndarray:
+    """Paint dark margins around the paper (the scanner bed, a table under a photo) with
+    the paper's level, else the input."""
+    mask = margin_mask(gray)
+    if not mask.any():
+        return gray
+    out = gray.copy()
+    out[mask] = np.uint8(np.median(gray[~mask][::7]))
+    return out
+
+
 def denoise(gray: np.ndarray) -> np.ndarray:
     """Remove salt-and-pepper specks where they are measurably present, else the input.
 
@@ -449,7 +519,7 @@ def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     get :func:`despeckle`. A clean, evenly lit page without rules or leaders is returned unchanged
     (the same array). See ``docs/preprocessing.md`` for the measurements.
     """
-    out = denoise(gray)
+    out = denoise(fill_margins(gray))
     if illumination_spread(out) > ILLUMINATION_SPREAD:
         out = normalize_illumination(out)
     return despeckle(remove_leaders(remove_rules(out)))

@@ -307,6 +307,56 @@ def test_clean_for_ocr_keeps_clean_pages_and_fixes_uneven_light() -> None:
     assert clean.illumination_spread(clean.clean_for_ocr(dim)) < 0.1
 
 
+def framed(page: np.ndarray, left: int, top: int, level: int = 30) -> np.ndarray:
+    """``page`` on a dark scanner bed showing ``left`` px left of it and ``top`` px above,
+    with the one-pixel light line a deskew fill leaves at the image's edge."""
+    out = np.full((page.shape[0] + top, page.shape[1] + left), level, np.uint8)
+    out[top:, left:] = page
+    out[:, 0] = out[0, :] = PAPER
+    return out
+
+
+@needs_fonts
+def test_dark_margins_are_painted_with_paper_and_nothing_else_is() -> None:
+    page = render(3, 1)
+    assert clean.fill_margins(page) is page  # no margin: the same array
+    bed = framed(page, 120, 80)
+    out = clean.fill_margins(bed)
+    assert abs(int(np.median(out[: 80 - 8, :])) - PAPER) <= 2  # the bed is paper now
+    assert abs(int(np.median(out[:, : 120 - 8])) - PAPER) <= 2
+    inner = (slice(80 + 8, None), slice(120 + 8, None))
+    assert (out[inner] == bed[inner]).all()  # the page itself, text included, untouched
+    # A ruled line and a dark word at the edge are not margins.
+    ruled = page.copy()
+    ruled[:, :3] = 0
+    ruled[:12, -40:] = 0
+    assert clean.fill_margins(ruled) is ruled
+    # Nor is a dark band at the edge with a title printed white on it.
+    face = ImageFont.truetype(str(FONTS[0]), 26)
+    banded = Image.fromarray(page.copy())
+    ImageDraw.Draw(banded).rectangle((0, 0, page.shape[1], 70), fill=30)
+    ImageDraw.Draw(banded).text((60, 20), LINES[2], font=face, fill=235)
+    title = np.asarray(banded)
+    assert clean.fill_margins(title) is title
+
+
+@needs_fonts
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_faint_print_beside_a_dark_margin_is_read() -> None:
+    """Tesseract binarises with one Otsu threshold over the image: a dark scanner bed puts
+    it below faint grey print, and the page reads as empty."""
+    face = ImageFont.truetype(str(FONTS[0]), 22)
+    faint = Image.new("L", (760, 220), PAPER)
+    draw = ImageDraw.Draw(faint)
+    for i, line in enumerate(LINES[3:6]):
+        draw.text((40, 40 + 50 * i), line, font=face, fill=150)
+    bed = framed(np.asarray(faint), 230, 120)
+    assert "Nguyễn" not in ocr_text(bed)
+    read = ocr_text(clean.clean_for_ocr(bed)).split()
+    for word in ("Tên", "chủ", "Nguyễn", "Văn", "Hưởng,", "TOYOTA"):
+        assert word in read, read
+
+
 def form_row(font: int = 0, size: int = 40) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """A 300-dpi form row: label, value, a dotted leader after it and a dotted rule under it.
 
