@@ -414,6 +414,11 @@ def reconcile_dossier(session: Session, dossier_id: str, threshold: float) -> li
             if f.origin != Origin.ocr:
                 continue
             target = outcome.confidence.get((doc.id, f.name), f.own_confidence)
+            if f.valid is False:
+                # Agreement never raises a value its validator rejects: "1 10" read on two
+                # documents is still no engine capacity, and a CCCD that contradicts the
+                # birth date beside it stays for a reviewer, however the dossier reads it.
+                target = min(target, f.own_confidence)
             if round(target, 6) != round(f.confidence, 6):
                 f.confidence = target
                 touched = True

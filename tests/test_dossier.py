@@ -3,6 +3,8 @@ become findings, and applying it to the store is idempotent and reviewer-safe.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -278,3 +280,23 @@ def test_dossier_evidence_in_the_store(db_url: str) -> None:
         for sha in (SHA_CERT, SHA_DECL):
             doc = s.get(Document, document_id(sha, 1, 1))
             assert doc is not None and not [c for c in doc.checks if c.rule == dossier.RULE]
+
+
+def test_agreement_never_raises_a_value_its_validator_rejects(db_url: str) -> None:
+    sessions = _store(db_url)
+    rejected = _document(CERT, "4830921", 0.8)
+    rejected = replace(
+        rejected,
+        fields=[
+            replace(f, valid=False, problems=("not an engine number",))
+            if f.name == "engine_number"
+            else f
+            for f in rejected.fields
+        ],
+    )
+    _save(sessions, SHA_CERT, rejected)
+    _save(sessions, SHA_DECL, _document(DECL, "4830921", 0.85))
+    conf, base, status = _engine(sessions, SHA_CERT)
+    assert conf == base == 0.8 and status == "needs_review"
+    # The rejected reading still counts as evidence for the valid one beside it.
+    assert _engine(sessions, SHA_DECL)[0] > 0.85
