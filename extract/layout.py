@@ -36,6 +36,8 @@ _PUNCT = set(":/()-|.,;[]–—")
 RECOVER_SHARE = 0.4
 #: ... and every other label's wording is this much further (share of its letters) from it.
 RECOVER_MARGIN = 0.2
+#: Rows kept per field (the value after one of them must still validate).
+RECOVER_PER_FIELD = 3
 _SHORT_KEY = 4  # wordings this short ("Số", "Hạng", "Màu") need a delimiter after them
 
 
@@ -349,8 +351,9 @@ def recover_labels(
     A span of letter words counts as the label of a field missing from ``hits`` when up to
     ``RECOVER_SHARE`` of the label's folded letters are wrong, its first letter is right,
     and every other wording of the vocabulary is clearly further from it (a closed set:
-    a garbled "Nh hiệu" is nearer "Nhãn hiệu" than any other label of the form). At most
-    one span per field, the nearest; its score says how garbled it was.
+    a garbled "Nh hiệu" is nearer "Nhãn hiệu" than any other label of the form), and it
+    has small letters (titles are in capitals). The nearest span of each row, for the
+    ``RECOVER_PER_FIELD`` nearest rows of each field; its score says how garbled it was.
     """
     wordings = [w for w in _compile(vocabulary) if not w.english and not w.strict]
     if not wordings or not rows:
@@ -364,7 +367,7 @@ def recover_labels(
     ntoks = np.array([w.ntok for w in wordings])
     max_tokens = int(ntoks.max()) + 1
     used = {(h.row, i) for h in hits for i in range(h.start, h.end)}
-    best: dict[str, tuple[float, LabelHit]] = {}
+    found_spans: dict[str, dict[int, LabelHit]] = {}
     for r, row in enumerate(rows):
         spans = [
             s
@@ -388,8 +391,9 @@ def recover_labels(
             wi = int(order[0])
             w = wordings[wi]
             tag = w.tag.partition("#")[0] if w.tag else ""
-            if span[3][:1] != w.key[:1]:
-                continue
+            words = row.tokens[span[0] : span[1]]
+            if span[3][:1] != w.key[:1] or not any(c.islower() for t in words for c in t.text):
+                continue  # a label is written in small letters; a title is in capitals
             rival = next((int(o) for o in order[1:] if wordings[int(o)].label is not w.label), None)
             if rival is not None and share[si, rival] - share[si, wi] < RECOVER_MARGIN:
                 continue
@@ -407,10 +411,14 @@ def recover_labels(
                 strength > 0,
                 w.label,
             )
-            old = best.get(tag)
-            if old is None or score > old[0]:
-                best[tag] = (score, hit)
-    return [h for _, h in best.values()]
+            per_row = found_spans.setdefault(tag, {})
+            if r not in per_row or score > per_row[r].score:
+                per_row[r] = hit
+    return [
+        h
+        for per_row in found_spans.values()
+        for h in sorted(per_row.values(), key=lambda h: -h.score)[:RECOVER_PER_FIELD]
+    ]
 
 
 # -- values -----------------------------------------------------------------------------

@@ -485,6 +485,20 @@ def test_a_garbled_label_is_recovered_when_its_value_validates() -> None:
     assert all(h.score < 0.8 for h in layout.recovered)
 
 
+def test_a_title_is_no_garbled_label() -> None:
+    # "NHẬN ĐĂNG KÝ" of the title is as near "Ngày đăng ký" as the first-registration
+    # label whose "đầu" was read as dots: only a label in small letters with a valid date
+    # after it is the registration date, not the issue date of the signature line.
+    p = page(
+        (100, [(100, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE")]),
+        (160, [(100, "VEHICLE REGISTRATION CERTIFICATE")]),
+        (220, [(100, "Số máy: SC50A6800047")]),
+        (280, [(100, "Đăng ký lần .. ngày: 1.3.2014")]),
+        (340, [(100, "Hà Nội, ngày 21 tháng 05 năm 2018")]),
+    )
+    assert values("registration_certificate", p)["registration_date"] == "2014-03-01"
+
+
 def test_a_garbled_span_is_the_nearest_label_or_none() -> None:
     voc = vocabulary("registration_declaration")
     # Nearer the owner's "Năm sinh" than "Năm sản xuất": not the manufacture year.
