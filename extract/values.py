@@ -154,6 +154,10 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         and digits <= letters // 4
         and not re.search(r"[:;@#=<>{}\[\]]", text)
     )
+    if ok and len(text.split()) < 2:
+        # A full name is a family name and a given name ("Họ, chữ đệm và tên"); one word
+        # is a name read in part ("NGU", "VŨ").
+        return Parsed(text, False, ("a family name and a given name are expected",))
     return Parsed(text, ok, () if ok else ("does not look like a name",))
 
 

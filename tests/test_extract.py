@@ -611,6 +611,14 @@ def test_names_are_never_corrected() -> None:
     assert name_value("ri name", {}).valid is False  # a garbled English half is no name
 
 
+def test_a_name_of_one_word_is_read_in_part() -> None:
+    # Family name and given name: "NGU" (of NGUYỄN ĐỨC KHOA under a seal) is not a name.
+    assert name_value("NGU", {}).valid is False
+    assert name_value("VŨ", {}).problems == ("a family name and a given name are expected",)
+    assert name_value("VŨ HẢI", {}).valid is True
+    assert name_value("CÔNG TY TNHH AN PHÁT", {}).valid is True
+
+
 def test_cccd_checked_against_birth_year_and_sex() -> None:
     p = page(
         (100, [(100, "Số định danh cá nhân: 001090012345")]),  # male, born 1990
