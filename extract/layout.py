@@ -342,6 +342,20 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
     return hits
 
 
+def _value_tokens(rows: Sequence[Row], hits: Sequence[LabelHit]) -> dict[int, set[int]]:
+    """Per row, the tokens after a found label up to a column gap: its value's words,
+    where no other label begins."""
+    out: dict[int, set[int]] = {}
+    for h in hits:
+        toks = rows[h.row].tokens
+        for i in range(h.end, len(toks)):
+            before, tok = toks[i - 1], toks[i]
+            if tok.box[0] - before.box[2] > COLUMN_GAP * max(before.height, tok.height):
+                break
+            out.setdefault(h.row, set()).add(i)
+    return out
+
+
 def recover_labels(
     rows: Sequence[Row], vocabulary: Vocabulary, hits: Sequence[LabelHit]
 ) -> list[LabelHit]:
@@ -352,7 +366,8 @@ def recover_labels(
     ``RECOVER_SHARE`` of the label's folded letters are wrong, its first letter is right,
     and every other wording of the vocabulary is clearly further from it (a closed set:
     a garbled "Nh hiệu" is nearer "Nhãn hiệu" than any other label of the form), and it
-    has small letters (titles are in capitals). The nearest span of each row, for the
+    has small letters (titles are in capitals) and is not among the words of a found
+    label's value (up to a column gap). The nearest span of each row, for the
     ``RECOVER_PER_FIELD`` nearest rows of each field; its score says how garbled it was.
     """
     wordings = [w for w in _compile(vocabulary) if not w.english and not w.strict]
@@ -367,6 +382,7 @@ def recover_labels(
     ntoks = np.array([w.ntok for w in wordings])
     max_tokens = int(ntoks.max()) + 1
     used = {(h.row, i) for h in hits for i in range(h.start, h.end)}
+    inside = _value_tokens(rows, hits)
     found_spans: dict[str, dict[int, LabelHit]] = {}
     for r, row in enumerate(rows):
         spans = [
@@ -394,6 +410,8 @@ def recover_labels(
             words = row.tokens[span[0] : span[1]]
             if span[3][:1] != w.key[:1] or not any(c.islower() for t in words for c in t.text):
                 continue  # a label is written in small letters; a title is in capitals
+            if span[0] in inside.get(r, ()):
+                continue  # inside a value ("... đường Hoàng Quốc Việt," is no "Quốc tịch")
             rival = next((int(o) for o in order[1:] if wordings[int(o)].label is not w.label), None)
             if rival is not None and share[si, rival] - share[si, wi] < RECOVER_MARGIN:
                 continue

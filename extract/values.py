@@ -120,6 +120,10 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
     listed = _VEHICLE_TYPE_BY_KEY.get(fold(parsed.value))
     if listed is not None:  # in the case it was printed in
         return Parsed(listed.upper() if parsed.value.isupper() else listed, True)
+    words = fold(parsed.value).split()
+    if any(k.split()[: len(words)] == words for k in _VEHICLE_TYPE_BY_KEY):
+        # The start of a listed kind cut short ("Xe mô tô hai" of "Xe mô tô hai bánh").
+        return Parsed(parsed.value, False, ("incomplete kind of vehicle",))
     if is_vehicle_type(parsed.value):
         return parsed
     return Parsed(parsed.value, False, ("not a kind of vehicle",))
@@ -350,7 +354,9 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
         return Parsed("Việt Nam", True)
     if folded in ("VIET", "NAM"):  # half of "Việt Nam": the other word was not read
         return Parsed(text, False, ("incomplete nationality",))
-    ok = len(_LETTER.findall(text)) >= 3
+    # A country's name has no digit and no comma: "Q. Cầu Giấy, TP Hà Nội" is an address
+    # read after a label taken for "Quốc tịch".
+    ok = len(_LETTER.findall(text)) >= 3 and not re.search(r"[\d,]", text)
     return Parsed(text, ok, () if ok else ("not a nationality",))
 
 

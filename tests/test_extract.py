@@ -27,6 +27,7 @@ from extract.values import (
     color_value,
     engine_value,
     name_value,
+    nationality_value,
     owner_id_value,
     vehicle_type_value,
 )
@@ -409,6 +410,9 @@ def test_a_colour_is_words() -> None:
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
     assert vehicle_type_value("Xe mồ tô", {}).value == "Xe mô tô"  # a listed kind
     assert vehicle_type_value("XE MỒ TÔ", {}).value == "XE MÔ TÔ"
+    # A listed kind cut short is read in part, not another kind.
+    assert vehicle_type_value("Xe mô tô hai", {}).valid is False
+    assert vehicle_type_value("Xe mô tô", {}).valid is True
     assert certificate_number_value("NO.413831", {}).value == "413831"
     p = page((100, [(100, "Loại xe: NỘI")]))
     got = extract_fields("registration_certificate", [p], None, calibrated=False)
@@ -497,6 +501,20 @@ def test_a_title_is_no_garbled_label() -> None:
         (340, [(100, "Hà Nội, ngày 21 tháng 05 năm 2018")]),
     )
     assert values("registration_certificate", p)["registration_date"] == "2014-03-01"
+
+
+def test_a_garbled_label_begins_its_row_or_a_column() -> None:
+    # "Quốc Việt," inside the address is as near "Quốc tịch" as a garbled label can be,
+    # and a licence that prints no nationality is not given the address as one.
+    p = page(
+        (100, [(100, "Nơi cư trú: Số 182 đường Hoàng Quốc Việt,")]),
+        (160, [(100, "P. Quan Hoa, Q. Cầu Giấy, TP Hà Nội")]),
+        (220, [(100, "Hạng: A1")]),
+    )
+    assert analyse(p, vocabulary("driving_license")).recovered == ()
+    assert values("driving_license", p)["nationality"] is None
+    assert nationality_value("Q. Cầu Giấy, TP Hà Nội", {}).valid is False
+    assert nationality_value("Hàn Quốc", {}).valid is True
 
 
 def test_a_garbled_span_is_the_nearest_label_or_none() -> None:
