@@ -186,10 +186,7 @@ class LabelledField:
                 if hit.tag is None or hit.tag.partition("#")[0] != self.name:
                     continue
                 seen = True
-                value = layout.value(hit, multiline=self.multiline)
-                readings = [value] if value.tokens else []
-                if self.readings != "first":
-                    readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
+                readings = self._readings(layout, hit)
                 if not readings:
                     blanks.append((layout, hit))
                     continue
@@ -236,6 +233,15 @@ class LabelledField:
             )
         return result
 
+    def _readings(self, layout: PageLayout, hit: LabelHit) -> list[Value]:
+        """The value after ``hit``, then (for fields whose validator can choose) the other
+        readings under it; empty when nothing is written there."""
+        value = layout.value(hit, multiline=self.multiline)
+        readings = [value] if value.tokens else []
+        if self.readings != "first":
+            readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
+        return readings
+
     def _recovered(self, doc: Document, ctx: V.Context) -> list[_Candidate]:
         """Valid values after labels of this field read too garbled to be found
         (:func:`extract.layout.recover_labels`); what follows a garbled label is taken
@@ -245,10 +251,7 @@ class LabelledField:
             for hit in layout.recovered:
                 if hit.tag is None or hit.tag.partition("#")[0] != self.name:
                     continue
-                value = layout.value(hit, multiline=self.multiline)
-                readings = [value] if value.tokens else []
-                if self.readings != "first":
-                    readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
+                readings = self._readings(layout, hit)
                 if not readings:
                     continue
                 parsed, value = self._parse(readings, ctx)

@@ -511,13 +511,15 @@ def flatten(gray: np.ndarray) -> np.ndarray:
 def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     """The cleaning that measurably helps Tesseract, each step only where it is needed.
 
-    Measured salt-and-pepper specks are removed (:func:`denoise`), and uneven light is
-    divided out (:func:`normalize_illumination`) when the paper's brightness varies by
-    more than :data:`ILLUMINATION_SPREAD` across the page. Long ruled lines and fold lines
-    (:func:`remove_rules`), dotted leaders and dotted rules (:func:`remove_leaders`) are
-    painted over with paper. Pages still speckled after that
-    get :func:`despeckle`. A clean, evenly lit page without rules or leaders is returned unchanged
-    (the same array). See ``docs/preprocessing.md`` for the measurements.
+    A dark scanner bed or table around the paper is painted with paper
+    (:func:`fill_margins`). Measured salt-and-pepper specks are removed (:func:`denoise`),
+    and uneven light is divided out (:func:`normalize_illumination`) when the paper's
+    brightness varies by more than :data:`ILLUMINATION_SPREAD` across the page. Long ruled
+    lines and fold lines (:func:`remove_rules`), dotted leaders and dotted rules
+    (:func:`remove_leaders`) are painted over with paper. Pages still speckled after that
+    get :func:`despeckle`. A clean, evenly lit page without margins, rules or leaders is
+    returned unchanged (the same array). See ``docs/preprocessing.md`` for the
+    measurements.
     """
     out = denoise(fill_margins(gray))
     if illumination_spread(out) > ILLUMINATION_SPREAD:
