@@ -183,7 +183,7 @@ class LabelledField:
         blanks: list[tuple[PageLayout, LabelHit]] = []
         for layout in doc.layouts:
             for hit in layout.hits:
-                if hit.tag is None or hit.tag.partition("#")[0] != self.name:
+                if hit.field != self.name:
                     continue
                 seen = True
                 readings = self._readings(layout, hit)
@@ -194,8 +194,7 @@ class LabelledField:
                 parsed, value = self._parse(readings, ctx)
                 if parsed.value is None:
                     continue  # only specks and punctuation where the value should be
-                tier = int(hit.tag.partition("#")[2] or 0)
-                cands.append(_Candidate(parsed, value, hit, layout.page.number, tier))
+                cands.append(_Candidate(parsed, value, hit, layout.page.number, hit.tier))
         if not any(c.parsed.valid for c in cands):
             cands += self._recovered(doc, ctx)
         if not cands and blanks and doc.reader is not None and self.readings == "words":
@@ -249,7 +248,7 @@ class LabelledField:
         out = []
         for layout in doc.layouts:
             for hit in layout.recovered:
-                if hit.tag is None or hit.tag.partition("#")[0] != self.name:
+                if hit.field != self.name:
                     continue
                 readings = self._readings(layout, hit)
                 if not readings:
@@ -596,7 +595,7 @@ def label_share(doc_type: str, doc: Document) -> float:
     labelled = {e.name for e in REGISTRY.get(doc_type, ()) if isinstance(e, LabelledField)}
     if not labelled:
         return 0.0
-    found = {h.tag.partition("#")[0] for layout in doc.layouts for h in layout.hits if h.tag}
+    found = {h.field for layout in doc.layouts for h in layout.hits if h.field}
     return round(len(labelled & found) / len(labelled), 4)
 
 

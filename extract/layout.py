@@ -44,6 +44,12 @@ _SHORT_KEY = 4  # wordings this short ("Số", "Hạng", "Màu") need a delimite
 # -- label matching --------------------------------------------------------------------
 
 
+def field_of(tag: str | None) -> str | None:
+    """The field a vocabulary tag names ("brand#1" → "brand"); None for a label that
+    names none."""
+    return tag.partition("#")[0] if tag else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Wording:
     tag: str | None
@@ -68,6 +74,15 @@ class LabelHit:
     score: float  # 1.0 = exact folded match
     delimited: bool  # a colon or an English half follows the label
     label: Label | None = None
+
+    @property
+    def field(self) -> str | None:
+        return field_of(self.tag)
+
+    @property
+    def tier(self) -> int:
+        """0 for a field's main wording, higher for its short or fallback forms."""
+        return int(self.tag.partition("#")[2] or 0) if self.tag else 0
 
 
 def allowed_edits(length: int) -> int:
@@ -373,8 +388,8 @@ def recover_labels(
     wordings = [w for w in _compile(vocabulary) if not w.english and not w.strict]
     if not wordings or not rows:
         return []
-    found = {h.tag.partition("#")[0] for h in hits if h.tag}
-    missing = np.array([(w.tag or "#").partition("#")[0] not in {"", *found} for w in wordings])
+    found = {h.field for h in hits if h.field}
+    missing = np.array([field_of(w.tag) not in {None, *found} for w in wordings])
     if not missing.any():
         return []
     keys = [w.key for w in wordings]
@@ -406,7 +421,7 @@ def recover_labels(
             order = np.argsort(share[si], kind="stable")
             wi = int(order[0])
             w = wordings[wi]
-            tag = w.tag.partition("#")[0] if w.tag else ""
+            tag = field_of(w.tag) or ""
             words = row.tokens[span[0] : span[1]]
             if span[3][:1] != w.key[:1] or not any(c.islower() for t in words for c in t.text):
                 continue  # a label is written in small letters; a title is in capitals
