@@ -94,6 +94,13 @@ def _v_overlap(a: Box, b: Box) -> float:
     return inter / max(1, min(a[3] - a[1], b[3] - b[1]))
 
 
+def _line_tokens(tail: Sequence[Token], line_h: float) -> Sequence[Token]:
+    """The tokens of ``tail`` that set a row's band: a word box over three line heights
+    tall (a photo or a seal read as a word) does not, or the next line's first word
+    joins the row beside it ("Quê Kim quán:")."""
+    return [t for t in tail if t.height <= 3 * line_h] or tail
+
+
 def build_rows(tokens: Iterable[Token]) -> list[Row]:
     """Group tokens into visual rows by chaining left to right on vertical overlap.
 
@@ -102,9 +109,11 @@ def build_rows(tokens: Iterable[Token]) -> list[Row]:
     one odd box, a tall "/" or a dropped comma, does not lead the row astray). Boxes may
     overlap horizontally: Tesseract's word boxes are not exact.
     """
+    ordered = sorted(tokens, key=lambda t: (t.box[0], t.box[1]))
+    line_h = statistics.median(t.height for t in ordered) if ordered else 0.0
     rows: list[list[Token]] = []
     bands: list[tuple[int, int]] = []  # median top and bottom of each row's last tokens
-    for tok in sorted(tokens, key=lambda t: (t.box[0], t.box[1])):
+    for tok in ordered:
         best = -1
         best_score = 0.4
         for i, (top, bottom) in enumerate(bands):
@@ -118,7 +127,7 @@ def build_rows(tokens: Iterable[Token]) -> list[Row]:
             bands.append((tok.box[1], tok.box[3]))
             continue
         rows[best].append(tok)
-        tail = rows[best][-3:]
+        tail = _line_tokens(rows[best][-3:], line_h)
         bands[best] = (
             int(statistics.median(t.box[1] for t in tail)),
             int(statistics.median(t.box[3] for t in tail)),

@@ -122,6 +122,19 @@ def test_rows_follow_a_slightly_skewed_line() -> None:
     assert len(rows) == 1 and len(rows[0].tokens) == 10
 
 
+def test_a_word_box_several_lines_tall_does_not_pull_the_next_line_into_its_row() -> None:
+    """The card's photo read as a word ("đà", five lines tall) beside "Quê quán:": the
+    first word of the value's line, left of "quán:", stays on its own row."""
+    photo = Word("đà", (452, 905, 759, 1067), 0.39)
+    label = [Word("Quê", (831, 905, 894, 934), 0.95), Word("quán:", (905, 905, 989, 940), 0.96)]
+    value = words(949, [(873, "Kim Chính, Kim Sơn, Ninh Bình")])
+    p = Page(1, 2480, 3508, (Line((photo,)), Line(tuple(label)), Line(tuple(value))))
+    rows = build_rows(tok for w in p.words for tok in split_word(w))
+    texts = [" ".join(t.text for t in r.tokens) for r in rows]
+    assert "đà Quê quán:" in texts and "Kim Chính, Kim Sơn, Ninh Bình" in texts
+    assert values("citizen_id", p)["place_of_origin"] == "Kim Chính, Kim Sơn, Ninh Bình"
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
