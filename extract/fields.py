@@ -332,10 +332,14 @@ def _number_above_fields(doc: Document) -> list[tuple[int, Value]]:
 
 def _digit_runs(lengths: tuple[int, ...]) -> Callable[[Document], list[tuple[int, Value]]]:
     """Search for a lone number of one of ``lengths`` digits (an ID whose "Số:" label
-    could not be read), top of the first page first."""
+    could not be read), top of the first page first; failing that, the first number a
+    digit longer or shorter (one digit read twice or dropped: the second reading of its
+    box may settle it, and the validator rejects it otherwise). Only for 12-digit numbers:
+    a 9-digit CMND's neighbours are the lengths of dates and phone numbers."""
+    near = {n + d for n in lengths if n >= 12 for d in (-1, 1)}
 
     def search(doc: Document) -> list[tuple[int, Value]]:
-        found = []
+        found, close = [], []
         for layout in doc.layouts[:1]:
             for row in layout.rows:
                 run: list[Token] = []
@@ -346,8 +350,10 @@ def _digit_runs(lengths: tuple[int, ...]) -> Callable[[Document], list[tuple[int
                     digits = "".join(c for t in run for c in t.text if c.isdigit())
                     if len(digits) in lengths:
                         found.append((layout.page.number, Value(tuple(run), 1, False)))
+                    elif len(digits) in near:
+                        close.append((layout.page.number, Value(tuple(run), 1, False)))
                     run = []
-        return found[:1]
+        return (found or close)[:1]
 
     return search
 

@@ -130,3 +130,45 @@ def test_a_value_the_page_reading_dropped_is_read_again_under_its_label() -> Non
         [worker.recognize(blank, 1, 300, settings, ocr)], StripReader(lambda n: blank)
     )
     assert empty["seats"].value is None
+
+
+CARD = [
+    "CĂN CƯỚC CÔNG DÂN",
+    "Số: 001078119540",
+    "Họ và tên: NGUYỄN HỮU CƯỜNG",
+    "Ngày sinh: 07.07.1978",
+    "Giới tính: Nam",
+    "Quốc tịch: Việt Nam",
+]
+
+
+def _misread(page: Page, wrong: dict[str, str]) -> Page:
+    """The page's reading with some words read otherwise."""
+    lines = tuple(
+        Line(tuple(replace(w, text=wrong.get(w.text, w.text)) for w in ln.words))
+        for ln in page.lines
+    )
+    return replace(page, lines=lines)
+
+
+def test_a_card_number_read_a_digit_long_under_a_garbled_label_is_read_again() -> None:
+    """ "Số:" unreadable and one digit of the number read twice: the search for a lone
+    12-digit number finds nothing, the 13-digit run it finds instead is read again from
+    its box, and that reading is the card's number."""
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    img = Image.new("L", (1700, 900), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(CARD):
+        draw.text((100, 100 + i * 100), text, font=font, fill=20)
+    image = np.asarray(img)
+    read = worker.recognize(image, 1, 300, settings, ocr)
+    assert "001078119540" in read.text
+    page = _misread(read, {"Số:": "sø/xo:", "001078119540": "0041078119540"})
+    (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
+    assert fields["id_number"].value == "001078119540"
+    assert fields["id_number"].features.get("reread") == 1.0
+    # Without the second reading the run is kept for review, not accepted.
+    (_, alone), *_ = worker.extract_spans([page])
+    assert alone["id_number"].value == "0041078119540" and alone["id_number"].valid is False
