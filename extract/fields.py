@@ -164,6 +164,10 @@ class LabelledField:
     #: "words": also less up to two leading words, unread label remnants such as
     #: "=gneA-" before an engine number (codes, numbers, dates).
     readings: Literal["first", "rows", "words"] = "first"
+    #: A one-line value may run on to the next line when printed near the right edge
+    #: ("Việt" at the end of the line, "Nam" under it): that reading is tried when the
+    #: one-line reading fails its validator.
+    wrap: bool = False
     #: When no label is found: a pattern search over the document's rows.
     search: Callable[[Document], list[tuple[int, Value]]] | None = None
     #: The search finds another fact that stands in for this one only where the form
@@ -237,6 +241,10 @@ class LabelledField:
         readings under it; empty when nothing is written there."""
         value = layout.value(hit, multiline=self.multiline)
         readings = [value] if value.tokens else []
+        if self.wrap and readings and not self.multiline:
+            wrapped = layout.value(hit, multiline=True)
+            if wrapped.tokens != value.tokens:
+                readings.append(wrapped)
         if self.readings != "first":
             readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
         return readings
@@ -498,7 +506,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         LabelledField("full_name", V.name_value, readings="rows"),
         LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
         LabelledField("sex", V.sex_value, readings="words"),
-        LabelledField("nationality", V.nationality_value),
+        LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("place_of_origin", V.address_value, multiline=True),
         LabelledField("place_of_residence", V.address_value, multiline=True),
         LabelledField("expiry_date", V.expiry_value, readings="words"),
@@ -513,7 +521,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
         LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
-        LabelledField("nationality", V.nationality_value),
+        LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("address", V.address_value, multiline=True),
         LabelledField("license_class", V.license_class_value, readings="words", latin=True),
         LabelledField(

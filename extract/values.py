@@ -352,7 +352,9 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
         len(words) > 2 and words[-2:] == ["Việt", "Nam"] and all(w.isascii() for w in words[:-2])
     ):  # an unreadable English half of the label before it ("Aaionaz Việt Nam")
         return Parsed("Việt Nam", True)
-    if folded in ("VIET", "NAM"):  # half of "Việt Nam": the other word was not read
+    if folded in ("VIET", "NAM") or fold(words[0]) == "VIET":
+        # Half of "Việt Nam" (the other word was not read), or "Việt" and the words of
+        # another line: no other country's name starts with "Việt".
         return Parsed(text, False, ("incomplete nationality",))
     # A country's name has no digit and no comma: "Q. Cầu Giấy, TP Hà Nội" is an address
     # read after a label taken for "Quốc tịch".

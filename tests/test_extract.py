@@ -135,6 +135,18 @@ def test_a_word_box_several_lines_tall_does_not_pull_the_next_line_into_its_row(
     assert values("citizen_id", p)["place_of_origin"] == "Kim Chính, Kim Sơn, Ninh Bình"
 
 
+def test_a_nationality_at_the_right_edge_runs_on_to_the_next_line() -> None:
+    """ "Việt" ends the line and "Nam" is under it: the one-line reading is half a
+    nationality, the wrapped one is the nationality. A word of another line after "Việt"
+    is not a country."""
+    p = page(
+        (1440, [(928, "Giới tính / Sex: Nam"), (1518, "Quốc tịch / Nationality: Việt")]),
+        (1482, [(1520, "Nam")]),
+    )
+    assert values("citizen_id", p)["nationality"] == "Việt Nam"
+    assert not nationality_value("Việt Nguyễn", {}).valid
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
