@@ -190,6 +190,8 @@ class LabelledField:
                 if hit.field != self.name:
                     continue
                 seen = True
+                if layout.english_under_own(hit):
+                    continue
                 readings = self._readings(layout, hit)
                 if not readings:
                     blanks.append((layout, hit))

@@ -517,6 +517,22 @@ class PageLayout:
         """Hits whose tag is ``tag``, top to bottom."""
         return [h for h in self.hits if h.tag == tag]
 
+    def english_under_own(self, hit: LabelHit) -> bool:
+        """``hit`` is the English half of a label found just above it ("Place of residence"
+        on the line under "Nơi thường trú:"): not a label of its own, so what follows it
+        is the rest of that label's value, not the value."""
+        if hit.label is None or hit.wording not in hit.label.en:
+            return False
+        lh = self.line_height
+        return any(
+            h.field == hit.field
+            and h.row < hit.row
+            and h.wording not in (h.label.en if h.label else ())
+            and -0.5 * lh <= hit.box[1] - h.box[3] <= 1.5 * lh
+            and abs(hit.box[0] - h.box[0]) <= 2 * lh
+            for h in self.hits
+        )
+
     def _row_hits(self, r: int) -> list[LabelHit]:
         return [h for h in self.hits if h.row == r]
 

@@ -147,6 +147,20 @@ def test_a_nationality_at_the_right_edge_runs_on_to_the_next_line() -> None:
     assert not nationality_value("Việt Nguyễn", {}).valid
 
 
+def test_the_english_half_on_the_line_under_a_label_is_not_a_label_of_its_own() -> None:
+    """ "Nơi thường trú:" (read with one error) with its value beside it, "Place of
+    residence" under it and the value's second line under that: the value is both lines,
+    not the line after the English half."""
+    p = page(
+        (1610, [(923, "Nơi thường tú: Số 71 ngõ 79 phố Bà Triệu, Phường Tây Mỗ,")]),
+        (1662, [(922, "Place of residence")]),
+        (1700, [(922, "Quận Nam Từ Liêm, Thành phố Hà Nội")]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == (
+        "Số 71 ngõ 79 phố Bà Triệu, Phường Tây Mỗ, Quận Nam Từ Liêm, Thành phố Hà Nội"
+    )
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
