@@ -163,6 +163,11 @@ def _english_keys(label: Label) -> tuple[str, ...]:
     return tuple(k for k in ("".join(_wording_tokens(e)) for e in label.en) if k)
 
 
+#: An English half has no digits: one read in a word of it is the letter it looks like
+#: ("fu11"); a word of digits only is the value.
+_DIGIT_LOOKALIKES = str.maketrans("0158", "OLSB")
+
+
 def english_span(tokens: Sequence[Token], j: int, label: Label, prefix: bool = False) -> int:
     """Index after an English half of ``label`` starting at ``tokens[j]``, or ``j``.
 
@@ -172,7 +177,8 @@ def english_span(tokens: Sequence[Token], j: int, label: Label, prefix: bool = F
     best, best_d = j, 1 << 30
     key = ""
     for m in range(j, min(len(tokens), j + 7)):
-        key += tokens[m].key
+        part = tokens[m].key
+        key += part.translate(_DIGIT_LOOKALIKES) if not part.isdigit() else part
         if not key:
             continue
         for w in _english_keys(label):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -73,11 +73,15 @@ _COLON_SPLIT = re.compile(
 
 
 _LEADER_RUN = re.compile(r"[.…·_]{3,}|…+")
+_SLASHES = re.compile("[\u2044\u2215]")
 
 
 def split_word(word: Word) -> list[Token]:
     """Split a word after a label colon, between the halves of "Số/No", and around dotted
-    leaders: "tên:AN" → "tên:", "AN"; "HONDA......" → "HONDA", "......"."""
+    leaders: "tên:AN" → "tên:", "AN"; "HONDA......" → "HONDA", "......". A fraction or
+    division slash (as OCR reads some slashes) is a slash."""
+    if _SLASHES.search(word.text):
+        word = replace(word, text=_SLASHES.sub("/", word.text))
     cuts = {m.start() for m in _COLON_SPLIT.finditer(word.text)}
     for m in _LEADER_RUN.finditer(word.text):
         cuts |= {m.start(), m.end()}

@@ -161,6 +161,16 @@ def test_the_english_half_on_the_line_under_a_label_is_not_a_label_of_its_own() 
     )
 
 
+def test_an_english_half_read_with_digits_for_letters_is_still_the_label() -> None:
+    """ "⁄ 0wner's fu11 name!" after "Tên chủ xe": a fraction slash, 0 for O, 1 for l. A
+    word of digits after an English half stays the value ("0'" before a CMND number)."""
+    p = page((680, [(243, "Tên chủ xe ⁄ 0wner's fu11 name! KHUẤT VĂN HƯNG")]))
+    assert values("registration_declaration", p)["owner_name"] == "KHUẤT VĂN HƯNG"
+    p = page((893, [(306, "Số định danh (personal ip): 0' 73777929")]))
+    owner_id = values("registration_certificate", p)["owner_id_number"]
+    assert owner_id is not None and owner_id.startswith("0")
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
