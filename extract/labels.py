@@ -94,8 +94,10 @@ VEHICLE_TYPE = Label(
     ("Vehicle type", "Type of vehicle", "Type", "Kind"),
 )
 COLOR = Label(("Màu sơn", "Màu xe"), ("Color", "Colour", "Paint colour", "Paint color"))
+# ĐKX10 numbers its engine lines ("Số máy 1:", "Số máy 2:"); with the colon unread, the
+# number is the label's, not the value.
 ENGINE = Label(
-    ("Số máy", "Số động cơ", "Số máy xe"),
+    ("Số máy", "Số động cơ", "Số máy xe", "Số máy 1", "Số máy 2"),
     ("Engine No", "Engine number", "Engine serial"),
 )
 CHASSIS = Label(

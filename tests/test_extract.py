@@ -725,6 +725,16 @@ def test_several_engine_numbers_are_joined() -> None:
     assert values("registration_declaration", p)["engine_number"] == ("JF86E1234567; JF86E7654321")
 
 
+def test_an_engine_line_number_read_without_its_colon_is_the_labels() -> None:
+    """ "Số máy 1" with its colon unread and the number under it (read with a slashed
+    zero): the "1" is the line's number, the value is the row under it."""
+    p = page(
+        (944, [(282, "Số máy 1"), (1007, "Số máy 2:")]),
+        (980, [(295, "SC50AØ6800047")]),
+    )
+    assert values("registration_declaration", p)["engine_number"] == "SC50A06800047"
+
+
 def test_declaration_date_from_the_signature_line_and_plate_from_new_plate() -> None:
     p = page(
         (100, [(100, "BIỂN SỐ CŨ:"), (1300, "Màu biển:")]),

@@ -180,6 +180,7 @@ def test_engine_numbers() -> None:
     assert not engine_number_ok("A" * 26)
     assert not engine_number_ok("JF86E/12345")
     assert not engine_number_ok("")
+    assert normalize_engine_number("SC50AØ6800047") == "SC50A06800047"  # a slashed zero
 
 
 # ---------------------------------------------------------------- licence classes
