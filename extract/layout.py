@@ -201,6 +201,26 @@ def english_span(tokens: Sequence[Token], j: int, label: Label, prefix: bool = F
     return best
 
 
+def english_fragment(token: Token, label: Label) -> bool:
+    """``token`` is a piece of ``label``'s English half read in part or with an error
+    ("rand", "Brond", "rype-", "colo.", "capac" before the value): a word in small
+    letters (values of these fields are capitals, digits or capitalised Vietnamese) whose
+    letters are, within an edit or two, a run of an English wording's letters."""
+    if not any(c.islower() for c in token.text):
+        return False
+    key = token.key.translate(_DIGIT_LOOKALIKES)
+    n = len(key)
+    if n < 3 or not key.isalpha():
+        return False
+    limit = 0 if n <= 3 else 1 if n <= 7 else 2
+    for w in _english_keys(label):
+        for size in range(max(3, n - limit), n + limit + 1):
+            for i in range(len(w) - size + 1):
+                if Levenshtein.distance(key, w[i : i + size]) <= limit:
+                    return True
+    return False
+
+
 def _unknown_english(tokens: Sequence[Token], j: int, paren: bool) -> int:
     """Index after an unlisted (or unreadable) English half: up to a ':' or ')' within
     5 words ("(Engine w°):" is the italic "(Engine N°):" as OCR reads it), or ``j``.
@@ -720,6 +740,9 @@ class PageLayout:
         # for "(Engine N°)"): it is never the value.
         if flat and hit.label is not None:
             flat = flat[english_span(flat, 0, hit.label) :]
+            for _ in range(2):
+                if len(flat) > 1 and english_fragment(flat[0], hit.label):
+                    flat = flat[1:]
         if not flat and not below:
             return self.value(replace(hit, end=stop), multiline=multiline)
         return Value(flat, len(lines), below)

@@ -171,6 +171,20 @@ def test_an_english_half_read_with_digits_for_letters_is_still_the_label() -> No
     assert owner_id is not None and owner_id.startswith("0")
 
 
+def test_a_piece_of_the_english_half_before_the_value_is_not_the_value() -> None:
+    """The English half read in part or misread ("rype-", "Brond", "colo.") between the
+    label and the value; Vietnamese values in small letters are kept whole."""
+    p = page(
+        (100, [(100, "Nhãn hiệu / Brond YAMAHA"), (1300, "Màu sơn / colo. Đen - Bạc")]),
+        (160, [(100, "Loại xe / rype- Ô tô con")]),
+    )
+    got = values("registration_certificate", p)
+    assert (got["brand"], got["color"], got["vehicle_type"]) == ("YAMAHA", "Đen - Bạc", "Ô tô con")
+    p = page((100, [(100, "Màu sơn: Xanh - Đen")]), (160, [(100, "Tên chủ xe: Phạm Xuân Giang")]))
+    got = values("registration_declaration", p)
+    assert (got["color"], got["owner_name"]) == ("Xanh - Đen", "Phạm Xuân Giang")
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
