@@ -527,6 +527,13 @@ EMPTY = Value((), 0, False)
 COLUMN_GAP = 4.0
 
 
+def _top(tokens: Sequence[Token]) -> int:
+    """Top of a row's words: a rule or bar read as "|" that runs up beside the label
+    above does not lift it (the row would be taken as still beside the label)."""
+    words = [t for t in tokens if t.key] or tokens
+    return min(t.box[1] for t in words)
+
+
 @dataclass(frozen=True)
 class PageLayout:
     """A page regrouped into rows, with the labels of one vocabulary found on it."""
@@ -637,7 +644,7 @@ class PageLayout:
             in_col = [t for t in self.rows[nr].tokens if left <= t.cx < right]
             if not in_col:
                 continue
-            top = min(t.box[1] for t in in_col)
+            top = _top(in_col)
             if top - hit.box[3] > 3.5 * lh or len(out) >= limit:
                 break
             if top < hit.box[3] - 0.5 * lh:
@@ -769,7 +776,7 @@ class PageLayout:
             in_col = [t for t in self.rows[nr].tokens if left <= t.cx < right]
             if not in_col:
                 continue
-            top = min(t.box[1] for t in in_col)
+            top = _top(in_col)
             if top - bottom > max_gap:
                 return nr, []
             if top < bottom - 0.5 * self.line_height:

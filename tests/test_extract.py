@@ -185,6 +185,23 @@ def test_a_piece_of_the_english_half_before_the_value_is_not_the_value() -> None
     assert (got["color"], got["owner_name"]) == ("Xanh - Đen", "Phạm Xuân Giang")
 
 
+def test_a_bar_beside_the_label_does_not_hide_the_value_under_it() -> None:
+    """A vertical rule read as "|" runs from the label's row into the value's: the row
+    under "Loại xe:" is still the value's, not one beside the label."""
+    p = Page(
+        2,
+        2480,
+        3508,
+        (
+            Line(tuple(words(1580, [(542, "Loại xe:"), (1569, "Màu sơn:")]))),
+            Line((Word("|", (1526, 1559, 1548, 1689), 0.4),)),
+            Line(tuple(words(1629, [(541, "Xe mô tô"), (1568, "Vàng")]))),
+        ),
+    )
+    got = values("registration_certificate", p)
+    assert (got["vehicle_type"], got["color"]) == ("Xe mô tô", "Vàng")
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
