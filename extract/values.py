@@ -145,7 +145,12 @@ def name_value(raw: str, ctx: Context) -> Parsed:
     """A person's or organisation's name, as printed; only the tone marks of a misread
     family name are restored (:mod:`extract.surnames`), letters are never changed."""
     text = _balanced(normalize_name(strip_leaders(raw)).strip(_EDGE + _QUOTES)).strip(_EDGE)
-    text = restore_surname(text)
+    # Specks and a leader's end read after the name ("CƯỜNG ...{ 1."): words without a
+    # letter are not part of a name.
+    words = text.split()
+    while len(words) > 1 and not _LETTER.search(words[-1]):
+        words.pop()
+    text = restore_surname(" ".join(words))
     if not text:
         return Parsed(None, None)
     letters = len(_LETTER.findall(text))

@@ -717,6 +717,12 @@ def test_a_name_of_one_word_is_read_in_part() -> None:
     assert name_value("CÔNG TY TNHH AN PHÁT", {}).valid is True
 
 
+def test_specks_after_a_name_are_not_part_of_it() -> None:
+    # A leader's end and a speck read after the name ("CƯỜNG ...{ 1."): no letter, no name.
+    assert name_value("NGUYỄN TRỌNG CƯỜNG ...{ 1.", {}) == name_value("NGUYỄN TRỌNG CƯỜNG", {})
+    assert name_value("NGUYỄN TRỌNG CƯỜNG", {}).valid is True
+
+
 def test_cccd_checked_against_birth_year_and_sex() -> None:
     p = page(
         (100, [(100, "Số định danh cá nhân: 001090012345")]),  # male, born 1990
