@@ -91,6 +91,35 @@ def district_names() -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.cache
+def syllables() -> frozenset[str]:
+    """Every word (lowercase, marked) of the listed names and unit words."""
+    words = {w.casefold() for name in (*_listed_names(), *_TYPES) for w in name.split()}
+    return frozenset(words)
+
+
+def join_split_syllables(address: str) -> str:
+    """Words of listed names broken in two by a space OCR put in ("Quậ n", "Só c Sơn"):
+    one or two small letters after a word, that make a listed word with it, are part of
+    it unless both parts are listed words themselves."""
+    words = address.split(" ")
+    known = syllables()
+    out: list[str] = []
+    for w in words:
+        if out and _TAIL.fullmatch(w):
+            tail = w.rstrip(_EDGE)
+            joined = out[-1] + tail
+            alone = out[-1].casefold() in known and tail.casefold() in known
+            if joined.casefold() in known and not alone:
+                out[-1] = out[-1] + w
+                continue
+        out.append(w)
+    return " ".join(out)
+
+
+_TAIL = re.compile(r"[a-zà-ỹđ]{1,2}[,.;:]?")
+
+
 def _bare_allowed(text: str, start: int, end: int) -> bool:
     before = text[:start].rstrip()
     after = text[end:].lstrip()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from extract.gazetteer import restore_marks
+from extract.gazetteer import join_split_syllables, restore_marks
 from extract.normalize import (
     clean_text,
     digit_runs,
@@ -198,7 +198,7 @@ def _repair_address_words(text: str) -> str:
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
-    text = restore_marks(_repair_address_words(_clean(raw)))
+    text = restore_marks(join_split_syllables(_repair_address_words(_clean(raw))))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.gazetteer import restore_marks
+from extract.gazetteer import join_split_syllables, restore_marks
 from extract.normalize import fold
 
 
@@ -56,3 +56,26 @@ def test_a_lost_stroke_is_restored_but_not_another_name_with_other_marks() -> No
     # lacks) differs from the listed "Điền Hải" in its stroke and its tone: kept as read.
     assert restore_marks("Số 1, Dống Đa, Hà Nội") == "Số 1, Đống Đa, Hà Nội"
     assert restore_marks("Diễn Hải, Diễn Châu, Nghệ An") == "Diễn Hải, Diễn Châu, Nghệ An"
+
+
+@pytest.mark.parametrize(
+    ("read", "joined"),
+    [
+        (
+            "Phường Thụy Khuê, Quậ n Tây Hồ, Thành phố Hà Nội",
+            "Phường Thụy Khuê, Quận Tây Hồ, Thành phố Hà Nội",
+        ),
+        ("Xã Mai Đình, Huyện Só c Sơn", "Xã Mai Đình, Huyện Sóc Sơn"),
+        ("Thành phố Hà Nộ i", "Thành phố Hà Nội"),
+    ],
+)
+def test_a_listed_word_broken_by_a_space_is_joined(read: str, joined: str) -> None:
+    assert join_split_syllables(read) == joined
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ngõ 5 a, P. Cầu Diễn", "Thôn Bắc, xã Mai Đình", "Tổ dân phố số 5", "Thôn Bắc xã Mai Đình"],
+)
+def test_words_that_stand_alone_are_not_joined(text: str) -> None:
+    assert join_split_syllables(text) == text
