@@ -27,7 +27,7 @@ from extract.normalize import fold
 from extract.plates import parse_plate, vehicle_kind
 from extract.reread import Reader, vote
 from extract.rows import Token
-from extract.validators import parse_id_number
+from extract.validators import LICENSE_CLASSES_NEW, LICENSE_CLASSES_OLD, parse_id_number
 from hoso.schema import field_names
 from ocr.model import Box, Page, union
 
@@ -388,6 +388,48 @@ def _shaped(pattern: str, max_tokens: int = 3) -> Callable[[Document], list[tupl
     return search
 
 
+def _classes_after_unread_label(doc: Document) -> list[tuple[int, Value]]:
+    """Licence classes after a label read as another short word with a colon ("Động: A1",
+    "nạn: A1, B2"), or at a row's start after a label not read at all, with the English
+    "Class" under where the label is. Only codes of the class vocabulary, as printed."""
+    found = []
+    for layout in doc.layouts:
+        for r, row in enumerate(layout.rows):
+            toks = row.tokens
+            starts = [i + 1 for i, t in enumerate(toks[:-1]) if _short_colon_word(t)]
+            if _class_under(layout, r):
+                starts.insert(0, 0)
+            for i in starts:
+                j = i
+                while j < len(toks) and toks[j].text.strip(",;") in LICENSE_CLASSES:
+                    j += 1
+                if j > i:
+                    found.append((layout.page.number, Value(tuple(toks[i:j]), 1, False)))
+    return found
+
+
+def _short_colon_word(tok: Token) -> bool:
+    return tok.text.endswith(":") and 2 <= len(tok.key) <= 5
+
+
+def _class_under(layout: PageLayout, r: int) -> bool:
+    """The row under row ``r`` starts with the English "Class" just under it, left of
+    row ``r``'s first word by at most a label's width."""
+    if r + 1 >= len(layout.rows):
+        return False
+    lh = layout.line_height
+    first, below = layout.rows[r].tokens[0], layout.rows[r + 1].tokens[0]
+    bottom = max(t.box[3] for t in layout.rows[r].tokens)
+    return (
+        below.key == "CLASS"
+        and below.box[0] - lh <= first.box[0] <= below.box[0] + 6 * lh
+        and below.box[1] - bottom <= 1.5 * lh
+    )
+
+
+LICENSE_CLASSES = frozenset(LICENSE_CLASSES_OLD) | frozenset(LICENSE_CLASSES_NEW)
+
+
 _VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)
 _PLATE_SHAPE = _shaped(
     r"\d{2}[A-ZĐ]{1,2}\d?-\d{3}\.\d{2}|\d{2}-[A-ZĐ]{1,2}\d?\s?\d{3}\.\d{2}"
@@ -525,7 +567,13 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
         LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("address", V.address_value, multiline=True),
-        LabelledField("license_class", V.license_class_value, readings="words", latin=True),
+        LabelledField(
+            "license_class",
+            V.license_class_value,
+            readings="words",
+            search=_classes_after_unread_label,
+            latin=True,
+        ),
         LabelledField(
             "issue_date", V.past_date_value("issue_date"), readings="words", search=_dated_lines
         ),

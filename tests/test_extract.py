@@ -202,6 +202,20 @@ def test_a_bar_beside_the_label_does_not_hide_the_value_under_it() -> None:
     assert (got["vehicle_type"], got["color"]) == ("Xe mô tô", "Vàng")
 
 
+def test_licence_classes_after_a_label_read_as_another_word() -> None:
+    """ "Hạng:" read as "Động:" (the class then runs into the place-and-date line), or not
+    read at all with the English "Class" under it: the class codes are still found."""
+    p = page(
+        (1860, [(553, "Động: A1, B2 Hà Nội, ngày 27 tháng 4 năm 2021")]),
+    )
+    assert values("driving_license", p)["license_class"] == "A1; B2"
+    p = page((1084, [(572, "B2"), (1718, "GIÁM ĐỐC")]), (1129, [(486, "Class")]))
+    assert values("driving_license", p)["license_class"] == "B2"
+    # A word with a colon before something that is no class code finds nothing.
+    p = page((1860, [(553, "Động: Anh Hà Nội, ngày 27 tháng 4 năm 2021")]))
+    assert values("driving_license", p)["license_class"] is None
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
