@@ -670,7 +670,7 @@ class PageLayout:
         pad = 0.25 * lh
         regions = (
             ((x1 + pad, y0 - pad, min(right - pad, x1 + 8 * lh), y1 + pad), False),
-            ((x0 - 0.5 * lh, y1 + 0.1 * lh, min(right, x1 + 2 * lh), y1 + 1.6 * lh), True),
+            ((x0 - 0.5 * lh, y1 + 0.25 * lh, min(right, x1 + 2 * lh), y1 + 2.0 * lh), True),
         )
         out: list[tuple[Box, bool]] = []
         for (a, b, c, d), below in regions:

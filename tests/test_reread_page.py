@@ -172,3 +172,25 @@ def test_a_card_number_read_a_digit_long_under_a_garbled_label_is_read_again() -
     # Without the second reading the run is kept for review, not accepted.
     (_, alone), *_ = worker.extract_spans([page])
     assert alone["id_number"].value == "0041078119540" and alone["id_number"].valid is False
+
+
+def test_a_value_well_under_its_label_is_read_whole() -> None:
+    """A bold "7" printed a little lower under "Số chỗ ngồi / Seats:" than a line's
+    spacing: the region read again reaches down to its foot (cut short, it read as
+    nothing here, and as "5" on a generated certificate)."""
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    img = Image.new("L", (1700, 1200), 235)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(CERTIFICATE[:-1]):
+        draw.text((100, 100 + i * 100), text, font=font, fill=20)
+    draw.text((100, 800), "Năm sản xuất: 2021", font=font, fill=20)
+    draw.text((800, 800), "Số chỗ ngồi / Seats:", font=font, fill=20)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 46)
+    draw.text((800, 870), "7", font=bold, fill=20)
+    image = np.asarray(img)
+    page = _without(worker.recognize(image, 1, 300, settings, ocr), "7")
+    assert "ngồi" in page.text and "7" not in page.text.split()
+    (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
+    assert fields["seats"].value == "7"
