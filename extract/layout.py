@@ -625,6 +625,12 @@ class PageLayout:
             if left <= t.cx < right
         )
 
+    def _label_right(self, hit: LabelHit) -> int:
+        """Right edge of the whole printed label, its English half included: a value under
+        it may be centred under that half ("Năm sản xuất / Year of manufacture:")."""
+        toks = self.rows[hit.row].tokens[hit.start : hit.end]
+        return max([hit.box[2], *(t.box[2] for t in toks)])
+
     def _stop(self, hit: LabelHit) -> tuple[int, float]:
         """Where the value of ``hit`` ends on its row: token index and x (next label)."""
         row = self.rows[hit.row]
@@ -654,7 +660,7 @@ class PageLayout:
                 toks = toks[english_span(toks, 0, hit.label, prefix=True) :]
             # A row that starts far right of where the label ends is another block (the
             # place-and-date line above a signature), not this label's value.
-            if toks and toks[0].box[0] <= hit.box[2] + 4 * lh:
+            if toks and toks[0].box[0] <= self._label_right(hit) + 4 * lh:
                 out.append(Value(tuple(toks), 1, True))
         return out
 
@@ -714,7 +720,7 @@ class PageLayout:
             beside = [h.box[2] for h in self._row_hits(hit.row) if h.end <= hit.start]
             floor = max(beside) if beside else None
             r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label, hit.tag, floor)
-            if toks and toks[0].box[0] > hit.box[2] + 4 * lh:
+            if toks and toks[0].box[0] > self._label_right(hit) + 4 * lh:
                 return EMPTY  # another block (a place-and-date line), not this value
             if not toks:
                 return EMPTY

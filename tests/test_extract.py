@@ -216,6 +216,19 @@ def test_licence_classes_after_a_label_read_as_another_word() -> None:
     assert values("driving_license", p)["license_class"] is None
 
 
+def test_a_value_centred_under_a_long_english_half_is_the_labels() -> None:
+    """ "Năm sản xuất / Year of manufacture:" with the year under the end of its English
+    half, further right than four line heights past the Vietnamese words."""
+    p = page(
+        (
+            1254,
+            [(477, "Năm sản xuất / Year of manufacture:"), (1300, "Dung tích / Capacity: 2198 cc")],
+        ),
+        (1305, [(1000, "2019")]),
+    )
+    assert values("registration_certificate", p)["manufacture_year"] == "2019"
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
