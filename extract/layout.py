@@ -453,7 +453,19 @@ def recover_labels(
                 continue  # a label is written in small letters; a title is in capitals
             if span[0] in inside.get(r, ()):
                 continue  # inside a value ("... đường Hoàng Quốc Việt," is no "Quốc tịch")
-            rival = next((int(o) for o in order[1:] if wordings[int(o)].label is not w.label), None)
+            # The nearest wording of another label that could be read here too (its first
+            # letter right, as this one's): the same wording under another document
+            # type's label (untagged) is no rival.
+            rival = next(
+                (
+                    int(o)
+                    for o in order[1:]
+                    if wordings[int(o)].label is not w.label
+                    and wordings[int(o)].key != w.key
+                    and wordings[int(o)].key[:1] == span[3][:1]
+                ),
+                None,
+            )
             if rival is not None and share[si, rival] - share[si, wi] < RECOVER_MARGIN:
                 continue
             start, end = span[0], span[1]

@@ -596,6 +596,17 @@ def test_a_garbled_label_is_recovered_when_its_value_validates() -> None:
     assert all(h.score < 0.8 for h in layout.recovered)
 
 
+def test_a_rival_label_must_start_with_the_garbled_span_letter() -> None:
+    """ "Giới nh:" (the "tí" of "tính" lost) is nearer "Giới tính" than "Nơi sinh" by less
+    than the margin, but "Nơi sinh" cannot be what was read: its first letter is not
+    the span's."""
+    p = page(
+        (537, [(910, "Ngày, tháng, năm sinh: 09.08.1975")]),
+        (604, [(910, "Giới nh: Nam"), (1477, "Quốc tịch: Việt Nam")]),
+    )
+    assert values("citizen_id", p)["sex"] == "Nam"
+
+
 def test_a_title_is_no_garbled_label() -> None:
     # "NHẬN ĐĂNG KÝ" of the title is as near "Ngày đăng ký" as the first-registration
     # label whose "đầu" was read as dots: only a label in small letters with a valid date
