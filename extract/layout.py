@@ -715,11 +715,14 @@ class PageLayout:
         row = self.rows[hit.row]
         stop, right = self._stop(hit)
         same: list[Token] = []
+        english = _english_words(hit.label) if hit.label is not None else frozenset()
         for t in row.tokens[hit.end : stop]:
             if LEADER.match(t.text):
                 if same and len(t.text) >= 3:
                     break  # dots after a value fill the rest of the blank
                 continue
+            if not same and t.key in english and not t.text[:1].isupper():
+                continue  # the rest of the English half ("code" of "Model code")
             if same and t.box[0] - same[-1].box[2] > COLUMN_GAP * lh:
                 break  # far to the right: another column whose label we could not read
             same.append(t)
@@ -754,7 +757,6 @@ class PageLayout:
         flat = tuple(t for line in lines for t in line)
         # Unmatched remnants of an unreadable English half: "code):" before the value, or
         # a lowercase word of the half ("code" of "(Model code)") where the value should be.
-        english = _english_words(hit.label) if hit.label is not None else frozenset()
         for _ in range(2):
             if flat and (
                 flat[0].text.endswith(":")

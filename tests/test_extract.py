@@ -229,6 +229,17 @@ def test_a_value_centred_under_a_long_english_half_is_the_labels() -> None:
     assert values("registration_certificate", p)["manufacture_year"] == "2019"
 
 
+def test_the_rest_of_the_english_half_before_a_far_value_is_stepped_over() -> None:
+    """ "Số loại / Model code" matched to "Model", with "code" left and the value far to
+    the right of it: the gap after "code" does not end the value before it starts."""
+    p = page(
+        (1640, [(378, "Nhãn hiệu / Brand"), (688, "YAMAHA"), (1301, "Số loại / Model code")]),
+        (1700, [(378, "Loại xe / Type"), (688, "Xe mô tô")]),
+    )
+    p = Page(1, 2480, 3508, (*p.lines, Line(tuple(words(1634, [(1800, "SIRIUS")])))))
+    assert values("registration_certificate", p)["model_code"] == "SIRIUS"
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
