@@ -254,6 +254,27 @@ def listed_place(value: str, read: str) -> bool:
     return (province or _listed(last, alone=True)) and all(_listed(p, alone=True) for p in head)
 
 
+#: The centrally governed cities (their unit word, "Thành phố", is also a provincial
+#: city's) and Hà Tây, merged into Hà Nội in 2008 but still in old addresses.
+_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "Hà Tây")
+
+
+@functools.cache
+def _provinces() -> frozenset[str]:
+    """Folded names of the provinces and centrally governed cities."""
+    names = {n[len("Tỉnh ") :] for n in _listed_names() if n.startswith("Tỉnh ")}
+    return frozenset(fold(n) for n in (*names, *_CITIES))
+
+
+def ends_with_province(address: str) -> bool:
+    """The address ends with its province or centrally governed city, as every address
+    and quê quán is written (a house or hamlet, commune, district, province); one that
+    ends elsewhere was read in part (its last line lost)."""
+    words = fold(address).replace(",", " ").split()
+    provinces = _provinces()
+    return any(" ".join(words[-k:]) in provinces for k in range(1, min(4, len(words)) + 1))
+
+
 def known_unit_share(address: str) -> float | None:
     """Share of the address's administrative parts that are listed unit names spelled
     exactly, tone marks included (case and the type word's abbreviation aside); None when

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from extract.gazetteer import join_split_syllables, restore_marks
+from extract.gazetteer import ends_with_province, join_split_syllables, restore_marks
 from extract.normalize import (
     clean_text,
     digit_runs,
@@ -202,6 +202,8 @@ def address_value(raw: str, ctx: Context) -> Parsed:
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3
+    if ok and not ends_with_province(text):
+        return Parsed(text, None, ("no province at its end: read in part",))
     return Parsed(text, ok, () if ok else ("does not look like an address",))
 
 

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.gazetteer import join_split_syllables, restore_marks
+from extract.gazetteer import ends_with_province, join_split_syllables, restore_marks
 from extract.normalize import fold
+from extract.values import address_value
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,27 @@ def test_a_listed_word_broken_by_a_space_is_joined(read: str, joined: str) -> No
 )
 def test_words_that_stand_alone_are_not_joined(text: str) -> None:
     assert join_split_syllables(text) == text
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Kim Chính, Kim Sơn, Ninh Bình",
+        "Xóm 11, Xã Mai Đình, Huyện Sóc Sơn Thành phố Hà Nội",
+        "Số 5 Hàng Bông, TP. Hà Nội",
+        "Tổ 3, P. Bến Nghé, Q.1, TP. Hồ Chí Minh",
+        "Thôn Đông, xã Tân Lập, huyện Đan Phượng, tỉnh Hà Tây",
+    ],
+)
+def test_an_address_ends_with_its_province(address: str) -> None:
+    assert ends_with_province(address)
+
+
+def test_an_address_read_in_part_is_not_valid_yet() -> None:
+    # The last line lost: the address stops at the commune.
+    assert not ends_with_province("Số 183 ngõ 13 phố Hàng Bông, X. Hải Bối")
+    parsed = address_value("Số 183 ngõ 13 phố Hàng Bông, X. Hải Bối", {})
+    assert parsed.valid is None and parsed.problems == ("no province at its end: read in part",)
+    assert address_value(
+        "Số 183 ngõ 13 phố Hàng Bông, X. Hải Bối, H. Đông Anh, TP Hà Nội", {}
+    ).valid
