@@ -27,7 +27,7 @@ from extract.normalize import fold
 from extract.plates import parse_plate, vehicle_kind
 from extract.reread import Reader, vote
 from extract.rows import Token
-from extract.validators import LICENSE_CLASSES_NEW, LICENSE_CLASSES_OLD, parse_id_number
+from extract.validators import LICENSE_CLASSES, parse_id_number
 from hoso.schema import field_names
 from ocr.model import Box, Page, union
 
@@ -425,9 +425,6 @@ def _class_under(layout: PageLayout, r: int) -> bool:
         and below.box[0] - lh <= first.box[0] <= below.box[0] + 6 * lh
         and below.box[1] - bottom <= 1.5 * lh
     )
-
-
-LICENSE_CLASSES = frozenset(LICENSE_CLASSES_OLD) | frozenset(LICENSE_CLASSES_NEW)
 
 
 _VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)

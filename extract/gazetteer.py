@@ -92,7 +92,7 @@ def district_names() -> frozenset[str]:
 
 
 @functools.cache
-def syllables() -> frozenset[str]:
+def _syllables() -> frozenset[str]:
     """Every word (lowercase, marked) of the listed names and unit words."""
     words = {w.casefold() for name in (*_listed_names(), *_TYPES) for w in name.split()}
     return frozenset(words)
@@ -103,7 +103,7 @@ def join_split_syllables(address: str) -> str:
     one or two small letters after a word, that make a listed word with it, are part of
     it unless both parts are listed words themselves."""
     words = address.split(" ")
-    known = syllables()
+    known = _syllables()
     out: list[str] = []
     for w in words:
         if out and _TAIL.fullmatch(w):

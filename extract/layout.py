@@ -640,8 +640,7 @@ class PageLayout:
     def _label_right(self, hit: LabelHit) -> int:
         """Right edge of the whole printed label, its English half included: a value under
         it may be centred under that half ("Năm sản xuất / Year of manufacture:")."""
-        toks = self.rows[hit.row].tokens[hit.start : hit.end]
-        return max([hit.box[2], *(t.box[2] for t in toks)])
+        return max(t.box[2] for t in self.rows[hit.row].tokens[hit.start : hit.end])
 
     def _stop(self, hit: LabelHit) -> tuple[int, float]:
         """Where the value of ``hit`` ends on its row: token index and x (next label)."""

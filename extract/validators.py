@@ -190,19 +190,20 @@ LICENSE_CLASSES_OLD: tuple[str, ...] = (
 LICENSE_CLASSES_NEW: tuple[str, ...] = (
     "A1", "A", "B1", "B", "C1", "C", "D1", "D2", "D", "BE", "C1E", "CE", "D1E", "D2E", "DE",
 )  # fmt: skip
-_ALL_CLASSES = frozenset(LICENSE_CLASSES_OLD) | frozenset(LICENSE_CLASSES_NEW)
+#: Every licence class of the old and the new vocabulary.
+LICENSE_CLASSES = frozenset(LICENSE_CLASSES_OLD) | frozenset(LICENSE_CLASSES_NEW)
 _CLASS_CONFUSIONS = {"B": "8", "8": "B", "D": "0", "0": "D", "I": "1", "L": "1", "Z": "2"}
 NEW_CLASSES_FROM = "2025-01-01"
 
 
 def _license_token(token: str) -> str | None:
-    if token in _ALL_CLASSES:
+    if token in LICENSE_CLASSES:
         return token
     variants = {""}
     for c in token:
         options = {c, _CLASS_CONFUSIONS.get(c, c)}
         variants = {v + o for v in variants for o in options}
-    hits = variants & _ALL_CLASSES
+    hits = variants & LICENSE_CLASSES
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -224,7 +225,7 @@ def license_class_problems(classes: str, issue_date: str | None) -> list[str]:
     """Classes outside the vocabulary in force on ``issue_date`` (new one from 2025-01-01)."""
     issued = parse_date(issue_date) if issue_date else None
     if issued is None:
-        vocab, era = _ALL_CLASSES, "either vocabulary"
+        vocab, era = LICENSE_CLASSES, "either vocabulary"
     elif issued >= NEW_CLASSES_FROM:
         vocab, era = frozenset(LICENSE_CLASSES_NEW), f"licences issued from {NEW_CLASSES_FROM}"
     else:
