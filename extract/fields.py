@@ -236,6 +236,10 @@ class LabelledField:
                 doc.reader(best.page, result.bbox, latin=self.latin),
                 latin=self.latin,
             )
+        if best.hit is None and result.valid is False:
+            # Found by its shape alone, without its label, and rejected by its validator
+            # even after its second reading: not this field's (a 9-digit CMND is no phone).
+            return _missing(seen, blank, True)
         return result
 
     def _readings(self, layout: PageLayout, hit: LabelHit) -> list[Value]:

@@ -240,6 +240,17 @@ def test_the_rest_of_the_english_half_before_a_far_value_is_stepped_over() -> No
     assert values("registration_certificate", p)["model_code"] == "SIRIUS"
 
 
+def test_a_value_found_by_its_shape_alone_must_validate() -> None:
+    """ "Điện thoại:" with nothing after it; the phone search finds the owner's 9-digit
+    CMND elsewhere on the page, which no phone number is: the phone stays empty."""
+    p = page(
+        (917, [(213, "016714087"), (1602, "5.7.2008")]),
+        (997, [(170, "Điện thoại:"), (1261, "Email:")]),
+        (1128, [(172, "Số tờ khai hải quan:")]),
+    )
+    assert values("registration_declaration", p)["phone"] is None
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
