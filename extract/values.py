@@ -10,6 +10,7 @@ counts as valid for each field and what to return when it is not.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -141,6 +142,19 @@ def color_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(value, parsed.valid, parsed.problems)
 
 
+_STOP_ENDING = re.compile(r"(?:[ptc]|ch)$")
+
+
+def _tone_fits_ending(word: str) -> bool:
+    """A Vietnamese syllable that ends in p, t, c or ch carries the sắc or nặng tone
+    ("MAI" misread "MAT" is no syllable; "MẠT", "MÁT" are)."""
+    letters = "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if c.isalpha())
+    if not _STOP_ENDING.search(letters):
+        return True
+    marks = unicodedata.normalize("NFD", word)
+    return "\u0301" in marks or "\u0323" in marks
+
+
 def name_value(raw: str, ctx: Context) -> Parsed:
     """A person's or organisation's name, as printed; only the tone marks of a misread
     family name are restored (:mod:`extract.surnames`), letters are never changed."""
@@ -167,6 +181,11 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         # A full name is a family name and a given name ("Họ, chữ đệm và tên"); one word
         # is a name read in part ("NGU", "VŨ").
         return Parsed(text, False, ("a family name and a given name are expected",))
+    if ok and not text.isascii() and not is_organisation(text):
+        # (A name printed without any mark, as some forms do, is not held to this.)
+        wrong = [w for w in text.split() if not _tone_fits_ending(w)]
+        if wrong:
+            return Parsed(text, False, (f"no Vietnamese syllable: {', '.join(wrong)}",))
     return Parsed(text, ok, () if ok else ("does not look like a name",))
 
 

@@ -779,6 +779,16 @@ def test_a_name_of_one_word_is_read_in_part() -> None:
     assert name_value("CÔNG TY TNHH AN PHÁT", {}).valid is True
 
 
+def test_a_syllable_ending_in_a_stop_carries_a_sharp_or_heavy_tone() -> None:
+    # "MAI" read "MAT": a syllable ending in p, t, c or ch takes sắc or nặng, so "MAT"
+    # is none; the names of organisations and names printed without marks are exempt.
+    assert name_value("BÙI THÙY MAT", {}).problems == ("no Vietnamese syllable: MAT",)
+    for name in ("BÙI THÙY MAI", "TRẦN QUỐC ĐẠT", "ĐẶNG THỊ BÍCH", "LÊ ĐỨC KHÁNH"):
+        assert name_value(name, {}).valid is True
+    assert name_value("NGUYEN VAN PHUC", {}).valid is True
+    assert name_value("CÔNG TY TNHH ABC", {}).valid is True
+
+
 def test_specks_after_a_name_are_not_part_of_it() -> None:
     # A leader's end and a speck read after the name ("CƯỜNG ...{ 1."): no letter, no name.
     assert name_value("NGUYỄN TRỌNG CƯỜNG ...{ 1.", {}) == name_value("NGUYỄN TRỌNG CƯỜNG", {})
