@@ -495,6 +495,10 @@ def recover_labels(
 # -- values -----------------------------------------------------------------------------
 
 
+#: "ngày 24 tháng 01" in a row's folded words: a place-and-date line, never the rest of
+#: a wrapped value.
+_PLACE_DATE = re.compile(r"\bNGAY \S{1,3} THANG\b")
+
 #: A row under a wrapped value whose words the engine is this unsure of on average is
 #: not its continuation: the sparse-text reading turns the dots of a leader or a rule into
 #: rows of "HH HN mm" at confidence 0.1-0.4, where a printed line reads above 0.8.
@@ -750,6 +754,8 @@ class PageLayout:
                 nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
                 if not toks or sum(t.confidence for t in toks) < JUNK_CONFIDENCE * len(toks):
                     break  # nothing below, or specks and leader dots read as letters
+                if _PLACE_DATE.search(" ".join(t.key for t in toks)):
+                    break  # the place-and-date line above a signature ("Hà Nội, ngày …")
                 lines.append(toks)
                 r = nr
                 bottom = max(t.box[3] for t in toks)

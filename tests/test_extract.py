@@ -251,6 +251,19 @@ def test_a_value_found_by_its_shape_alone_must_validate() -> None:
     assert values("registration_declaration", p)["phone"] is None
 
 
+def test_a_wrapped_address_does_not_run_into_the_place_and_date_line() -> None:
+    """A licence's address fills its line to the edge; the line under it is the place
+    and date above the director's signature, not the address's next line."""
+    p = page(
+        (900, [(932, "Nơi cư trú: Số 226, ngách 47/35, ngõ 266 Tây Sơn,")]),
+        (950, [(953, "Phường Yên Hòa, Quận Cầu Giấy, Thành phố Hà Nội")]),
+        (1000, [(953, "Hà Nội, ngày 24 tháng 01 năm 2023 GIÁM ĐỐC")]),
+    )
+    assert values("driving_license", p)["address"] == (
+        "Số 226, ngách 47/35, ngõ 266 Tây Sơn, Phường Yên Hòa, Quận Cầu Giấy, Thành phố Hà Nội"
+    )
+
+
 def test_label_with_ocr_errors_and_english_half() -> None:
     p = page(
         (100, [(100, "Nhän hiêu / Brand: HONDA")]),
