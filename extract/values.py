@@ -148,11 +148,10 @@ _STOP_ENDING = re.compile(r"(?:[ptc]|ch)$")
 def _tone_fits_ending(word: str) -> bool:
     """A Vietnamese syllable that ends in p, t, c or ch carries the sắc or nặng tone
     ("MAI" misread "MAT" is no syllable; "MẠT", "MÁT" are)."""
-    letters = "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if c.isalpha())
-    if not _STOP_ENDING.search(letters):
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    if not _STOP_ENDING.search("".join(c for c in decomposed if c.isalpha())):
         return True
-    marks = unicodedata.normalize("NFD", word)
-    return "\u0301" in marks or "\u0323" in marks
+    return "\u0301" in decomposed or "\u0323" in decomposed
 
 
 def name_value(raw: str, ctx: Context) -> Parsed:
