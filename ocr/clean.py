@@ -117,7 +117,6 @@ def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     short = min(small.shape[:2])
     least, most = SEAL_MIN_FRACTION * short, SEAL_MAX_FRACTION * short
-    lightest: np.ndarray | None = None
     for i in range(1, n):
         x, y, bw, bh = (int(v) for v in stats[i, :4])
         if not (least <= bw <= most and least <= bh <= most and 0.6 <= bw / bh <= 1.7):
@@ -126,13 +125,18 @@ def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
         # however round, is mostly filled.
         if np.count_nonzero(coloured[y : y + bh, x : x + bw]) > SEAL_MAX_FILL * bw * bh:
             continue
-        if lightest is None:
-            lightest = np.asarray(bgr.max(axis=2), dtype=np.uint8)
         pad = 4
         x0, y0 = max(0, (x - pad) * f), max(0, (y - pad) * f)
         x1, y1 = min(w, (x + bw + pad) * f), min(h, (y + bh + pad) * f)
-        gray[y0:y1, x0:x1] = lightest[y0:y1, x0:x1]
+        gray[y0:y1, x0:x1] = _lightest_channel(bgr[y0:y1, x0:x1])
     return gray
+
+
+def _lightest_channel(bgr: np.ndarray) -> np.ndarray:
+    """Per pixel, the lightest of the three channels (OpenCV's element-wise max: numpy's
+    ``max(axis=2)`` took 0.19 s on an A4 page at 300 dpi)."""
+    b, g, r = cv2.split(bgr)
+    return np.asarray(cv2.max(cv2.max(b, g), r))
 
 
 def _type_max(dtype: np.dtype) -> int:
