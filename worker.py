@@ -220,7 +220,8 @@ def recognize(
     image: np.ndarray, number: int, dpi: int | None, settings: Settings, ocr: OcrEngine
 ) -> Page:
     """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``);
-    full stops the image does not have are dropped (``ocr.periods``)."""
+    full stops the image does not have are dropped, and those it has after an abbreviation
+    restored (``ocr.periods``)."""
     page = tesseract.ocr_page(
         image,
         number,
@@ -238,7 +239,7 @@ def recognize(
         timeout=settings.ocr_timeout_s,
         engine=ocr,
     )
-    return periods.drop_phantom_stops(image, page)
+    return periods.correct_stops(image, page)
 
 
 #: Fast zlib level with one fixed row filter ("up"): libpng's default tries every filter on

@@ -8,6 +8,12 @@ fainter than the letters (thin, blurred). A word whose text ends in
 letter + "." but whose box holds no such blob loses the stop. Nothing else is changed,
 and a speck where the stop would be keeps it (the correction only ever removes a stop
 that the image plainly does not have).
+
+The opposite happens too: at the end of a text line the model often leaves out the stop
+of an abbreviation ("Thanh Trì, TP." read "TP"), and the address is then read wrong with
+high confidence. An administrative unit's abbreviation with no punctuation ("TP", "Q"),
+followed on its line by a lone dot-sized blob on the baseline before any other ink, gets
+its stop back (:func:`restore_stops`).
 """
 
 from __future__ import annotations
@@ -79,3 +85,77 @@ def drop_phantom_stops(image: np.ndarray, page: Page) -> Page:
     if not changed:
         return page
     return Page(page.number, page.width, page.height, tuple(lines), page.lang)
+
+
+#: Words that may be an abbreviation whose stop was not read: the abbreviated
+#: administrative units of Vietnamese addresses (thành phố, thị trấn, thị xã, phường,
+#: quận, huyện, xã). A speck after a word of a title ("XE") must not become a stop.
+ABBREVIATIONS = frozenset({"TP", "TT", "TX", "P", "Q", "H", "X"})
+#: A stop restored is about as wide as it is tall (a comma's tail makes it taller).
+STOP_ASPECT = 1.6
+#: How far below the word's box a stop's bottom may reach (share of the box height): a
+#: comma hangs lower.
+STOP_BELOW = 0.12
+
+
+def stop_after(
+    image: np.ndarray, box: tuple[int, int, int, int], next_x: int | None = None
+) -> bool:
+    """Whether a lone full stop follows the word box on its baseline: the first ink right
+    of the box (before ``next_x``, the next word's left edge) is one dot-sized blob whose
+    bottom sits on the word's baseline."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    if h < MIN_HEIGHT:
+        return False
+    ih, iw = image.shape[:2]
+    reach = x1 + max(3, int(0.6 * h))
+    if next_x is not None:
+        reach = min(reach, next_x - 1)
+    xa, xb = min(iw, x1 + 1), min(iw, reach)
+    ya, yb = max(0, y0 - h // 4), min(ih, y1 + h // 2)
+    if xb - xa < 3 or yb <= ya:
+        return False
+    word = image[max(0, y0) : min(ih, y1 + 1), max(0, x0) : xa]
+    crop = image[ya:yb, xa:xb]
+    if word.size == 0 or crop.size == 0:
+        return False
+    paper, strokes = (float(v) for v in np.percentile(word, [90, 3]))
+    if paper - strokes < 40:
+        return False
+    ink = np.where(crop < paper - INK_SHARE * (paper - strokes), np.uint8(255), np.uint8(0))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = [tuple(int(v) for v in stats[i]) for i in range(1, n) if stats[i][4] >= 2]
+    if len(blobs) != 1:
+        return False  # nothing, or more than a stop (a comma and a speck, a letter)
+    cx, cy, cw, ch, _ = blobs[0]
+    if cx == 0 or cx + cw >= crop.shape[1] or cy == 0 or cy + ch >= crop.shape[0]:
+        return False  # touches the crop's edge: part of something larger
+    if cw > DOT_MAX * h or ch > DOT_MAX * h or max(cw, ch) > STOP_ASPECT * min(cw, ch):
+        return False
+    bottom = ya + cy + ch
+    return y1 - DOT_BAND * h <= bottom <= y1 + STOP_BELOW * h
+
+
+def restore_stops(image: np.ndarray, page: Page) -> Page:
+    """``page`` with the stops that :func:`stop_after` finds after abbreviations put back."""
+    changed = False
+    lines = []
+    for line in page.lines:
+        words = list(line.words)
+        for i, word in enumerate(words):
+            if word.text not in ABBREVIATIONS:
+                continue
+            next_x = words[i + 1].box[0] if i + 1 < len(words) else None
+            if stop_after(image, word.box, next_x):
+                words[i] = Word(word.text + ".", word.box, word.confidence)
+                changed = True
+        lines.append(Line(tuple(words)))
+    if not changed:
+        return page
+    return Page(page.number, page.width, page.height, tuple(lines), page.lang)
+
+
+def correct_stops(image: np.ndarray, page: Page) -> Page:
+    """Stops the image does not have removed, stops it has after abbreviations restored."""
+    return restore_stops(image, drop_phantom_stops(image, page))

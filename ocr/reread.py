@@ -73,7 +73,7 @@ class StripReader:
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
-        return split(periods.drop_phantom_stops(strip, page), bands, lang)
+        return split(periods.correct_stops(strip, page), bands, lang)
 
 
 def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.model import Line, Page, Word
-from ocr.periods import drop_phantom_stops, has_stop
+from ocr.periods import correct_stops, drop_phantom_stops, has_stop, restore_stops
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
@@ -57,3 +57,39 @@ def test_a_faint_stop_right_of_the_box_is_found() -> None:
     box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
     draw.text((box[2] + 2, 30), ".", font=font, fill=140)
     assert has_stop(np.asarray(img), box)
+
+
+def _line_end(text: str, tail: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """``text`` + ``tail`` drawn on paper, and the box of ``text`` alone: the engine read
+    the word without what follows it."""
+    img = Image.new("L", (400, 120), 235)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((40, 30), text, font=font, fill=30)
+    arr = np.asarray(img)
+    ys, xs = np.nonzero(arr < 135)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    if tail:
+        draw.text((40 + draw.textlength(text, font=font), 30), tail, font=font, fill=30)
+    return np.asarray(img), box
+
+
+def test_a_stop_the_engine_left_out_after_an_abbreviation_is_restored() -> None:
+    # "Thanh Trì, TP." at the end of a line was read "TP": the address then read wrong.
+    image, box = _line_end("TP", ".")
+    page = Page(1, 400, 120, (Line((Word("TP", box, 0.97),)),))
+    assert [w.text for w in restore_stops(image, page).words] == ["TP."]
+    image, box = _line_end("Q", ".")
+    page = Page(1, 400, 120, (Line((Word("Q", box, 0.97),)),))
+    assert [w.text for w in correct_stops(image, page).words] == ["Q."]
+
+
+def test_no_stop_is_restored_without_one_on_the_page() -> None:
+    for tail in ("", ",", "H"):  # nothing, a comma (hangs below the line), a letter
+        image, box = _line_end("TP", tail)
+        page = Page(1, 400, 120, (Line((Word("TP", box, 0.97),)),))
+        assert restore_stops(image, page) is page, tail
+    # words that are no unit abbreviation keep what they were read as ("XE" + a speck)
+    image, box = _line_end("XE", ".")
+    page = Page(1, 400, 120, (Line((Word("XE", box, 0.97),)),))
+    assert restore_stops(image, page) is page
