@@ -1,7 +1,9 @@
 """Originals → page images (8-bit grey), one page at a time, within limits.
 
-PDF pages are rendered by poppler at the configured dpi; TIFF frames (1-bit G4 too),
-JPEG and PNG are decoded by Pillow with their EXIF orientation honoured. Sizes are
+PDF pages are rendered by poppler at the configured dpi, except pages that are one
+scanned image at that resolution, which are decoded as they are (``ingest.pdfimage``);
+TIFF frames (1-bit G4 too), JPEG and PNG are decoded by Pillow with their EXIF
+orientation honoured. Sizes are
 checked against the pixel limit before anything is decoded (decompression bombs).
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from hoso.errors import RejectedInput
 from hoso.settings import Settings
-from ingest import poppler
+from ingest import pdfimage, poppler
 from ingest.detect import describe_unsupported, sniff
 from ocr.clean import gray_without_seals
 
@@ -134,10 +137,7 @@ def _dpi(img: Image.Image) -> int | None:
 def pages(data: bytes, path: Path, kind: str, count: int, limits: Limits) -> Iterator[RasterPage]:
     """Decode the original's pages one at a time (bounded memory)."""
     if kind == "pdf":
-        colour = poppler.colour_pages(path)
-        for n in range(1, count + 1):
-            image = poppler.render_page(path, n, limits.dpi, colour=n in colour)
-            yield RasterPage(n, image, limits.dpi)
+        yield from _pdf_pages(path, count, limits)
         return
     img = _open(data, limits)
     try:
@@ -151,3 +151,37 @@ def pages(data: bytes, path: Path, kind: str, count: int, limits: Limits) -> Ite
             yield RasterPage(n, gray, _dpi(frame))
     except OSError as exc:
         raise RejectedInput(f"corrupt or truncated image ({exc})") from exc
+
+
+def _pdf_pages(path: Path, count: int, limits: Limits) -> Iterator[RasterPage]:
+    """A page that is one scan at the configured resolution is taken as that scan
+    (``ingest.pdfimage``); any other page is rendered by poppler."""
+    colour: set[int] | None = None
+    with _embedded(path) as embedded:
+        for n in range(1, count + 1):
+            found = embedded.page_image(n, limits.dpi, limits.max_pixels) if embedded else None
+            if found is not None:
+                pixels, dpi = found
+                image = pixels if pixels.ndim == 2 else gray_without_seals(pixels)
+                yield RasterPage(n, image, dpi)
+                continue
+            if colour is None:
+                colour = poppler.colour_pages(path)
+            yield RasterPage(
+                n, poppler.render_page(path, n, limits.dpi, colour=n in colour), limits.dpi
+            )
+
+
+@contextmanager
+def _embedded(path: Path) -> Iterator[pdfimage.Embedded | None]:
+    """The PDF opened for its embedded scans, or None when pikepdf cannot open it (poppler,
+    which accepted it in ``probe``, renders every page then)."""
+    try:
+        embedded = pdfimage.Embedded(path)
+    except Exception:  # any failure here only means "render with poppler"
+        yield None
+        return
+    try:
+        yield embedded
+    finally:
+        embedded.close()
