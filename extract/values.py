@@ -203,13 +203,24 @@ _SECTION_EIGHT = re.compile(r"(?<![^\W\d_])§(?=\d)|(?<=\d)§(?![^\W\d_])")
 _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 
 
+# Address parts are printed "a, b": a space the engine put before a comma goes, one it
+# left out after a comma before a letter comes back ("Xóm 7,X. Trung Giã").
+_SPACE_BEFORE_COMMA = re.compile(r"\s+,")
+_GLUED_AFTER_COMMA = re.compile(r",(?=[^\W\d_])")
+# A ngách is numbered after the lane it leaves ("ngách 46/6"): a bar or "I" between its
+# two numbers is the slash ("ngách 46I6", "50i3").
+_NGACH_SLASH = re.compile(r"(?<=ngách )(\d+)[Iil|](\d+)\b", re.IGNORECASE)
+
+
 def _unit_stop(m: re.Match[str]) -> str:
     return m[1] + "." if m[2].isupper() else m[1]
 
 
 def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
+    text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, _SECTION_EIGHT.sub("8", text))
+    text = _NGACH_SLASH.sub(r"\1/\2", text)
     return _GLUED_QUOTE.sub("", _TRAILING_ONE.sub("i", text))
 
 

@@ -391,6 +391,22 @@ def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
         assert address_value(kept, {}).value == kept
 
 
+def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
+    assert address_value("Xóm 7,X. Trung Giã, H. Sóc Sơn,TP Hà Nội", {}).value == (
+        "Xóm 7, X. Trung Giã, H. Sóc Sơn, TP Hà Nội"
+    )
+    assert address_value("Số 151 , ngách 72/58 , ngõ 2", {}).value == (
+        "Số 151, ngách 72/58, ngõ 2"
+    )
+    assert address_value("Số 111, ngách 46I6, ngõ 95 Hàng Bông", {}).value == (
+        "Số 111, ngách 46/6, ngõ 95 Hàng Bông"
+    )
+    assert address_value("Số 129, ngách 50i3, ngõ 205", {}).value == "Số 129, ngách 50/3, ngõ 205"
+    # A comma between digits, and digits and I anywhere but a ngách, are left as read.
+    for kept in ("Số 1,5 Hà Nội", "Số 12I3 Hà Nội", "ngõ 46I6"):
+        assert address_value(kept, {}).value == kept
+
+
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
     short = owner_id_value("0011585537", {})
     assert (short.value, short.valid) == ("0011585537", False)
