@@ -395,9 +395,7 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     assert address_value("Xóm 7,X. Trung Giã, H. Sóc Sơn,TP Hà Nội", {}).value == (
         "Xóm 7, X. Trung Giã, H. Sóc Sơn, TP Hà Nội"
     )
-    assert address_value("Số 151 , ngách 72/58 , ngõ 2", {}).value == (
-        "Số 151, ngách 72/58, ngõ 2"
-    )
+    assert address_value("Số 151 , ngách 72/58 , ngõ 2", {}).value == ("Số 151, ngách 72/58, ngõ 2")
     assert address_value("Số 111, ngách 46I6, ngõ 95 Hàng Bông", {}).value == (
         "Số 111, ngách 46/6, ngõ 95 Hàng Bông"
     )
