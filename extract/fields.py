@@ -444,31 +444,38 @@ def _dated_lines(doc: Document) -> list[tuple[int, Value]]:
     """The place-and-date line ("Hà Nội, ngày 12 tháng 3 năm 2024") above a signature:
     the lowest row with a worded date on the first page with one. In a row that starts
     with another field's label (OCR joins "Hạng: B2" and the date beside it into one row),
-    only the words from the worded date's "ngày" on count.
+    only the words from the worded date's "ngày" on count. Without one, the lowest row
+    shaped like a worded date with a part misread ("tháng l1]") stands in: it does not
+    validate, and its second reading (``reread.vote``) may.
     """
-    for layout in doc.layouts:
-        labelled = {h.row for h in layout.hits}
-        found: list[Value] = []
-        for r, row in enumerate(layout.rows):
-            tokens = row.tokens
-            if r in labelled:
-                start = next(
-                    (
-                        i
-                        for i, t in enumerate(tokens)
-                        if fold(t.text) == "NGAY"
-                        and V.worded_date(Value(tokens[i:], 1, False).text)
-                    ),
-                    None,
-                )
-                if start is None or start == 0:
-                    continue
-                tokens = tokens[start:]
-            if V.worded_date(Value(tokens, 1, False).text):
-                found.append(Value(tokens, 1, False))
-        if found:
-            return [(layout.page.number, found[-1])]
+    for is_date in (V.worded_date, V.worded_date_shape):
+        for layout in doc.layouts:
+            found = _rows_with(layout, is_date)
+            if found:
+                return [(layout.page.number, found[-1])]
     return []
+
+
+def _rows_with(layout: PageLayout, is_date: Callable[[str], bool]) -> list[Value]:
+    labelled = {h.row for h in layout.hits}
+    found: list[Value] = []
+    for r, row in enumerate(layout.rows):
+        tokens = row.tokens
+        if r in labelled:
+            start = next(
+                (
+                    i
+                    for i, t in enumerate(tokens)
+                    if fold(t.text) == "NGAY" and is_date(Value(tokens[i:], 1, False).text)
+                ),
+                None,
+            )
+            if start is None or start == 0:
+                continue
+            tokens = tokens[start:]
+        if is_date(Value(tokens, 1, False).text):
+            found.append(Value(tokens, 1, False))
+    return found
 
 
 # -- the registry ------------------------------------------------------------------------

@@ -437,6 +437,16 @@ def worded_date(text: str) -> bool:
     return bool(_WORDED.search(fold(text))) and parse_date(text) is not None
 
 
+_WORDED_SHAPE = re.compile(r"\bNGAY(?: (\w{1,3}))? THANG(?: (\w{1,3}))? NAM (\w{2,5})\b")
+
+
+def worded_date_shape(text: str) -> bool:
+    """True for a worded date with one part misread or lost ("ngày 12 tháng l1] năm
+    2019", "ngày 27 tháng § năm 2005"): the year and the day or the month are there."""
+    m = _WORDED_SHAPE.search(fold(text))
+    return m is not None and (m[1] is not None or m[2] is not None)
+
+
 # -- cross-field checks ------------------------------------------------------------------
 
 

@@ -194,3 +194,24 @@ def test_a_value_well_under_its_label_is_read_whole() -> None:
     assert "ngồi" in page.text and "7" not in page.text.split()
     (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
     assert fields["seats"].value == "7"
+
+
+def test_a_place_and_date_line_with_its_month_misread_is_settled_by_its_second_reading() -> None:
+    """ "tháng 11" read "tháng l1]": the line no longer parses as a date, so the licence
+    had no issue date; as a worded date's shape it is read again, and that reading is."""
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    img = Image.new("L", (1700, 1300), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate([*ROWS, "", "Hà Nội, ngày 12 tháng 11 năm 2019"]):
+        draw.text((300, 100 + i * 100), text, font=font, fill=20)
+    image = np.asarray(img)
+    read = worker.recognize(image, 1, 300, settings, ocr)
+    assert "2019" in read.text.split()
+    page = _misread(read, {"11": "l1]"})
+    (_, alone), *_ = worker.extract_spans([page])
+    assert alone["issue_date"].value is None  # no reader: nothing stands for the date
+    (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
+    assert fields["issue_date"].value == "2019-11-12"
+    assert fields["issue_date"].features.get("reread") == 1.0
