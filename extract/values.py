@@ -163,6 +163,10 @@ def name_value(raw: str, ctx: Context) -> Parsed:
     words = text.split()
     while len(words) > 1 and not _LETTER.search(words[-1]):
         words.pop()
+    if not is_organisation(" ".join(words)):
+        # A person's name has no punctuation: a stop or comma read after a word inside it
+        # is a speck ("LƯU NGỌC. TRUNG" had been auto-accepted).
+        words = [w.rstrip(".,") or w for w in words]
     text = restore_surname(" ".join(words))
     if not text:
         return Parsed(None, None)

@@ -820,6 +820,9 @@ def test_specks_after_a_name_are_not_part_of_it() -> None:
     # A leader's end and a speck read after the name ("CƯỜNG ...{ 1."): no letter, no name.
     assert name_value("NGUYỄN TRỌNG CƯỜNG ...{ 1.", {}) == name_value("NGUYỄN TRỌNG CƯỜNG", {})
     assert name_value("NGUYỄN TRỌNG CƯỜNG", {}).valid is True
+    # A stop or comma after a word inside a person's name is a speck.
+    assert name_value("LƯU NGỌC. TRUNG", {}) == name_value("LƯU NGỌC TRUNG", {})
+    assert name_value("LƯU, NGỌC TRUNG.", {}).value == "LƯU NGỌC TRUNG"
 
 
 def test_cccd_checked_against_birth_year_and_sex() -> None:
