@@ -184,6 +184,11 @@ def test_digits_only_idempotent_and_digits(s: str) -> None:
         ("2024-03-12", "2024-03-12"),
         ("29/02/2024", "2024-02-29"),
         ("31/02/2024 hoặc 01/03/2024", "2024-03-01"),  # first *valid* date
+        ("07I03I2013", "2013-03-07"),  # slashes read as I, l or |
+        ("03/12I2025", "2025-12-03"),
+        ("12l03l2013", "2013-03-12"),
+        ("07|03|2013", "2013-03-07"),
+        ("1I/12/2020", "2020-12-11"),  # an I inside a number is still a 1
     ],
 )
 def test_parse_date_table(raw: str, iso: str) -> None:
