@@ -130,13 +130,44 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(parsed.value, False, ("not a kind of vehicle",))
 
 
+#: The colour words of Vietnamese paint colours (màu sơn). A word read without its marks or
+#: with others ("Bac", "Xam") that folds to exactly one of them is that colour; "Đô" (of
+#: "đỏ đô") is listed so that "DO" stays ambiguous and a misread "Đồ" is left as read.
+COLOUR_WORDS = (
+    "Trắng", "Đen", "Đỏ", "Đô", "Bạc", "Xanh", "Ghi", "Vàng", "Nâu", "Xám", "Cam", "Hồng",
+    "Tím", "Be", "Kem", "Lam", "Lục", "Dương", "Lá", "Rêu", "Ngọc", "Đồng", "Nhũ", "Titan",
+)  # fmt: skip
+
+
+def _colour_by_fold() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for word in COLOUR_WORDS:
+        key = fold(word)
+        out[key] = word if key not in out else None
+    return out
+
+
+_COLOUR_BY_FOLD = _colour_by_fold()
+
+
+def _colour_word(word: str) -> str:
+    listed = _COLOUR_BY_FOLD.get(fold(word))
+    if listed is None or listed.casefold() == word.casefold():
+        return word
+    if word.isupper():
+        return listed.upper()
+    return listed if word[:1].isupper() else listed.lower()
+
+
 def color_value(raw: str, ctx: Context) -> Parsed:
     """Paint colour(s) as printed; two colours are written "Đỏ - Đen". Colours are words:
-    a digit in one is a misread letter ("Gh1" for "Ghi")."""
+    a digit in one is a misread letter ("Gh1" for "Ghi"); a listed colour word read with
+    wrong or missing marks gets its own (:data:`COLOUR_WORDS`)."""
     parsed = text_value(raw, ctx)
     if parsed.value is None:
         return parsed
-    value = re.sub(r"\s*[-–]\s*", " - ", parsed.value)
+    value = re.sub(r"\s*[-–=]\s*", " - ", parsed.value)
+    value = " ".join(_colour_word(w) for w in value.split(" "))
     if any(c.isdigit() for c in value):
         return Parsed(value, False, ("a colour is written in letters",))
     return Parsed(value, parsed.valid, parsed.problems)
@@ -200,8 +231,10 @@ _TRAILING_ONE = re.compile(r"(?<=[^\W\d_])(?<=[a-zà-ỹđ])1(?=[\s,.]|$)")
 _GLUED_QUOTE = re.compile(r"(?<!\S)['‘’`]+(?=[^\W\d_])|(?<=[^\W\d_])['‘’`]+(?!\S)")
 
 
-# "§" next to a digit and no letter is an "8" ("ngõ §2"); addresses print no section sign.
+# "§" next to a digit and no letter is an "8" ("ngõ §2"), a dagger there a "1" ("Xóm †1");
+# addresses print neither sign.
 _SECTION_EIGHT = re.compile(r"(?<![^\W\d_])§(?=\d)|(?<=\d)§(?![^\W\d_])")
+_DAGGER_ONE = re.compile(r"(?<![^\W\d_])†(?=\d)|(?<=\d)†(?![^\W\d_])")
 # A unit abbreviated to its letter before the unit's name ("Q Long Biên"): the full stop
 # the abbreviation always carries (P., X., Q., H.) was lost (a faint dot, or none read).
 _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
@@ -223,7 +256,8 @@ def _unit_stop(m: re.Match[str]) -> str:
 def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
-    text = _BARE_UNIT_LETTER.sub(_unit_stop, _SECTION_EIGHT.sub("8", text))
+    text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
+    text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
     text = _NGACH_SLASH.sub(r"\1/\2", text)
     return _GLUED_QUOTE.sub("", _TRAILING_ONE.sub("i", text))
 

@@ -400,6 +400,7 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
         "Số 111, ngách 46/6, ngõ 95 Hàng Bông"
     )
     assert address_value("Số 129, ngách 50i3, ngõ 205", {}).value == "Số 129, ngách 50/3, ngõ 205"
+    assert address_value("Xóm †1, Sóc Sơn", {}).value == "Xóm 11, Sóc Sơn"  # a dagger for 1
     # A comma between digits, and digits and I anywhere but a ngách, are left as read.
     for kept in ("Số 1,5 Hà Nội", "Số 12I3 Hà Nội", "ngõ 46I6"):
         assert address_value(kept, {}).value == kept
@@ -561,6 +562,18 @@ def test_a_colour_is_words() -> None:
     assert color_value("Ghi", {}).valid
     misread = color_value("Gh1", {})
     assert (misread.value, misread.valid) == ("Gh1", False)
+
+
+def test_a_colour_word_read_without_its_marks_gets_them() -> None:
+    assert color_value("Đen - Bac", {}).value == "Đen - Bạc"
+    assert color_value("Xam", {}).value == "Xám"
+    assert color_value("ĐEN - BAC", {}).value == "ĐEN - BẠC"
+    assert color_value("Đen = Bạc", {}).value == "Đen - Bạc"  # a dash read as "="
+    # "DO" folds to two colour words (đỏ, đô): a misread "Đồ" is left as read, and so
+    # is any word that is no colour.
+    assert color_value("Đồ - Đen", {}).value == "Đồ - Đen"
+    assert color_value("Đỏ đô", {}).value == "Đỏ đô"
+    assert color_value("Xanh ngoc bich", {}).value == "Xanh ngọc bich"
 
 
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
