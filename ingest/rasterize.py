@@ -3,8 +3,8 @@
 PDF pages are rendered by poppler at the configured dpi, except pages that are one
 scanned image at that resolution, which are decoded as they are (``ingest.pdfimage``);
 TIFF frames (1-bit G4 too), JPEG and PNG are decoded by Pillow with their EXIF
-orientation honoured. Sizes are
-checked against the pixel limit before anything is decoded (decompression bombs).
+orientation honoured. Sizes are checked against the pixel limit before anything is
+decoded (decompression bombs).
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ its stop back (:func:`restore_stops`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -33,6 +35,20 @@ MIN_HEIGHT = 10
 INK_SHARE = 1 / 3
 
 
+def _ink_blobs(crop: np.ndarray, reference: np.ndarray) -> list[tuple[int, ...]] | None:
+    """Ink components of ``crop`` (x, y, w, h, area; at least 2 pixels), with ink judged by
+    the paper and stroke levels of ``reference``; None when ``reference`` has too little
+    contrast to judge by. A printed stop is a small blob, often fainter than the letters'
+    strokes (blurred, thin): anything a third of the way from the paper to the strokes is
+    ink."""
+    paper, strokes = (float(v) for v in np.percentile(reference, [90, 3]))
+    if paper - strokes < 40:
+        return None
+    ink = np.where(crop < paper - INK_SHARE * (paper - strokes), np.uint8(255), np.uint8(0))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return [tuple(int(v) for v in stats[i]) for i in range(1, n) if stats[i][4] >= 2]
+
+
 def has_stop(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     """Whether the word box holds a full stop at its right end (see the module doc)."""
     x0, y0, x1, y1 = box
@@ -46,16 +62,11 @@ def has_stop(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     crop = image[ya:yb, xa:xb]
     if crop.size == 0:
         return True
-    paper, strokes = (float(v) for v in np.percentile(crop, [90, 3]))
-    if paper - strokes < 40:
+    blobs = _ink_blobs(crop, crop)
+    if blobs is None:
         return True  # no contrast to judge by
-    # A printed stop is a small blob, often fainter than the letters' strokes (blurred,
-    # thin): anything a third of the way from the paper to the strokes is ink.
-    ink = np.where(crop < paper - INK_SHARE * (paper - strokes), np.uint8(255), np.uint8(0))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    for i in range(1, n):
-        cx, cy, cw, ch, area = (int(v) for v in stats[i])
-        if area < 2 or cw > DOT_MAX * h or ch > DOT_MAX * h:
+    for cx, cy, cw, ch, _ in blobs:
+        if cw > DOT_MAX * h or ch > DOT_MAX * h:
             continue
         if cx + cw >= crop.shape[1] and xb < iw:
             continue  # cut by the crop: a piece of the next word's first letter
@@ -70,21 +81,27 @@ def _stop_to_check(text: str) -> bool:
     return len(text) >= 2 and text.endswith(".") and text[-2].isalpha()
 
 
+def _rewrite(page: Page, fix: Callable[[tuple[Word, ...]], tuple[Word, ...]]) -> Page:
+    """``page`` with each line's words passed through ``fix``; ``page`` itself when no
+    line changed."""
+    lines = tuple(Line(fix(line.words)) for line in page.lines)
+    if all(new.words == old.words for new, old in zip(lines, page.lines, strict=True)):
+        return page
+    return Page(page.number, page.width, page.height, lines, page.lang)
+
+
 def drop_phantom_stops(image: np.ndarray, page: Page) -> Page:
     """``page`` with the full stops that :func:`has_stop` does not find removed."""
-    changed = False
-    lines = []
-    for line in page.lines:
-        words = []
-        for word in line.words:
-            if _stop_to_check(word.text) and not has_stop(image, word.box):
-                word = Word(word.text[:-1], word.box, word.confidence)
-                changed = True
-            words.append(word)
-        lines.append(Line(tuple(words)))
-    if not changed:
-        return page
-    return Page(page.number, page.width, page.height, tuple(lines), page.lang)
+
+    def fix(words: tuple[Word, ...]) -> tuple[Word, ...]:
+        return tuple(
+            Word(w.text[:-1], w.box, w.confidence)
+            if _stop_to_check(w.text) and not has_stop(image, w.box)
+            else w
+            for w in words
+        )
+
+    return _rewrite(page, fix)
 
 
 #: Words that may be an abbreviation whose stop was not read: the abbreviated
@@ -120,13 +137,8 @@ def stop_after(
     crop = image[ya:yb, xa:xb]
     if word.size == 0 or crop.size == 0:
         return False
-    paper, strokes = (float(v) for v in np.percentile(word, [90, 3]))
-    if paper - strokes < 40:
-        return False
-    ink = np.where(crop < paper - INK_SHARE * (paper - strokes), np.uint8(255), np.uint8(0))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    blobs = [tuple(int(v) for v in stats[i]) for i in range(1, n) if stats[i][4] >= 2]
-    if len(blobs) != 1:
+    blobs = _ink_blobs(crop, word)
+    if blobs is None or len(blobs) != 1:
         return False  # nothing, or more than a stop (a comma and a speck, a letter)
     cx, cy, cw, ch, _ = blobs[0]
     if cx == 0 or cx + cw >= crop.shape[1] or cy == 0 or cy + ch >= crop.shape[0]:
@@ -139,21 +151,16 @@ def stop_after(
 
 def restore_stops(image: np.ndarray, page: Page) -> Page:
     """``page`` with the stops that :func:`stop_after` finds after abbreviations put back."""
-    changed = False
-    lines = []
-    for line in page.lines:
-        words = list(line.words)
-        for i, word in enumerate(words):
-            if word.text not in ABBREVIATIONS:
-                continue
+
+    def fix(words: tuple[Word, ...]) -> tuple[Word, ...]:
+        out = list(words)
+        for i, w in enumerate(words):
             next_x = words[i + 1].box[0] if i + 1 < len(words) else None
-            if stop_after(image, word.box, next_x):
-                words[i] = Word(word.text + ".", word.box, word.confidence)
-                changed = True
-        lines.append(Line(tuple(words)))
-    if not changed:
-        return page
-    return Page(page.number, page.width, page.height, tuple(lines), page.lang)
+            if w.text in ABBREVIATIONS and stop_after(image, w.box, next_x):
+                out[i] = Word(w.text + ".", w.box, w.confidence)
+        return tuple(out)
+
+    return _rewrite(page, fix)
 
 
 def correct_stops(image: np.ndarray, page: Page) -> Page:
