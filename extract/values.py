@@ -240,6 +240,10 @@ _DAGGER_ONE = re.compile(r"(?<![^\W\d_])†(?=\d)|(?<=\d)†(?![^\W\d_])")
 _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 
 
+# "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
+# and a quote or backtick standing alone between words (specks).
+_CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
+_LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”]+ ")
 # Address parts are printed "a, b": a space the engine put before a comma goes, one it
 # left out after a comma before a letter comes back ("Xóm 7,X. Trung Giã").
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")
@@ -256,6 +260,9 @@ def _unit_stop(m: re.Match[str]) -> str:
 def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
+    text = _LONE_QUOTE.sub("", text)
+    if any(c.islower() for c in text):
+        text = _CAPITAL_SO.sub("Số", text)
     text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
     text = _NGACH_SLASH.sub(r"\1/\2", text)

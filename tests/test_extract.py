@@ -401,6 +401,14 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     )
     assert address_value("Số 129, ngách 50i3, ngõ 205", {}).value == "Số 129, ngách 50/3, ngõ 205"
     assert address_value("Xóm †1, Sóc Sơn", {}).value == "Xóm 11, Sóc Sơn"  # a dagger for 1
+    # "Số" read in capitals before a house number, a backtick alone between words.
+    assert address_value("SỐ 157, ngõ 235 Bà Triệu, Hà Nội", {}).value == (
+        "Số 157, ngõ 235 Bà Triệu, Hà Nội"
+    )
+    assert address_value("ngõ 146 Trần Phú, phường Hàng Bạc, ` quận Hoàn Kiếm", {}).value == (
+        "ngõ 146 Trần Phú, phường Hàng Bạc, quận Hoàn Kiếm"
+    )
+    assert address_value("SỐ 34 PHỐ HUẾ, HÀ NỘI", {}).value == "SỐ 34 PHỐ HUẾ, HÀ NỘI"
     # A comma between digits, and digits and I anywhere but a ngách, are left as read.
     for kept in ("Số 1,5 Hà Nội", "Số 12I3 Hà Nội", "ngõ 46I6"):
         assert address_value(kept, {}).value == kept
