@@ -39,16 +39,21 @@ def hoso(*args: str, env: dict[str, str]) -> str:
     return run_hoso(*args, env=env).stdout
 
 
-def start_workers(env: dict[str, str], n: int, *, burst: bool) -> subprocess.Popen[str]:
+def start_workers(
+    env: dict[str, str], n: int, *, burst: bool, log: Path
+) -> subprocess.Popen[bytes]:
+    """``hoso worker`` in the background, its log written to ``log``. Not a pipe: nobody
+    reads a pipe while the workers run, and once its buffer is full (a chaos run logs every
+    Redis error and retry) their next log line blocks them, SIGTERM included."""
     args = [sys.executable, "-m", "hoso", "worker", "--workers", str(n)]
-    return subprocess.Popen(
-        args + (["--burst"] if burst else []),
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            args + (["--burst"] if burst else []),
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+        )
 
 
 @pytest.fixture
@@ -99,8 +104,9 @@ def test_production_run_matches_the_embedded_run(tmp_path: Path, prod_env: dict[
     hoso("run", str(scans), "--out", str(tmp_path / "emb"), "--workers", "2", env=embedded_env)
 
     hoso("ingest", str(scans), "--batch", "p1", env=prod_env)
-    workers = start_workers(prod_env, 2, burst=True)
-    assert workers.wait(timeout=600) == 0, workers.stderr.read() if workers.stderr else ""
+    log = tmp_path / "workers.log"
+    workers = start_workers(prod_env, 2, burst=True, log=log)
+    assert workers.wait(timeout=600) == 0, log.read_text(errors="replace")[-4000:]
     hoso("export", "--out", str(tmp_path / "prod.jsonl"), env=prod_env)
 
     emb, prod = _records(tmp_path / "emb" / "records.jsonl"), _records(tmp_path / "prod.jsonl")
@@ -190,7 +196,7 @@ def _chaos_run(
     settings = _settings(env)
     engine = db.make_engine(settings.database_url)
     sessions = db.session_factory(engine)
-    pool = start_workers(env, 2, burst=False)
+    pool = start_workers(env, 2, burst=False, log=tmp_path / "workers.log")
     try:
         disrupt(settings, sessions)
         _wait_until(lambda: _states(sessions).get("done", 0) == CHAOS_FILES, 400, "every file done")
