@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 # Combining tone marks (huyền, sắc, ngã, hỏi, nặng) and the vowel modifiers that
@@ -228,6 +229,15 @@ def fold(s: str) -> str:
     s = s.translate(_CHAR_FIXES).upper().replace("Đ", "D")
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     return re.sub(r"[^A-Z0-9]+", " ", s.upper()).strip()
+
+
+def unique_by_fold(words: Iterable[str]) -> dict[str, str]:
+    """Folded letters -> the one listed word with those letters; letters that several
+    listed words share (Hà, Hạ) are left out, so a reading of them stays as read."""
+    spellings: dict[str, set[str]] = {}
+    for word in words:
+        spellings.setdefault(fold(word), set()).add(word)
+    return {key: next(iter(v)) for key, v in spellings.items() if len(v) == 1}
 
 
 def digits_only(s: str) -> str:

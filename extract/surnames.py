@@ -17,25 +17,19 @@ import functools
 import unicodedata
 from importlib import resources
 
-from extract.normalize import fold
+from extract.normalize import fold, unique_by_fold
 
 
 @functools.cache
-def _surnames() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """(listed surnames in capitals, folded letters -> surnames)."""
+def _surnames() -> tuple[frozenset[str], dict[str, str]]:
+    """(listed surnames in capitals, folded letters -> the one surname with them)."""
     text = resources.files("extract").joinpath("data/surnames.txt").read_text("utf-8")
     names = [
         unicodedata.normalize("NFC", line.strip())
         for line in text.splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    by_letters: dict[str, set[str]] = {}
-    for name in names:
-        by_letters.setdefault(fold(name), set()).add(name)
-    return (
-        frozenset(n.upper() for n in names),
-        {k: frozenset(v) for k, v in by_letters.items()},
-    )
+    return frozenset(n.upper() for n in names), unique_by_fold(names)
 
 
 def is_listed(name: str) -> bool:
@@ -50,9 +44,8 @@ def restore_surname(name: str) -> str:
     first = words[0]
     if not first or name.isascii() or is_listed(name):
         return name
-    spellings = _surnames()[1].get(fold(first))
-    if spellings is None or len(spellings) != 1:
+    surname = _surnames()[1].get(fold(first))
+    if surname is None:
         return name
-    (surname,) = spellings
     words[0] = surname.upper() if first.isupper() else surname
     return " ".join(words)

@@ -26,6 +26,7 @@ from extract.normalize import (
     parse_date,
     parse_expiry,
     strip_leaders,
+    unique_by_fold,
 )
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
 from extract.surnames import restore_surname
@@ -139,15 +140,7 @@ COLOUR_WORDS = (
 )  # fmt: skip
 
 
-def _colour_by_fold() -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for word in COLOUR_WORDS:
-        key = fold(word)
-        out[key] = word if key not in out else None
-    return out
-
-
-_COLOUR_BY_FOLD = _colour_by_fold()
+_COLOUR_BY_FOLD = unique_by_fold(COLOUR_WORDS)
 
 
 def _colour_word(word: str) -> str:
