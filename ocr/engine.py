@@ -59,12 +59,15 @@ class Engine(Protocol):
         dpi: int | None,
         output: Output,
         timeout: float,
+        whitelist: str = "",
     ) -> str:
         """Read ``image`` (8-bit gray or BGR) once; Tesseract's ``output`` as text.
 
         ``dpi`` is the resolution hint (Tesseract's ``user_defined_dpi``, the CLI's
-        ``--dpi``); None lets Tesseract estimate it. Raises :class:`hoso.errors.OcrError`,
-        or :class:`hoso.errors.OcrTimeout` past ``timeout`` seconds.
+        ``--dpi``); None lets Tesseract estimate it. ``whitelist``: the only characters the
+        reading may hold (Tesseract's ``tessedit_char_whitelist``; empty: any). Raises
+        :class:`hoso.errors.OcrError`, or :class:`hoso.errors.OcrTimeout` past ``timeout``
+        seconds.
         """
         ...
 

@@ -87,12 +87,22 @@ def traineddata_sha256(lang: str) -> str:
 _CONFIGFILE: dict[str, str | None] = {"tsv": "tsv", "hocr": "hocr", "txt": None}
 
 
-def _argv(path: str, *, lang: str, psm: int, dpi: int | None, configfile: str | None) -> list[str]:
+def _argv(
+    path: str,
+    *,
+    lang: str,
+    psm: int,
+    dpi: int | None,
+    configfile: str | None,
+    whitelist: str = "",
+) -> list[str]:
     argv = ["tesseract", path, "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         argv += ["--dpi", str(dpi)]
     for name, value in engines.VARIABLES.items():
         argv += ["-c", f"{name}={value}"]
+    if whitelist:
+        argv += ["-c", f"tessedit_char_whitelist={whitelist}"]
     if configfile:
         argv.append(configfile)
     return argv
@@ -115,12 +125,20 @@ class CliEngine:
         dpi: int | None,
         output: Output,
         timeout: float,
+        whitelist: str = "",
     ) -> str:
         with tempfile.TemporaryDirectory(prefix="hoso-tess-") as tmp:
             path = os.path.join(tmp, "page.pgm" if image.ndim == 2 else "page.ppm")
             if not cv2.imwrite(path, image):
                 raise OcrError("could not write the page image for Tesseract")
-            argv = _argv(path, lang=lang, psm=psm, dpi=dpi, configfile=_CONFIGFILE[output])
+            argv = _argv(
+                path,
+                lang=lang,
+                psm=psm,
+                dpi=dpi,
+                configfile=_CONFIGFILE[output],
+                whitelist=whitelist,
+            )
             try:
                 proc = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
             except subprocess.TimeoutExpired as exc:
@@ -193,10 +211,12 @@ def ocr_page(
     dpi: int | None = 300,
     timeout: float = DEFAULT_TIMEOUT_S,
     engine: Engine | None = None,
+    whitelist: str = "",
 ) -> Page:
-    """OCR a whole (upright) page image into the engine-neutral model."""
+    """OCR a whole (upright) page image into the engine-neutral model; ``whitelist``: the
+    only characters the reading may hold (empty: any)."""
     tsv = (engine or engines.default()).run(
-        image, lang=lang, psm=psm, dpi=dpi, output="tsv", timeout=timeout
+        image, lang=lang, psm=psm, dpi=dpi, output="tsv", timeout=timeout, whitelist=whitelist
     )
     return parse_tsv(tsv, number, image.shape[1], image.shape[0])
 

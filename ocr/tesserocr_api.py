@@ -96,9 +96,12 @@ class ApiEngine:
         dpi: int | None,
         output: Output,
         timeout: float,
+        whitelist: str = "",
     ) -> str:
         api = self._api(lang, psm)
         self._set_image(api, image, dpi)
+        # Kept per instance between calls, like the resolution: set on every call.
+        api.SetVariable("tessedit_char_whitelist", whitelist)
         start = time.monotonic()
         if not api.Recognize(timeout=max(1, int(timeout * 1000))):
             if time.monotonic() - start >= timeout:
