@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, Protocol
 
-from extract import calibration, evidence
+from extract import calibration, evidence, rubbings
 from extract import values as V
 from extract.gazetteer import listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
@@ -93,6 +93,13 @@ class _Candidate:
 
 #: The tier of a value found after a garbled label (below every printed wording's).
 RECOVERED = 50
+#: The tier of a value read from a rubbing of the stamped number only (``rubbings``).
+RUBBING = 60
+#: A typed value whose heuristic confidence is under this, even after the vote, yields to
+#: a more confident valid value on which every reading of the rubbing agrees
+#: ("ISOMPRD9016", a chassis number read through a fold band, passes the loose pattern of
+#: non-VIN chassis numbers).
+DOUBTFUL = 0.5
 
 
 def confidence(
@@ -178,6 +185,10 @@ class LabelledField:
     #: numbers, brands): a reader may add a reading with a Latin-script model, whose errors
     #: are not those of the Vietnamese model (I/T, F/E, 6/G in monospaced codes).
     latin: bool = False
+    #: The document may carry a rubbing of the stamped number (:mod:`extract.rubbings`):
+    #: its reading is a witness in the vote, and the value where the typed one is
+    #: missing or invalid.
+    rubbing: bool = False
 
     def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
         """Best candidate over every occurrence of the field's labels."""
@@ -211,13 +222,46 @@ class LabelledField:
                 parsed, value = self._parse([value], ctx)
                 if parsed.value is not None:
                     cands.append(_Candidate(parsed, value, None, page, 99))
+        copies = self._rubbings(doc)
         if not cands:
-            return _missing(seen, blank, search is not None)
+            return _copy_value(copies, self.parse, ctx) or _missing(seen, blank, search is not None)
         best = max(cands, key=_Candidate.rank)
         if self.join and best.parsed.valid:
             joined = [c for c in cands if c.page == best.page and c.parsed.valid]
             if len(joined) > 1:
                 return _joined(best, joined)
+        result = self._settle(doc, best, cands, ctx, copies)
+        copied = _copy_value(copies, self.parse, ctx)
+        if result.features.get("copy") and copied is not None and copied.value == result.value:
+            # The rubbing's reading won the vote: the value is where the rubbing is.
+            features = {**result.features, "label_tier": float(RUBBING)}
+            return replace(result, page=copied.page, bbox=copied.bbox, features=features)
+        if copied is not None and (
+            not result.valid
+            or (
+                result.confidence < DOUBTFUL
+                and copied.features["agreement"] == 1.0
+                and copied.features["readings"] >= 2
+                and copied.confidence > result.confidence
+            )
+        ):
+            return copied
+        if best.hit is None and result.valid is False:
+            # Found by its shape alone, without its label, and rejected by its validator
+            # even after its second reading: not this field's (a 9-digit CMND is no phone).
+            return _missing(seen, blank, True)
+        return result
+
+    def _settle(
+        self,
+        doc: Document,
+        best: _Candidate,
+        cands: Sequence[_Candidate],
+        ctx: V.Context,
+        copies: Sequence[tuple[int, Box, Page]],
+    ) -> ExtractedField:
+        """The best candidate as a field: a value read again from a blank region with the
+        share of such readings that agree, any other one-line value after its vote."""
         result = _result(best)
         if best.reread:
             agree = [c for c in cands if c.reread and c.parsed.value == best.parsed.value]
@@ -235,12 +279,20 @@ class LabelledField:
                 ctx,
                 doc.reader(best.page, result.bbox, latin=self.latin),
                 latin=self.latin,
+                copies=[reading for _, _, reading in copies],
             )
-        if best.hit is None and result.valid is False:
-            # Found by its shape alone, without its label, and rejected by its validator
-            # even after its second reading: not this field's (a 9-digit CMND is no phone).
-            return _missing(seen, blank, True)
         return result
+
+    def _rubbings(self, doc: Document) -> list[tuple[int, Box, Page]]:
+        """Readings of the document's rubbings of this field's stamped number."""
+        if not self.rubbing or doc.reader is None:
+            return []
+        return [
+            (layout.page.number, box, reading)
+            for layout in doc.layouts
+            for box in rubbings.regions(layout, self.name)
+            for reading in doc.reader.rubbing(layout.page.number, box, layout.line_height)
+        ]
 
     def _readings(self, layout: PageLayout, hit: LabelHit) -> list[Value]:
         """The value after ``hit``, then (for fields whose validator can choose) the other
@@ -311,6 +363,34 @@ class LabelledField:
                 if parsed.valid:
                     return parsed, shorter
         return first, readings[0]
+
+
+def _copy_value(
+    copies: Sequence[tuple[int, Box, Page]], parse: V.ValueParser, ctx: V.Context
+) -> ExtractedField | None:
+    """The valid value that most readings of the rubbings give, the most confident first
+    (``RUBBING`` tier), for a field whose typed value is missing, invalid or doubtful;
+    None when no reading validates."""
+    found: dict[str, list[tuple[float, int, Box, str, V.Parsed]]] = {}
+    for page, box, reading in copies:
+        words = [w for w in reading.words if w.text.strip()]
+        if not words:
+            continue
+        text = " ".join(w.text for w in words)
+        parsed = parse(text, ctx)
+        if parsed.valid and parsed.value:
+            ocr = sum(w.confidence for w in words) / len(words)
+            found.setdefault(parsed.value, []).append((ocr, page, box, text, parsed))
+    if not found:
+        return None
+    group = max(found.values(), key=lambda g: (len(g), max(r[0] for r in g)))
+    ocr, page, box, text, parsed = max(group, key=lambda r: r[0])
+    value = Value((Token(text, fold(text), box, ocr),), 1, True)
+    result = _result(_Candidate(parsed, value, None, page, RUBBING))
+    agreement = len(group) / sum(len(g) for g in found.values())
+    features = {**result.features, "readings": float(len(copies)), "agreement": agreement}
+    confidence = round(result.confidence * (0.55 + 0.45 * agreement), 4)
+    return replace(result, confidence=confidence, features=features)
 
 
 def _joined(best: _Candidate, same_page: list[_Candidate]) -> ExtractedField:
@@ -486,10 +566,15 @@ _VEHICLE = {
     "vehicle_type": LabelledField("vehicle_type", V.vehicle_type_value),
     "color": LabelledField("color", V.color_value),
     "engine_number": LabelledField(
-        "engine_number", V.engine_value, readings="words", join=True, latin=True
+        "engine_number", V.engine_value, readings="words", join=True, latin=True, rubbing=True
     ),
     "chassis_number": LabelledField(
-        "chassis_number", V.chassis_value, readings="words", search=_VIN_SHAPE, latin=True
+        "chassis_number",
+        V.chassis_value,
+        readings="words",
+        search=_VIN_SHAPE,
+        latin=True,
+        rubbing=True,
     ),
     "manufacture_year": LabelledField(
         "manufacture_year", V.year_value, readings="words", latin=True

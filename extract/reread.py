@@ -31,11 +31,21 @@ class Reader(Protocol):
         """Zero or more independent readings of the region."""
         ...
 
+    def rubbing(self, page: int, box: Box, line_height: float) -> Sequence[Page]:
+        """Readings of a rubbing of a stamped number found in the region ``box``
+        (:mod:`ocr.rubbing`), if the region holds one."""
+        ...
+
 
 #: Weight of a reading by a Latin-script model on a Latin-only value: its errors are not
 #: correlated with those of the two Vietnamese-model readings, and on generated forms it
 #: reads codes better than either (``docs/accuracy.md``).
 LATIN_WITNESS = 2.0
+#: Weight of a reading of another physical copy of the value (the rubbing of a stamped
+#: engine or chassis number, :mod:`ocr.rubbing`): its errors are its own, but read alone
+#: it is right less often than the typed value's readings together, so it settles a
+#: disagreement between them and never outvotes them when they agree.
+COPY_WITNESS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ class _Reading:
     ocr: float  # mean word confidence
     original: bool
     witness: float = 1.0
+    copy: bool = False
 
 
 def _key(value: str) -> str:
@@ -63,11 +74,14 @@ def vote(
     ctx: V.Context,
     readings: Sequence[Page],
     latin: bool = False,
+    copies: Sequence[Page] = (),
 ) -> ExtractedField:
     """The value most readings support: ``field`` itself unless re-readings outvote it.
 
-    Adds the features ``readings`` (how many were compared) and ``agreement`` (share of
-    them that gave the chosen value) and scales the confidence by the agreement.
+    ``copies``: readings of another copy of the value (``COPY_WITNESS``; the feature
+    ``copy`` says that one of them gave the value). Adds the features ``readings`` (how
+    many were compared) and ``agreement`` (share of them that gave the chosen value) and
+    scales the confidence by the agreement.
     """
     original = _Reading(
         V.Parsed(field.value, field.valid, field.problems),
@@ -76,14 +90,17 @@ def vote(
         True,
     )
     entries = [original]
-    for page in readings:
+    for page, copy in [*((p, False) for p in readings), *((p, True) for p in copies)]:
         words = list(page.words)
         if not words:
             continue
         text = " ".join(w.text for w in words)
         ocr = sum(w.confidence for w in words) / len(words)
-        witness = LATIN_WITNESS if latin and page.lang and "vie" not in page.lang else 1.0
-        entries.append(_Reading(parse(text, ctx), text, ocr, False, witness))
+        if copy:
+            witness = COPY_WITNESS
+        else:
+            witness = LATIN_WITNESS if latin and page.lang and "vie" not in page.lang else 1.0
+        entries.append(_Reading(parse(text, ctx), text, ocr, False, witness, copy))
     scores: dict[str, float] = {}
     members: dict[str, list[_Reading]] = {}
     for r in entries:
@@ -109,5 +126,5 @@ def vote(
         valid=winner.parsed.valid,
         problems=winner.parsed.problems,
         confidence=round(min(0.99, factor * winner.ocr * scale), 4),
-        features={**features, "reread": 1.0},
+        features={**features, "reread": 1.0, **({"copy": 1.0} if winner.copy else {})},
     )

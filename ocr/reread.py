@@ -3,7 +3,9 @@
 Whole-page OCR misreads characters that a reading of the value's own line gets right (and
 the other way round). Starting Tesseract once per field would cost more than the page
 itself, so the value crops of a page are stacked into one strip image, read once as a
-block of single lines, and the words are mapped back to their crops by position.
+block of single lines, and the words are mapped back to their crops by position. The
+rubbings of stamped numbers that a page carries (:mod:`ocr.rubbing`) are read the same
+way, in a strip of their own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ocr import periods, tesseract
+from ocr import periods, rubbing, tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 
@@ -41,6 +43,9 @@ class StripReader:
     engine: Engine | None = None  # None: this process's default (``ocr.engine.default``)
     wanted: dict[tuple[int, Box], bool] = field(default_factory=dict)
     readings: dict[tuple[int, Box], list[Page]] = field(default_factory=dict)
+    #: Regions that may hold a rubbing, with the line height of their page.
+    rubbings: dict[tuple[int, Box], float] = field(default_factory=dict)
+    rubbing_readings: dict[tuple[int, Box], list[Page]] = field(default_factory=dict)
     recording: bool = True
 
     def __call__(self, page: int, box: Box, latin: bool = False) -> Sequence[Page]:
@@ -48,6 +53,14 @@ class StripReader:
             self.wanted[(page, box)] = self.wanted.get((page, box), False) or latin
             return ()
         return tuple(self.readings.get((page, box), ()))
+
+    def rubbing(self, page: int, box: Box, line_height: float) -> Sequence[Page]:
+        """The readings of the rubbing in region ``box`` (:mod:`ocr.rubbing`): none when
+        the region holds no rubbing or nothing was read in it."""
+        if self.recording:
+            self.rubbings[(page, box)] = line_height
+            return ()
+        return tuple(self.rubbing_readings.get((page, box), ()))
 
     def read(self) -> None:
         """Read every recorded box; later calls answer from these readings."""
@@ -67,6 +80,7 @@ class StripReader:
                     latin, self._read_strip(image, latin, self.latin_lang), strict=True
                 ):
                     self.readings.setdefault((page, b), []).append(p)
+        self._read_rubbings()
 
     def _read_strip(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
         strip, bands = compose(image, boxes)
@@ -74,6 +88,42 @@ class StripReader:
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
         return split(periods.correct_stops(strip, page), bands, lang)
+
+    def _read_rubbings(self) -> None:
+        """Each page's rubbings, prepared as dark characters on white, in one strip read
+        with the page's model and with the Latin one, restricted to the stamped
+        characters; two readings, whose agreement is evidence."""
+        by_page: dict[int, list[Box]] = {}
+        for page, box in sorted(self.rubbings):
+            by_page.setdefault(page, []).append(box)
+        langs = list(dict.fromkeys(x for x in (self.lang, self.latin_lang) if x))
+        for page, boxes in by_page.items():
+            image = self.load(page)
+            if image is None:
+                continue
+            found: list[tuple[Box, np.ndarray]] = []
+            for x0, y0, x1, y1 in boxes:
+                line_height = self.rubbings[(page, (x0, y0, x1, y1))]
+                ink = rubbing.prepare(image[y0:y1, x0:x1], line_height)
+                if ink is not None:
+                    found.append(((x0, y0, x1, y1), ink))
+            if not found:
+                continue
+            strip, bands = stack([ink for _, ink in found], 255)
+            for lang in langs:
+                read = tesseract.ocr_page(
+                    strip,
+                    1,
+                    lang=lang,
+                    psm=6,
+                    dpi=self.dpi,
+                    timeout=self.timeout,
+                    engine=self.engine,
+                    whitelist=rubbing.CHARSET,
+                )
+                for (box, _), one in zip(found, split(read, bands, lang), strict=True):
+                    if one.words:
+                        self.rubbing_readings.setdefault((page, box), []).append(one)
 
 
 def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -87,6 +137,11 @@ def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[t
                 max(0, y0 - MARGIN) : min(h, y1 + MARGIN), max(0, x0 - MARGIN) : min(w, x1 + MARGIN)
             ]
         )
+    return stack(crops, background)
+
+
+def stack(crops: Sequence[np.ndarray], background: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The ``crops`` one under another on ``background``; the strip and each crop's band."""
     width = max((c.shape[1] for c in crops), default=1) + 2 * LEFT
     height = sum(c.shape[0] + GAP for c in crops) + GAP
     strip = np.full((height, width), background, dtype=np.uint8)
