@@ -311,6 +311,10 @@ def _rest_of_label(toks: Sequence[Token], j: int) -> tuple[int, bool]:
     return j, False
 
 
+#: Labels of this many words or more are matched without a colon on their letters alone.
+LONG = 5
+
+
 def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
     """Every label of ``vocabulary`` on the rows, best non-overlapping matches first.
 
@@ -353,9 +357,11 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
                 continue  # "Số", "Hạng", "ĐT" only as a whole word with a colon after it
             if w.english and not all(t.text.isascii() for t in span):
                 continue  # an English label is not spelled with Vietnamese letters
-            if not strength and (d > 0 or not _same_marks(span, w.text)):
+            if not strength and (d > 0 or (w.ntok < LONG and not _same_marks(span, w.text))):
                 # Without a colon only a label read exactly, tone marks included, counts:
-                # the name "NGUYỄN QUÂN" folds to the label "Nguyên quán".
+                # the name "NGUYỄN QUÂN" folds to the label "Nguyên quán". A label of
+                # LONG words or more is no name: its letters suffice ("Nơi đân bán chà số
+                # khung", a box title printed without a colon).
                 continue
             delimited = strength > 0
             weight = float(lengths[wi]) - 2.0 * d

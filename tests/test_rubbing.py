@@ -199,3 +199,12 @@ def test_the_whitelist_restricts_what_both_engines_read() -> None:
         assert digits and set(digits.replace(" ", "")) <= set("0123456789")
         # The whitelist is set on every call, not kept for the next one.
         assert tesseract.ocr_page(image, 1, psm=7, engine=engine).text == free
+
+
+def test_a_long_title_with_its_marks_misread_is_found_without_a_colon() -> None:
+    """Five words or more matching letter for letter are the title, whatever their marks;
+    shorter labels without a colon still need their marks (a name folds to a label)."""
+    page = _words((700, "Nơi đân bán chà số khung"), (800, "NGUYỄN QUÂN"))
+    layout = analyse_document("registration_declaration", [page]).layouts[0]
+    assert [h.wording for h in layout.hits] == ["Nơi dán bản chà số khung"]
+    assert rubbings.regions(layout, "chassis_number")
