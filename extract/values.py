@@ -262,10 +262,28 @@ def _repair_address_words(text: str) -> str:
     return _GLUED_QUOTE.sub("", _TRAILING_ONE.sub("i", text))
 
 
+#: The lowercase words that end the address labels ("Nơi thường trú", "Nơi cư trú", "Quê
+#: quán"): read before a capitalised address, they are the label's end, read into the
+#: value when the label was read in part ("thường Tổ dân phố 16, ..."). No address starts
+#: with one of them in lowercase.
+_LABEL_ENDS = frozenset({"nơi", "thường", "trú", "cư", "quê", "quán"})
+
+
+def _without_label_end(text: str) -> str:
+    words = text.split(" ")
+    k = 0
+    while k + 1 < len(words) and words[k].rstrip(":.,") in _LABEL_ENDS:
+        k += 1
+    if k and words[k][:1].isupper():
+        return " ".join(words[k:])
+    return text
+
+
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
-    text = restore_marks(join_split_syllables(_repair_address_words(_clean(raw))))
+    text = _without_label_end(_clean(raw))
+    text = restore_marks(join_split_syllables(_repair_address_words(text)))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

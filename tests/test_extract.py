@@ -1155,3 +1155,14 @@ def test_real_ocr_of_a_drawn_page(doc_type: str) -> None:
     got = extract_fields(doc_type, [ocred])
     assert {k: got[k].value for k in expected} == expected
     assert all(got[k].valid for k in expected)
+
+
+def test_the_end_of_an_address_label_read_into_the_value_is_dropped() -> None:
+    """ "Nơi thường trú" read in part leaves "thường" before the address."""
+    assert address_value("thường Tổ dân phố 16, P. Trung Hưng, TP Hà Nội", {}).value == (
+        "Tổ dân phố 16, P. Trung Hưng, TP Hà Nội"
+    )
+    assert address_value("cư trú: Số 5 phố Huế, Hà Nội", {}).value == "Số 5 phố Huế, Hà Nội"
+    # A capitalised place named so, and a label word alone, are kept.
+    for kept in ("Thường Tín, Hà Nội", "thường", "quán ăn Số 5, Hà Nội"):
+        assert address_value(kept, {}).value == kept
