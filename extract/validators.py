@@ -271,9 +271,20 @@ def _value_runs(raw: str) -> list[str]:
     return [run for start, run in digit_runs(text) if not (start and text[start - 1].isalpha())]
 
 
+#: A number read one digit at a time ("2 0 2 2": digits in printed boxes, or a short value
+#: alone in a wide strip, which Tesseract spaces out).
+_SPACED_DIGITS = re.compile(r"\d(?: \d)+")
+
+
+def _unspaced(raw: str) -> str:
+    """``raw`` without the spaces between its digits when it is only single digits."""
+    text = raw.strip()
+    return text.replace(" ", "") if _SPACED_DIGITS.fullmatch(text) else raw
+
+
 def parse_year(raw: str, lo: int = 1950, hi: int = 2100) -> str | None:
     """First four-digit year in ``lo..hi`` (OCR digit confusions tolerated)."""
-    for run in _value_runs(raw):
+    for run in _value_runs(_unspaced(raw)):
         digits = digits_only(run)
         if len(digits) == 4 and lo <= int(digits) <= hi:
             return digits
@@ -296,7 +307,7 @@ def parse_int_field(raw: str, lo: int, hi: int) -> str | None:
     separators (``1.498``) and a one- or two-digit decimal part, rounded half
     up (``124,9`` → ``125``).
     """
-    text = clean_text(raw)
+    text = _unspaced(clean_text(raw))
     for m in re.finditer(r"[^\s]+", text):
         for start, run in digit_runs(m.group(0), separators=".,"):
             if start and m.group(0)[start - 1].isalpha():

@@ -295,6 +295,7 @@ def test_parse_phone_any_grouping(phone: str, sep: str) -> None:
         ("2015", "2015"),
         ("Năm sản xuất: 2015", "2015"),
         ("2O15", "2015"),
+        ("2 0 2 2", "2022"),  # read one digit at a time
         ("1949", None),
         ("15", None),
         ("", None),
@@ -319,6 +320,8 @@ def test_parse_year_bounds() -> None:
         ("5 chỗ", 1, 100, "5"),
         ("Số chỗ ngồi: 05", 1, 100, "5"),
         ("l6 chỗ", 1, 100, "16"),
+        ("1 2 5", 10, 20000, "125"),  # read one digit at a time
+        ("1 2 5 cc", 10, 20000, None),  # not only digits: the first number that fits
         ("cm3", 1, 100, None),
         ("999", 1, 100, None),
         ("", 1, 100, None),
