@@ -563,7 +563,7 @@ def _rows_with(layout: PageLayout, is_date: Callable[[str], bool]) -> list[Value
 _VEHICLE = {
     "brand": LabelledField("brand", V.text_value, latin=True),
     "model_code": LabelledField("model_code", V.text_value, latin=True),
-    "vehicle_type": LabelledField("vehicle_type", V.vehicle_type_value),
+    "vehicle_type": LabelledField("vehicle_type", V.vehicle_type_value, wrap=True),
     "color": LabelledField("color", V.color_value),
     "engine_number": LabelledField(
         "engine_number", V.engine_value, readings="words", join=True, latin=True, rubbing=True

@@ -119,6 +119,9 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
     parsed = text_value(raw, ctx)
     if parsed.value is None or not parsed.valid:
         return parsed
+    if parsed.value.count("(") > parsed.value.count(")"):
+        # "Ô tô tải (pickup" of "Ô tô tải (pickup cabin kép)", wrapped onto the next line.
+        return Parsed(parsed.value, False, ("cut short: a parenthesis is not closed",))
     listed = _VEHICLE_TYPE_BY_KEY.get(fold(parsed.value))
     if listed is not None:  # in the case it was printed in
         return Parsed(listed.upper() if parsed.value.isupper() else listed, True)

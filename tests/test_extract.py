@@ -147,6 +147,16 @@ def test_a_nationality_at_the_right_edge_runs_on_to_the_next_line() -> None:
     assert not nationality_value("Việt Nguyễn", {}).valid
 
 
+def test_a_kind_of_vehicle_with_an_open_parenthesis_runs_on_to_the_next_line() -> None:
+    """ "Ô tô tải (pickup" is cut short where the line ends; its rest is under it."""
+    p = page(
+        (1000, [(150, "Nhãn hiệu: TOYOTA"), (1400, "Loại xe: Ô tô tải (pickup")]),
+        (1042, [(1562, "cabin kép)")]),
+    )
+    assert values("registration_certificate", p)["vehicle_type"] == ("Ô tô tải (pickup cabin kép)")
+    assert not vehicle_type_value("Ô tô tải (pickup", {}).valid
+
+
 def test_the_english_half_on_the_line_under_a_label_is_not_a_label_of_its_own() -> None:
     """ "Nơi thường trú:" (read with one error) with its value beside it, "Place of
     residence" under it and the value's second line under that: the value is both lines,
