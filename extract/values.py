@@ -155,6 +155,19 @@ def _colour_word(word: str) -> str:
     return listed if word[:1].isupper() else listed.lower()
 
 
+def _red(words: list[str]) -> list[str]:
+    """ "Đô" is a colour word only after "Đỏ" ("Đỏ đô", wine red): a lone word that folds
+    to both ("Đồ", "DO") is "Đỏ"."""
+    out = []
+    for i, word in enumerate(words):
+        if fold(word) == "DO" and word.casefold() not in ("đỏ", "đô"):
+            after_red = i > 0 and fold(words[i - 1]) == "DO"
+            red = "Đô" if after_red else "Đỏ"
+            word = red.upper() if word.isupper() else red if word[:1].isupper() else red.lower()
+        out.append(word)
+    return out
+
+
 def color_value(raw: str, ctx: Context) -> Parsed:
     """Paint colour(s) as printed; two colours are written "Đỏ - Đen". Colours are words:
     a digit in one is a misread letter ("Gh1" for "Ghi"); a listed colour word read with
@@ -163,7 +176,7 @@ def color_value(raw: str, ctx: Context) -> Parsed:
     if parsed.value is None:
         return parsed
     value = re.sub(r"\s*[-–=]\s*", " - ", parsed.value)
-    value = " ".join(_colour_word(w) for w in value.split(" "))
+    value = " ".join(_red([_colour_word(w) for w in value.split(" ")]))
     if any(c.isdigit() for c in value):
         return Parsed(value, False, ("a colour is written in letters",))
     return Parsed(value, parsed.valid, parsed.problems)
@@ -236,6 +249,13 @@ _DAGGER_ONE = re.compile(r"(?<![^\W\d_])†(?=\d)|(?<=\d)†(?![^\W\d_])")
 _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 
 
+# A comma read as a full stop between address parts ("Tổ dân phố 34. P. Trung Hưng. TX.
+# Sơn Tây"): a stop after a number or a name, not after a unit's own abbreviation, before
+# the next part's unit abbreviation.
+_STOP_FOR_COMMA = re.compile(
+    r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
+    r"\.(?= (?:P|Q|H|X|TX|TP|TT)\. )"
+)
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
 # and a quote or backtick standing alone between words (specks).
 _CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
@@ -255,6 +275,7 @@ def _unit_stop(m: re.Match[str]) -> str:
 
 def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
+    text = _STOP_FOR_COMMA.sub(",", text)
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
     text = _LONE_QUOTE.sub("", text)
     if any(c.islower() for c in text):

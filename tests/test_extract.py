@@ -587,9 +587,12 @@ def test_a_colour_word_read_without_its_marks_gets_them() -> None:
     assert color_value("Xam", {}).value == "Xám"
     assert color_value("ĐEN - BAC", {}).value == "ĐEN - BẠC"
     assert color_value("Đen = Bạc", {}).value == "Đen - Bạc"  # a dash read as "="
-    # "DO" folds to two colour words (đỏ, đô): a misread "Đồ" is left as read, and so
-    # is any word that is no colour.
-    assert color_value("Đồ - Đen", {}).value == "Đồ - Đen"
+    # "DO" folds to two colour words, but "đô" is one only after "đỏ" (wine red): a
+    # misread "Đồ" alone is "Đỏ", after "Đỏ" it is "đô". A word that is no colour is
+    # left as read.
+    assert color_value("Đồ - Đen", {}).value == "Đỏ - Đen"
+    assert color_value("ĐỒ - ĐEN", {}).value == "ĐỎ - ĐEN"
+    assert color_value("Đỏ đồ", {}).value == "Đỏ đô"
     assert color_value("Đỏ đô", {}).value == "Đỏ đô"
     assert color_value("Xanh ngoc bich", {}).value == "Xanh ngọc bich"
 
@@ -1165,6 +1168,15 @@ def test_real_ocr_of_a_drawn_page(doc_type: str) -> None:
     got = extract_fields(doc_type, [ocred])
     assert {k: got[k].value for k in expected} == expected
     assert all(got[k].valid for k in expected)
+
+
+def test_a_comma_read_as_a_full_stop_between_address_parts_is_a_comma() -> None:
+    assert address_value("Tổ dân phố 34. P. Trung Hưng. TX. Sơn Tây, TP Hà Nội", {}).value == (
+        "Tổ dân phố 34, P. Trung Hưng, TX. Sơn Tây, TP Hà Nội"
+    )
+    # A unit's own abbreviation keeps its stop; a stop before a name stays a stop.
+    for kept in ("Xóm 8, TT. Chúc Sơn, H. Chương Mỹ, TP. Hà Nội", "Thôn X. H. Gia Lâm"):
+        assert address_value(kept, {}).value == kept
 
 
 def test_the_end_of_an_address_label_read_into_the_value_is_dropped() -> None:
