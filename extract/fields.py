@@ -273,11 +273,23 @@ class LabelledField:
             }
             return replace(result, features=features)
         if doc.reader is not None and result.bbox is not None and best.value.lines == 1:
+            readings = list(doc.reader(best.page, result.bbox, latin=self.latin))
+            if best.hit is not None and best.tier != RECOVERED:
+                layout = next(lay for lay in doc.layouts if lay.page.number == best.page)
+                wide = layout.reread_region(best.hit, best.value, not best.parsed.valid)
+                if wide is not None and wide != result.bbox:
+                    # A region wider than the value's words holds more than the value:
+                    # only a reading of it that validates is evidence.
+                    readings += [
+                        r
+                        for r in doc.reader(best.page, wide, latin=self.latin)
+                        if self.parse(r.text, ctx).valid
+                    ]
             result = vote(
                 result,
                 self.parse,
                 ctx,
-                doc.reader(best.page, result.bbox, latin=self.latin),
+                readings,
                 latin=self.latin,
                 copies=[reading for _, _, reading in copies],
             )

@@ -311,6 +311,11 @@ def _rest_of_label(toks: Sequence[Token], j: int) -> tuple[int, bool]:
     return j, False
 
 
+#: A value that starts more than this many line heights right of its label, or that did not
+#: validate, is read again from a region reaching back to the label and on to the next one
+#: (at most ``REACH`` line heights past its last word): the words in between were dropped.
+GAP_BEFORE = 1.5
+REACH = 12.0
 #: Labels of this many words or more are matched without a colon on their letters alone.
 LONG = 5
 
@@ -659,6 +664,24 @@ class PageLayout:
         if not later:
             return len(row.tokens), float(self.page.width)
         return later[0].start, float(row.tokens[later[0].start].box[0])
+
+    def reread_region(self, hit: LabelHit, value: Value, whole: bool) -> Box | None:
+        """The region to read again for ``value``, read beside ``hit`` on one line: its
+        words' box, reaching back to the label when a gap of more than ``GAP_BEFORE`` line
+        heights lies between them (words the page reading dropped: a seal's ring through
+        them), and with ``whole`` (the value did not validate) on to where the next
+        label starts, at most ``REACH`` line heights further (the value's end dropped)."""
+        box = value.box
+        if box is None or value.below or value.lines != 1 or not whole:
+            return box
+        lh = self.line_height
+        x0, y0, x1, y1 = box
+        label_right = self._label_right(hit)
+        if x0 - label_right > GAP_BEFORE * lh:
+            x0 = int(label_right + 0.25 * lh)
+        _, right = self._stop(hit)
+        x1 = max(x1, int(min(right - 0.25 * lh, x1 + REACH * lh)))
+        return (x0, y0, x1, y1)
 
     def alternatives(self, hit: LabelHit, limit: int = 2) -> list[Value]:
         """Other readings of a value, for fields whose validator can choose: each row under

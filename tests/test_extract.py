@@ -1188,3 +1188,17 @@ def test_the_end_of_an_address_label_read_into_the_value_is_dropped() -> None:
     # A capitalised place named so, and a label word alone, are kept.
     for kept in ("Thường Tín, Hà Nội", "thường", "quán ăn Số 5, Hà Nội"):
         assert address_value(kept, {}).value == kept
+
+
+def test_the_region_read_again_for_an_invalid_value_spans_its_row() -> None:
+    """From the label's end (words dropped between them) to the next label on the row;
+    a valid value, or one under its label, is read again from its own words only."""
+    p = page((500, [(150, "Số CCCD/CMND:"), (700, "0010"), (1000, "Số loại: VIOS")]))
+    layout = analyse(p, vocabulary("registration_certificate"))
+    hit = next(h for h in layout.hits if h.field == "owner_id_number")
+    value = layout.value(hit)
+    assert value.text == "0010" and value.box is not None
+    x0, y0, x1, y1 = layout.reread_region(hit, value, True) or value.box
+    assert x0 < 700 and hit.box[2] < x0  # back to the label's end
+    assert 960 < x1 < 1000 and (y0, y1) == value.box[1::2]  # on to "Số loại"
+    assert layout.reread_region(hit, value, False) == value.box

@@ -16,7 +16,7 @@ from extract import classify
 from hoso.settings import load
 from ocr import clean, orient
 from ocr.engine import open_engine
-from ocr.model import Line, Page
+from ocr.model import Line, Page, Word
 from ocr.reread import StripReader
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -215,3 +215,46 @@ def test_a_place_and_date_line_with_its_month_misread_is_settled_by_its_second_r
     (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
     assert fields["issue_date"].value == "2019-11-12"
     assert fields["issue_date"].features.get("reread") == 1.0
+
+
+OWNER = [
+    "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
+    "Tên chủ xe: NGUYỄN VĂN AN",
+    "Số CCCD/CMND: 001048164497",
+    "Nhãn hiệu: TOYOTA    Số loại: VIOS",
+    "Số máy: 2NRX123456",
+    "Số khung: RL4B23F00J1234567",
+]
+
+
+def _cut(page: Page, word: str, keep: int) -> Page:
+    """The page's reading with ``word`` cut to its first ``keep`` characters, its box cut
+    with it (as whole-page OCR drops the end of a number under a seal's ring)."""
+
+    def one(w: Word) -> Word:
+        if w.text != word:
+            return w
+        x0, y0, x1, y1 = w.box
+        return Word(w.text[:keep], (x0, y0, x0 + (x1 - x0) * keep // len(word), y1), 0.9)
+
+    return replace(page, lines=tuple(Line(tuple(one(w) for w in ln.words)) for ln in page.lines))
+
+
+def test_a_value_read_in_part_is_read_again_on_to_the_next_label() -> None:
+    """ "001" of "001048164497": its own box holds only those digits; the region from there
+    to where the row's next label would start holds the whole number."""
+    img = Image.new("L", (1700, 900), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(OWNER):
+        draw.text((100, 100 + i * 100), text, font=font, fill=20)
+    image = np.asarray(img)
+    settings = load({})
+    page = _cut(
+        worker.recognize(image, 1, 300, settings, open_engine(settings.ocr_engine)),
+        "001048164497",
+        3,
+    )
+    assert "001048164497" not in page.text and "001" in page.text.split()
+    (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
+    assert fields["owner_id_number"].value == "001048164497"
