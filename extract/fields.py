@@ -231,21 +231,7 @@ class LabelledField:
             if len(joined) > 1:
                 return _joined(best, joined)
         result = self._settle(doc, best, cands, ctx, copies)
-        copied = _copy_value(copies, self.parse, ctx)
-        if result.features.get("copy") and copied is not None and copied.value == result.value:
-            # The rubbing's reading won the vote: the value is where the rubbing is.
-            features = {**result.features, "label_tier": float(RUBBING)}
-            return replace(result, page=copied.page, bbox=copied.bbox, features=features)
-        if copied is not None and (
-            not result.valid
-            or (
-                result.confidence < DOUBTFUL
-                and copied.features["agreement"] == 1.0
-                and copied.features["readings"] >= 2
-                and copied.confidence > result.confidence
-            )
-        ):
-            return copied
+        result = _with_rubbing(result, _copy_value(copies, self.parse, ctx))
         if best.hit is None and result.valid is False:
             # Found by its shape alone, without its label, and rejected by its validator
             # even after its second reading: not this field's (a 9-digit CMND is no phone).
@@ -403,6 +389,20 @@ def _copy_value(
     features = {**result.features, "readings": float(len(copies)), "agreement": agreement}
     confidence = round(result.confidence * (0.55 + 0.45 * agreement), 4)
     return replace(result, confidence=confidence, features=features)
+
+
+def _with_rubbing(result: ExtractedField, copied: ExtractedField | None) -> ExtractedField:
+    """The typed value's field, or the rubbing's (``copied``) where the typed one is
+    invalid, or doubtful against a value every reading of the rubbing agrees on; a value
+    that a reading of the rubbing won the vote for points at the rubbing."""
+    if copied is None:
+        return result
+    if result.features.get("copy") and copied.value == result.value:
+        features = {**result.features, "label_tier": float(RUBBING)}
+        return replace(result, page=copied.page, bbox=copied.bbox, features=features)
+    unanimous = copied.features["agreement"] == 1.0 and copied.features["readings"] >= 2
+    doubtful = result.confidence < DOUBTFUL and copied.confidence > result.confidence
+    return copied if not result.valid or (unanimous and doubtful) else result
 
 
 def _joined(best: _Candidate, same_page: list[_Candidate]) -> ExtractedField:
