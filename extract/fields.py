@@ -262,15 +262,11 @@ class LabelledField:
             readings = list(doc.reader(best.page, result.bbox, latin=self.latin))
             if best.hit is not None and best.tier != RECOVERED:
                 layout = next(lay for lay in doc.layouts if lay.page.number == best.page)
-                wide = layout.reread_region(best.hit, best.value, not best.parsed.valid)
-                if wide is not None and wide != result.bbox:
-                    # A region wider than the value's words holds more than the value:
-                    # only a reading of it that validates is evidence.
-                    readings += [
-                        r
-                        for r in doc.reader(best.page, wide, latin=self.latin)
-                        if self.parse(r.text, ctx).valid
-                    ]
+                region = layout.reread_region(best.hit, best.value, not best.parsed.valid)
+                if region is not None and region != result.bbox:
+                    readings += self._wide_readings(
+                        doc.reader(best.page, region, latin=self.latin), readings, ctx
+                    )
             result = vote(
                 result,
                 self.parse,
@@ -280,6 +276,24 @@ class LabelledField:
                 copies=[reading for _, _, reading in copies],
             )
         return result
+
+    def _wide_readings(
+        self, wide: Sequence[Page], narrow: Sequence[Page], ctx: V.Context
+    ) -> list[Page]:
+        """The readings of a region wider than the value's words that are evidence: those
+        that validate, and do not hold a valid value of the narrow readings with more
+        around it (the next column's "AAA" after a chassis number also validates)."""
+        parsed = (self.parse(r.text, ctx) for r in narrow)
+        valid = [p.value for p in parsed if p.valid and p.value]
+        out = []
+        for reading in wide:
+            value = self.parse(reading.text, ctx)
+            if not value.valid or not value.value:
+                continue
+            if any(v != value.value and v in value.value for v in valid):
+                continue
+            out.append(reading)
+        return out
 
     def _rubbings(self, doc: Document) -> list[tuple[int, Box, Page]]:
         """Readings of the document's rubbings of this field's stamped number."""

@@ -37,6 +37,7 @@ from extract.validators import (
     license_class_problems,
     normalize_chassis_number,
     normalize_engine_number,
+    normalize_vin_like,
     parse_id_number,
     parse_int_field,
     parse_license_classes,
@@ -415,6 +416,11 @@ def chassis_value(raw: str, ctx: Context) -> Parsed:
     """Chassis number / VIN, uppercase without spaces; 18 characters with one O beside a 0
     read as the VIN without that O ("RL4BSO0SC8…")."""
     raw = _after_label(raw)
+    # One word of the reading that is a whole VIN is the chassis number; the words around
+    # it are something else on the row ("JAANJYPC8KU515221 sonnet", the next column).
+    vins = [w for w in map(normalize_vin_like, raw.split()) if vin_ok(w)]
+    if len(vins) == 1 and len(raw.split()) > 1:
+        return Parsed(vins[0], True)
     value = normalize_chassis_number(strip_leaders(raw).strip(_EDGE + "()")).strip(_EDGE + "()")
     if len(value) == 18 and value.count("O") == 1:
         vin = normalize_chassis_number(_ZERO_READ_TWICE.sub("", value))

@@ -371,6 +371,15 @@ def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
     assert any("same" in problem for problem in got["engine_number"].problems)
 
 
+def test_a_whole_vin_among_other_words_is_the_chassis_number() -> None:
+    """The next column's word read after it ("sonnet") is not part of the number; a VIN
+    split into groups is still joined."""
+    assert chassis_value("JAANJYPC8KU515221 sonnet", {}).value == "JAANJYPC8KU515221"
+    assert chassis_value("RLHJA 54DX9E722622", {}).value == "RLHJA54DX9E722622"
+    two = chassis_value("RLHJA54DX9E722622 RLHJA54DX9E722623", {})
+    assert not two.valid  # two VINs: which one is not for the parser to say
+
+
 def test_a_zero_read_twice_as_o0_leaves_the_vin() -> None:
     assert chassis_value("RL4BSO0SC8G2529920", {}).value == "RL4BS0SC8G2529920"
     assert chassis_value("RL4BS0OSC8G2529920", {}).value == "RL4BS0SC8G2529920"
