@@ -103,6 +103,16 @@ def _certificate(seats: str | None) -> np.ndarray:
     return np.asarray(img)
 
 
+def _drawn(rows: list[str]) -> np.ndarray:
+    """``rows`` printed one under another in black on a light page, 300 dpi."""
+    img = Image.new("L", (1700, 900), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(rows):
+        draw.text((100, 100 + i * 100), text, font=font, fill=20)
+    return np.asarray(img)
+
+
 def _without(page: Page, text: str) -> Page:
     """The page's reading without the words ``text`` (as whole-page OCR drops a lone digit)."""
     lines = tuple(Line(tuple(w for w in ln.words if w.text != text)) for ln in page.lines)
@@ -157,12 +167,7 @@ def test_a_card_number_read_a_digit_long_under_a_garbled_label_is_read_again() -
     its box, and that reading is the card's number."""
     settings = load({})
     ocr = open_engine(settings.ocr_engine)
-    img = Image.new("L", (1700, 900), 250)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 34)
-    for i, text in enumerate(CARD):
-        draw.text((100, 100 + i * 100), text, font=font, fill=20)
-    image = np.asarray(img)
+    image = _drawn(CARD)
     read = worker.recognize(image, 1, 300, settings, ocr)
     assert "001078119540" in read.text
     page = _misread(read, {"Số:": "sø/xo:", "001078119540": "0041078119540"})
@@ -243,12 +248,7 @@ def _cut(page: Page, word: str, keep: int) -> Page:
 def test_a_value_read_in_part_is_read_again_on_to_the_next_label() -> None:
     """ "001" of "001048164497": its own box holds only those digits; the region from there
     to where the row's next label would start holds the whole number."""
-    img = Image.new("L", (1700, 900), 250)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 34)
-    for i, text in enumerate(OWNER):
-        draw.text((100, 100 + i * 100), text, font=font, fill=20)
-    image = np.asarray(img)
+    image = _drawn(OWNER)
     settings = load({})
     page = _cut(
         worker.recognize(image, 1, 300, settings, open_engine(settings.ocr_engine)),
