@@ -271,13 +271,13 @@ def _value_runs(raw: str) -> list[str]:
     return [run for start, run in digit_runs(text) if not (start and text[start - 1].isalpha())]
 
 
-#: A number read one digit at a time ("2 0 2 2": digits in printed boxes, or a short value
+#: A number read in pieces ("2 0 2 2", "20 15": digits in printed boxes, or a short value
 #: alone in a wide strip, which Tesseract spaces out).
-_SPACED_DIGITS = re.compile(r"\d(?: \d)+")
+_SPACED_DIGITS = re.compile(r"\d+(?: \d+)+")
 
 
 def _unspaced(raw: str) -> str:
-    """``raw`` without the spaces between its digits when it is only single digits."""
+    """``raw`` without the spaces between its digits when it is only digit groups."""
     text = raw.strip()
     return text.replace(" ", "") if _SPACED_DIGITS.fullmatch(text) else raw
 

@@ -169,6 +169,23 @@ def _red(words: list[str]) -> list[str]:
     return out
 
 
+def _joined_colours(words: list[str]) -> list[str]:
+    """A colour word read in two pieces ("Trắ ng") is one word: two neighbours, neither a
+    colour word, that together are one."""
+    out: list[str] = []
+    for word in words:
+        if (
+            out
+            and fold(out[-1] + word) in _COLOUR_BY_FOLD
+            and fold(out[-1]) not in _COLOUR_BY_FOLD
+            and fold(word) not in _COLOUR_BY_FOLD
+        ):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
 def color_value(raw: str, ctx: Context) -> Parsed:
     """Paint colour(s) as printed; two colours are written "Đỏ - Đen". Colours are words:
     a digit in one is a misread letter ("Gh1" for "Ghi"); a listed colour word read with
@@ -177,7 +194,7 @@ def color_value(raw: str, ctx: Context) -> Parsed:
     if parsed.value is None:
         return parsed
     value = re.sub(r"\s*[-–=]\s*", " - ", parsed.value)
-    value = " ".join(_red([_colour_word(w) for w in value.split(" ")]))
+    value = " ".join(_red([_colour_word(w) for w in _joined_colours(value.split(" "))]))
     if any(c.isdigit() for c in value):
         return Parsed(value, False, ("a colour is written in letters",))
     return Parsed(value, parsed.valid, parsed.problems)
@@ -268,6 +285,17 @@ _GLUED_AFTER_COMMA = re.compile(r",(?=[^\W\d_])")
 # A ngách is numbered after the lane it leaves ("ngách 46/6"): a bar or "I" between its
 # two numbers is the slash ("ngách 46I6", "50i3").
 _NGACH_SLASH = re.compile(r"(?<=ngách )(\d+)[Iil|](\d+)\b", re.IGNORECASE)
+# ... and so is the one "1" inside four digits or more with no slash ("ngách 27142" for
+# "27/42"): a ngách's own number is never that long.
+_NGACH_ONE = re.compile(r"(?<=ngách )(\d{4,})\b", re.IGNORECASE)
+
+
+def _ngach_one(m: re.Match[str]) -> str:
+    digits = m.group(1)
+    inner = [i for i in range(1, len(digits) - 1) if digits[i] == "1"]
+    if digits.count("1") != 1 or len(inner) != 1:
+        return digits
+    return digits[: inner[0]] + "/" + digits[inner[0] + 1 :]
 
 
 def _unit_stop(m: re.Match[str]) -> str:
@@ -283,7 +311,7 @@ def _repair_address_words(text: str) -> str:
         text = _CAPITAL_SO.sub("Số", text)
     text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
-    text = _NGACH_SLASH.sub(r"\1/\2", text)
+    text = _NGACH_ONE.sub(_ngach_one, _NGACH_SLASH.sub(r"\1/\2", text))
     return _GLUED_QUOTE.sub("", _TRAILING_ONE.sub("i", text))
 
 

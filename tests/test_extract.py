@@ -415,6 +415,12 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
         "Xóm 7, X. Trung Giã, H. Sóc Sơn, TP Hà Nội"
     )
     assert address_value("Số 151 , ngách 72/58 , ngõ 2", {}).value == ("Số 151, ngách 72/58, ngõ 2")
+    assert address_value("Số 222, ngách 27142, ngõ 136", {}).value == (
+        "Số 222, ngách 27/42, ngõ 136"
+    )
+    # Three digits may be a ngách's own number; two "1"s, or one at an end, say nothing.
+    for kept in ("ngách 215, ngõ 3", "ngách 21114", "ngách 1234"):
+        assert address_value(kept, {}).value == kept
     assert address_value("Số 111, ngách 46I6, ngõ 95 Hàng Bông", {}).value == (
         "Số 111, ngách 46/6, ngõ 95 Hàng Bông"
     )
@@ -604,6 +610,10 @@ def test_a_colour_word_read_without_its_marks_gets_them() -> None:
     assert color_value("Đỏ đồ", {}).value == "Đỏ đô"
     assert color_value("Đỏ đô", {}).value == "Đỏ đô"
     assert color_value("Xanh ngoc bich", {}).value == "Xanh ngọc bich"
+    # A colour word read in two pieces is one; two colour words stay two.
+    assert color_value("Trắ ng", {}).value == "Trắng"
+    assert color_value("Đ en - Bạc", {}).value == "Đen - Bạc"
+    assert color_value("Xanh Đen", {}).value == "Xanh Đen"
 
 
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:

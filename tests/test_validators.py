@@ -296,6 +296,7 @@ def test_parse_phone_any_grouping(phone: str, sep: str) -> None:
         ("Năm sản xuất: 2015", "2015"),
         ("2O15", "2015"),
         ("2 0 2 2", "2022"),  # read one digit at a time
+        ("20 15", "2015"),  # or in two pieces
         ("1949", None),
         ("15", None),
         ("", None),
