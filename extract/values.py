@@ -442,7 +442,8 @@ _ZERO_READ_TWICE = re.compile(r"O(?=0)|(?<=0)O")
 
 def chassis_value(raw: str, ctx: Context) -> Parsed:
     """Chassis number / VIN, uppercase without spaces; 18 characters with one O beside a 0
-    read as the VIN without that O ("RL4BSO0SC8…")."""
+    read as the VIN without that O ("RL4BSO0SC8…"), or a stroke read before a VIN, are
+    that VIN."""
     raw = _after_label(raw)
     # One word of the reading that is a whole VIN is the chassis number; the words around
     # it are something else on the row ("JAANJYPC8KU515221 sonnet", the next column).
@@ -453,6 +454,9 @@ def chassis_value(raw: str, ctx: Context) -> Parsed:
     if len(value) == 18 and value.count("O") == 1:
         vin = normalize_chassis_number(_ZERO_READ_TWICE.sub("", value))
         value = vin if vin_ok(vin) else value
+    if len(value) == 18 and value[0] in "I|" and vin_ok(value[1:]):
+        # A box edge read as "I" before the VIN ("IRLHJF46…"): a VIN holds no I.
+        value = value[1:]
     if not value:
         return Parsed(None, None)
     ok = vin_ok(value) or bool(re.fullmatch(r"(?=.*\d)[A-Z0-9-]{5,25}", value))

@@ -371,6 +371,13 @@ def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
     assert any("same" in problem for problem in got["engine_number"].problems)
 
 
+def test_a_box_edge_read_as_i_before_a_vin_is_dropped() -> None:
+    assert chassis_value("IRLHJF46BXKW331493", {}).value == "RLHJF46BXKW331493"
+    # A VIN may start with 1 (made in the USA) or L (China): those are kept.
+    assert chassis_value("1RLHJF46BXKW331493", {}).value == "1RLHJF46BXKW331493"
+    assert chassis_value("LRLHJF46BXKW331493", {}).value == "LRLHJF46BXKW331493"
+
+
 def test_a_whole_vin_among_other_words_is_the_chassis_number() -> None:
     """The next column's word read after it ("sonnet") is not part of the number; a VIN
     split into groups is still joined."""
