@@ -141,6 +141,15 @@ def _case_like(model: str, name: str) -> str:
     return name
 
 
+def _one_case(name: str) -> str:
+    """A unit name printed in one case: a word of it in capitals beside words that are not
+    ("Vĩnh TUY") is a misread case, and takes theirs; marks stay as read."""
+    words = name.split(" ")
+    if name.isupper() or not any(w.isupper() and len(w) > 1 for w in words):
+        return name
+    return " ".join(w[:1] + w[1:].lower() for w in words)
+
+
 def _strokeless(word: str) -> str:
     return word.replace("Đ", "D").replace("đ", "d").casefold()
 
@@ -182,7 +191,7 @@ def restore_marks(address: str) -> str:
             # Already right, or right in the other tone placement ("Trung Hòa" printed where
             # the list writes "Trung Hoà"): the paper's own spelling stays.
             if core in names or any(marked_key(core) == marked_key(name) for name in names):
-                out.append(text[last:end])
+                out.append(text[last:start] + _one_case(core) + run[len(core) :])
                 last, i, done = end, i + n, True
                 break
             if len(names) != 1 or len(next(iter(names)).split()) != n:

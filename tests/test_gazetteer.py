@@ -24,6 +24,8 @@ from extract.values import address_value
         ("phường Trung Hoa, quận Cầu Giấy", "phường Trung Hoà, quận Cầu Giấy"),
         ("Thôn Trung, X. Kiêu Ky, H. Gia Lâm", "Thôn Trung, X. Kiêu Kỵ, H. Gia Lâm"),
         ("SỐ 5 PHỐ HUẾ, QUẬN HAI BÀ TRƯNG, HÀ NÔI", "SỐ 5 PHỐ HUẾ, QUẬN HAI BÀ TRƯNG, HÀ NỘI"),
+        # A word of a listed name read in capitals beside words that are not: its case.
+        ("Phường Vĩnh TUY, Quận Hai Bà Trưng", "Phường Vĩnh Tuy, Quận Hai Bà Trưng"),
     ],
 )
 def test_unit_names_get_their_marks_back(read: str, restored: str) -> None:
