@@ -275,9 +275,9 @@ _STOP_FOR_COMMA = re.compile(
     r"\.(?= (?:P|Q|H|X|TX|TP|TT)\. )"
 )
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
-# and a quote or backtick standing alone between words (specks).
+# and a quote, backtick, degree sign or the like standing alone between words (specks).
 _CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
-_LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”]+ ")
+_LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”°•·^~*]+ ")
 # Address parts are printed "a, b": a space the engine put before a comma goes, one it
 # left out after a comma before a letter comes back ("Xóm 7,X. Trung Giã").
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")

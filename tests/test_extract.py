@@ -399,6 +399,7 @@ def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
         "Xóm 3, Nghi Phong, Thành phố Hà Nội"
     )
     assert address_value("P. Minh Khai, 'TP Hà Nội", {}).value == "P. Minh Khai, TP Hà Nội"
+    assert address_value("Phường ° Quảng An, Hà Nội", {}).value == "Phường Quảng An, Hà Nội"
     # Numbers stay numbers.
     assert address_value("Số 11 ngõ 1, P1, Quận 1", {}).value == "Số 11 ngõ 1, P1, Quận 1"
     # A fraction slash, "§" for an 8, a unit letter that lost its full stop.
