@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from ocr import tesseract
 from ocr.model import Page
 from ocr.recover import missed_lines, recover
+from tests.drawn import rows_image
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 TEXT = [
     "Tên chủ xe: NGUYỄN VĂN AN",
     "Địa chỉ: Số 142 ngõ 160 đường Lê Duẩn, Hà Nội",
@@ -19,12 +18,7 @@ TEXT = [
 
 
 def _page() -> np.ndarray:
-    img = Image.new("L", (1600, 700), 235)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 36)
-    for i, line in enumerate(TEXT):
-        draw.text((80, 80 + i * 140), line, font=font, fill=20)
-    return np.asarray(img)
+    return rows_image(TEXT, size=(1600, 700), paper=235, font_px=36, left=80, top=80, step=140)
 
 
 def test_a_dropped_line_is_found_and_read_back_in_place() -> None:

@@ -18,6 +18,7 @@ from ocr import clean, orient
 from ocr.engine import open_engine
 from ocr.model import Line, Page, Word
 from ocr.reread import StripReader
+from tests.drawn import rows_image
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 ROWS = [
@@ -105,12 +106,7 @@ def _certificate(seats: str | None) -> np.ndarray:
 
 def _drawn(rows: list[str]) -> np.ndarray:
     """``rows`` printed one under another in black on a light page, 300 dpi."""
-    img = Image.new("L", (1700, 900), 250)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 34)
-    for i, text in enumerate(rows):
-        draw.text((100, 100 + i * 100), text, font=font, fill=20)
-    return np.asarray(img)
+    return rows_image(rows, size=(1700, 900), paper=250, font_px=34, left=100, top=100, step=100)
 
 
 def _without(page: Page, text: str) -> Page:
