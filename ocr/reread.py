@@ -68,19 +68,24 @@ class StripReader:
         by_page: dict[int, list[Box]] = {}
         for page, box in sorted(self.wanted):
             by_page.setdefault(page, []).append(box)
-        for page, boxes in by_page.items():
-            image = self.load(page)
+        rubbings: dict[int, list[Box]] = {}
+        for page, box in sorted(self.rubbings):
+            rubbings.setdefault(page, []).append(box)
+        for page in sorted(set(by_page) | set(rubbings)):
+            image = self.load(page)  # once per page: decoding a stored page costs
             if image is None:
                 continue
-            for b, p in zip(boxes, self._read_strip(image, boxes, self.lang), strict=True):
-                self.readings.setdefault((page, b), []).append(p)
+            boxes = by_page.get(page, [])
+            if boxes:
+                for b, p in zip(boxes, self._read_strip(image, boxes, self.lang), strict=True):
+                    self.readings.setdefault((page, b), []).append(p)
             latin = [b for b in boxes if self.wanted[(page, b)]]
             if self.latin_lang and latin:
                 for b, p in zip(
                     latin, self._read_strip(image, latin, self.latin_lang), strict=True
                 ):
                     self.readings.setdefault((page, b), []).append(p)
-        self._read_rubbings()
+            self._read_rubbings(page, image, rubbings.get(page, []))
 
     def _read_strip(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
         strip, bands = compose(image, boxes)
@@ -89,41 +94,33 @@ class StripReader:
         )
         return split(periods.correct_stops(strip, page), bands, lang)
 
-    def _read_rubbings(self) -> None:
-        """Each page's rubbings, prepared as dark characters on white, in one strip read
+    def _read_rubbings(self, page: int, image: np.ndarray, boxes: Sequence[Box]) -> None:
+        """The page's rubbings, prepared as dark characters on white, in one strip read
         with the page's model and with the Latin one, restricted to the stamped
         characters; two readings, whose agreement is evidence."""
-        by_page: dict[int, list[Box]] = {}
-        for page, box in sorted(self.rubbings):
-            by_page.setdefault(page, []).append(box)
-        langs = list(dict.fromkeys(x for x in (self.lang, self.latin_lang) if x))
-        for page, boxes in by_page.items():
-            image = self.load(page)
-            if image is None:
-                continue
-            found: list[tuple[Box, np.ndarray]] = []
-            for x0, y0, x1, y1 in boxes:
-                line_height = self.rubbings[(page, (x0, y0, x1, y1))]
-                ink = rubbing.prepare(image[y0:y1, x0:x1], line_height)
-                if ink is not None:
-                    found.append(((x0, y0, x1, y1), ink))
-            if not found:
-                continue
-            strip, bands = stack([ink for _, ink in found], 255)
-            for lang in langs:
-                read = tesseract.ocr_page(
-                    strip,
-                    1,
-                    lang=lang,
-                    psm=6,
-                    dpi=self.dpi,
-                    timeout=self.timeout,
-                    engine=self.engine,
-                    whitelist=rubbing.CHARSET,
-                )
-                for (box, _), one in zip(found, split(read, bands, lang), strict=True):
-                    if one.words:
-                        self.rubbing_readings.setdefault((page, box), []).append(one)
+        found: list[tuple[Box, np.ndarray]] = []
+        for x0, y0, x1, y1 in boxes:
+            line_height = self.rubbings[(page, (x0, y0, x1, y1))]
+            ink = rubbing.prepare(image[y0:y1, x0:x1], line_height)
+            if ink is not None:
+                found.append(((x0, y0, x1, y1), ink))
+        if not found:
+            return
+        strip, bands = stack([ink for _, ink in found], 255)
+        for lang in dict.fromkeys(x for x in (self.lang, self.latin_lang) if x):
+            read = tesseract.ocr_page(
+                strip,
+                1,
+                lang=lang,
+                psm=6,
+                dpi=self.dpi,
+                timeout=self.timeout,
+                engine=self.engine,
+                whitelist=rubbing.CHARSET,
+            )
+            for (box, _), one in zip(found, split(read, bands, lang), strict=True):
+                if one.words:
+                    self.rubbing_readings.setdefault((page, box), []).append(one)
 
 
 def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:
