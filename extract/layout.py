@@ -311,9 +311,9 @@ def _rest_of_label(toks: Sequence[Token], j: int) -> tuple[int, bool]:
     return j, False
 
 
-#: A value that starts more than this many line heights right of its label, or that did not
-#: validate, is read again from a region reaching back to the label and on to the next one
-#: (at most ``REACH`` line heights past its last word): the words in between were dropped.
+#: A value that did not validate is read again from a region reaching back to its label
+#: (when more than this many line heights lie between them) and on to the next label (at
+#: most ``REACH`` line heights past its last word): words the page reading dropped.
 GAP_BEFORE = 1.5
 REACH = 12.0
 #: Labels of this many words or more are matched without a colon on their letters alone.
@@ -667,10 +667,10 @@ class PageLayout:
 
     def reread_region(self, hit: LabelHit, value: Value, whole: bool) -> Box | None:
         """The region to read again for ``value``, read beside ``hit`` on one line: its
-        words' box, reaching back to the label when a gap of more than ``GAP_BEFORE`` line
-        heights lies between them (words the page reading dropped: a seal's ring through
-        them), and with ``whole`` (the value did not validate) on to where the next
-        label starts, at most ``REACH`` line heights further (the value's end dropped)."""
+        words' box, and with ``whole`` (the value did not validate) that box reaching back
+        to the label when a gap of more than ``GAP_BEFORE`` line heights lies between them
+        (words the page reading dropped: a seal's ring through them) and on to where the
+        next label starts, at most ``REACH`` line heights further (the value's end)."""
         box = value.box
         if box is None or value.below or value.lines != 1 or not whole:
             return box

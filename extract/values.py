@@ -137,7 +137,7 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
 
 #: The colour words of Vietnamese paint colours (màu sơn). A word read without its marks or
 #: with others ("Bac", "Xam") that folds to exactly one of them is that colour; "Đô" (of
-#: "đỏ đô") is listed so that "DO" stays ambiguous and a misread "Đồ" is left as read.
+#: "đỏ đô") is listed so that "DO" is no one word's, and ``_red`` settles it by position.
 COLOUR_WORDS = (
     "Trắng", "Đen", "Đỏ", "Đô", "Bạc", "Xanh", "Ghi", "Vàng", "Nâu", "Xám", "Cam", "Hồng",
     "Tím", "Be", "Kem", "Lam", "Lục", "Dương", "Lá", "Rêu", "Ngọc", "Đồng", "Nhũ", "Titan",
@@ -147,13 +147,18 @@ COLOUR_WORDS = (
 _COLOUR_BY_FOLD = unique_by_fold(COLOUR_WORDS)
 
 
+def _in_case_of(word: str, listed: str) -> str:
+    """``listed`` in the case ``word`` was read in (capitals, capitalised or small)."""
+    if word.isupper():
+        return listed.upper()
+    return listed if word[:1].isupper() else listed.lower()
+
+
 def _colour_word(word: str) -> str:
     listed = _COLOUR_BY_FOLD.get(fold(word))
     if listed is None or listed.casefold() == word.casefold():
         return word
-    if word.isupper():
-        return listed.upper()
-    return listed if word[:1].isupper() else listed.lower()
+    return _in_case_of(word, listed)
 
 
 def _red(words: list[str]) -> list[str]:
@@ -163,8 +168,7 @@ def _red(words: list[str]) -> list[str]:
     for i, word in enumerate(words):
         if fold(word) == "DO" and word.casefold() not in ("đỏ", "đô"):
             after_red = i > 0 and fold(words[i - 1]) == "DO"
-            red = "Đô" if after_red else "Đỏ"
-            word = red.upper() if word.isupper() else red if word[:1].isupper() else red.lower()
+            word = _in_case_of(word, "Đô" if after_red else "Đỏ")
         out.append(word)
     return out
 
