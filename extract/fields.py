@@ -189,6 +189,10 @@ class LabelledField:
     #: its reading is a witness in the vote, and the value where the typed one is
     #: missing or invalid.
     rubbing: bool = False
+    #: The value is a number its validator checks closely (a date, a phone or ID number, a
+    #: year): when no reading validates, the one that 6, 8 or 9 read as a dotted zero
+    #: would make valid is taken (:func:`extract.values.zero_repaired`), for review.
+    zeros: bool = False
 
     def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
         """Best candidate over every occurrence of the field's labels."""
@@ -236,6 +240,8 @@ class LabelledField:
             # Found by its shape alone, without its label, and rejected by its validator
             # even after its second reading: not this field's (a 9-digit CMND is no phone).
             return _missing(seen, blank, True)
+        if self.zeros and result.valid is False and result.raw:
+            return _zero_repaired(result, self.parse, ctx)
         return result
 
     def _settle(
@@ -375,6 +381,19 @@ class LabelledField:
                 if parsed.valid:
                     return parsed, shorter
         return first, readings[0]
+
+
+def _zero_repaired(result: ExtractedField, parse: V.ValueParser, ctx: V.Context) -> ExtractedField:
+    """``result`` with the value its reading validates as when dotted zeros are read back
+    (:func:`extract.values.zero_repaired`), else as it is. The repair is a guess that the
+    validator admits, not a reading that passed it: its evidence says neither valid nor
+    invalid, and its confidence stays the invalid reading's."""
+    assert result.raw is not None
+    repaired = V.zero_repaired(parse, result.raw, ctx)
+    if repaired is None:
+        return result
+    features = {**result.features, "valid": 0.5, "repaired": 1.0}
+    return replace(result, value=repaired.value, valid=True, problems=(), features=features)
 
 
 def _copy_value(
@@ -603,7 +622,7 @@ _VEHICLE = {
         rubbing=True,
     ),
     "manufacture_year": LabelledField(
-        "manufacture_year", V.year_value, readings="words", latin=True
+        "manufacture_year", V.year_value, readings="words", latin=True, zeros=True
     ),
     "engine_capacity_cc": LabelledField(
         "engine_capacity_cc", V.capacity_value, readings="words", latin=True
@@ -618,7 +637,12 @@ _OWNER = {
     "owner_name": LabelledField("owner_name", V.name_value, readings="rows"),
     "owner_address": LabelledField("owner_address", V.address_value, multiline=True),
     "owner_id_number": LabelledField(
-        "owner_id_number", V.owner_id_value, readings="words", search=_CCCD_SHAPE, latin=True
+        "owner_id_number",
+        V.owner_id_value,
+        readings="words",
+        search=_CCCD_SHAPE,
+        latin=True,
+        zeros=True,
     ),
 }
 
@@ -634,6 +658,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             "registration_date",
             V.past_date_value("registration_date"),
             readings="words",
+            zeros=True,
             search=_dated_lines,
             search_when_seen=False,
         ),
@@ -649,12 +674,15 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _OWNER["owner_name"],
         _OWNER["owner_id_number"],
         _OWNER["owner_address"],
-        LabelledField("phone", V.phone_value, readings="words", search=_PHONE_SHAPE, latin=True),
+        LabelledField(
+            "phone", V.phone_value, readings="words", search=_PHONE_SHAPE, latin=True, zeros=True
+        ),
         *_VEHICLE.values(),  # the plate reads the vehicle type before it
         LabelledField(
             "declaration_date",
             V.past_date_value("declaration_date"),
             readings="words",
+            zeros=True,
             search=_dated_lines,
         ),
     ),
@@ -665,14 +693,17 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             readings="words",
             search=_digit_runs((12, 9)),
             latin=True,
+            zeros=True,
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
-        LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
+        LabelledField(
+            "date_of_birth", V.birth_date_value, readings="words", latin=True, zeros=True
+        ),
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("place_of_origin", V.address_value, multiline=True),
         LabelledField("place_of_residence", V.address_value, multiline=True),
-        LabelledField("expiry_date", V.expiry_value, readings="words"),
+        LabelledField("expiry_date", V.expiry_value, readings="words", zeros=True),
     ),
     "driving_license": (
         LabelledField(
@@ -683,7 +714,9 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             latin=True,
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
-        LabelledField("date_of_birth", V.birth_date_value, readings="words", latin=True),
+        LabelledField(
+            "date_of_birth", V.birth_date_value, readings="words", latin=True, zeros=True
+        ),
         LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("address", V.address_value, multiline=True),
         LabelledField(
@@ -694,9 +727,13 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             latin=True,
         ),
         LabelledField(
-            "issue_date", V.past_date_value("issue_date"), readings="words", search=_dated_lines
+            "issue_date",
+            V.past_date_value("issue_date"),
+            readings="words",
+            search=_dated_lines,
+            zeros=True,
         ),
-        LabelledField("expiry_date", V.expiry_value, readings="words"),
+        LabelledField("expiry_date", V.expiry_value, readings="words", zeros=True),
     ),
 }
 

@@ -43,6 +43,9 @@ def _decode_century(digits: str) -> tuple[str, int]:
     return ("Nam" if cg % 2 == 0 else "Nữ"), 1900 + 100 * (cg // 2) + yy
 
 
+_SEPARATOR_SPACE = re.compile(r"(?<=\d)([.\-]) (?=\d)")
+
+
 def _numbers(raw: str, lengths: tuple[int, ...]) -> list[str]:
     """Digit strings of the wanted lengths found in ``raw``, best first.
 
@@ -52,6 +55,8 @@ def _numbers(raw: str, lengths: tuple[int, ...]) -> list[str]:
     first wanted length come first, then those with fewer OCR substitutions.
     """
     found: list[tuple[int, int, int, str]] = []
+    # A stop or hyphen with a space after it is one separator ("0768.838. 703").
+    raw = _SEPARATOR_SPACE.sub(r"\1", raw)
     for start, run in digit_runs(raw, separators=" .-"):
         pieces = re.split(r"[ .\-]", run)
         for i in range(len(pieces)):

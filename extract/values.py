@@ -4,11 +4,13 @@ Each parser turns the text read after a label into a :class:`Parsed`: the canoni
 value (schema ``fieldValue``) when it validates, else the text as read (cleaned, never
 "corrected") with ``valid=False``. The parsing itself is :mod:`extract.normalize`,
 :mod:`extract.plates` and :mod:`extract.validators`; this module only decides what
-counts as valid for each field and what to return when it is not.
+counts as valid for each field and what to return when it is not. The one correction,
+:func:`zero_repaired`, is the extractor's last resort for a number no reading validates.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -87,6 +89,36 @@ def _clean(raw: str) -> str:
 def _as_read(raw: str, problem: str) -> Parsed:
     text = _clean(raw)
     return Parsed(text or None, False, (problem,) if text else ())
+
+
+#: Digits that OCR reads a dotted or slashed zero as (monospaced and typewriter type:
+#: "31/18/2833" for "31/10/2033", "6779.580.351" for a phone number "0779…").
+ZERO_LOOKALIKES = "689"
+#: At most this many of them are read back as zeros in one value.
+ZERO_REPAIRS = 2
+
+
+def zero_repaired(parse: ValueParser, raw: str, ctx: Context) -> Parsed | None:
+    """The value ``raw`` validates as when the fewest of its :data:`ZERO_LOOKALIKES` (one,
+    else two) are read as zeros, if exactly one value does; else None.
+
+    For numbers that a validator checks closely (a calendar date in its plausible range,
+    a phone number's prefix and length, a CCCD's structure): a single misread digit
+    rarely turns one valid value into another, and a value no reading validates is
+    otherwise lost. Never for free text."""
+    spots = [i for i, c in enumerate(raw) if c in ZERO_LOOKALIKES]
+    for n in range(1, min(ZERO_REPAIRS, len(spots)) + 1):
+        found: set[str] = set()
+        for chosen in itertools.combinations(spots, n):
+            text = "".join("0" if i in chosen else c for i, c in enumerate(raw))
+            parsed = parse(text, ctx)
+            if parsed.valid and parsed.value:
+                found.add(parsed.value)
+        if len(found) == 1:
+            return Parsed(found.pop(), True)
+        if found:
+            return None  # two readings validate: nothing says which
+    return None
 
 
 def _compact_upper(raw: str) -> str:

@@ -475,6 +475,39 @@ def test_citizen_id_fields_that_the_card_repeats_corroborate() -> None:
     assert "corroborated" not in other["expiry_date"].features
 
 
+def test_digits_read_for_dotted_zeros_are_repaired_when_nothing_else_validates() -> None:
+    """Monospaced type prints a dotted zero that OCR reads as 9, 8 or 6: "31/18/2833" is
+    no date, and the one date it becomes with its fewest such digits read as zeros is
+    taken (for review: the reading is kept as raw, the evidence says not validated)."""
+    rows = [
+        (100, [(100, "Số: 001185012345")]),
+        (150, [(100, "Ngày sinh: 14/03/1985")]),
+        (250, [(100, "Có giá trị đến: 31/18/2833")]),
+    ]
+    got = extract_fields("citizen_id", [page(*rows)], calibrated=False)
+    expiry = got["expiry_date"]
+    assert (expiry.value, expiry.raw, expiry.valid) == ("2033-10-31", "31/18/2833", True)
+    assert expiry.features["repaired"] == 1.0 and expiry.features["valid"] == 0.5
+    assert expiry.confidence < 0.5  # the invalid reading's confidence
+    # A phone number's leading zero read as 6.
+    phone = extract_fields(
+        "registration_declaration", [page((100, [(100, "Điện thoại: 6779.580.351")]))]
+    )
+    assert phone["phone"].value == "0779580351"
+    assert (
+        values("driving_license", page((100, [(100, "Ngày sinh: 39/09/1990")])))["date_of_birth"]
+        == "1990-09-30"
+    )
+    # Two repairs that both validate (20/02/1989, 29/02/1980): nothing says which.
+    ambiguous = values("driving_license", page((100, [(100, "Ngày sinh: 29/02/1989")])))
+    assert ambiguous["date_of_birth"] == "29/02/1989"
+    # Free text is never repaired.
+    assert (
+        values("citizen_id", page((300, [(100, "Quê quán: Thôn 8")])))["place_of_origin"]
+        == "Thôn 8"
+    )
+
+
 def test_a_cmnd_number_confirms_the_fields_such_a_card_does_not_print() -> None:
     cmnd = [
         (100, [(100, "GIẤY CHỨNG MINH NHÂN DÂN")]),

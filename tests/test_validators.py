@@ -275,6 +275,8 @@ def test_parse_sex(raw: str, sex: str | None) -> None:
         ("024 3825 1234", "02438251234"),
         ("12345", None),
         ("0912 345 67", None),
+        # A stop with a space after it still groups the digits.
+        ("0768.838. 703", "0768838703"),
     ],
 )
 def test_parse_phone(raw: str, phone: str | None) -> None:
