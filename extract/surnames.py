@@ -1,4 +1,4 @@
-"""Tone marks of family names, restored from the list of Vietnamese surnames.
+"""Tone marks of family names and given names, restored from lists of Vietnamese names.
 
 Tesseract ``vie`` misreads tone marks on capitals far more often than letters: ``NGUYÊN``
 for ``NGUYỄN``, ``TRẤN`` for ``TRẦN``, ``PHAM`` for ``PHẠM``. Family names are a near-closed
@@ -9,6 +9,11 @@ letters match several surnames (``HA``: Hà or Hạ) stays as read, and so does 
 any mark at all (``NGUYEN VAN AN``: typewritten and foreign-printed papers drop them all;
 marking one word would invent a spelling the paper does not have; this costs the rare
 ``PHAM DUY NAM`` whose only mark was lost). The field's ``raw`` keeps what the OCR read.
+
+Middle and given names (``data/given_names.txt``) are an open vocabulary, but the common
+ones cover most people: a word after the family name that is not a listed name, and whose
+letters match exactly one that is, gets that name's marks (``HĂNG`` → ``HẰNG``, ``QUẦN``
+→ ``QUÂN``); ``HIÊN`` (Hiền, Hiển or Hiến) stays as read.
 """
 
 from __future__ import annotations
@@ -24,6 +29,19 @@ from extract.normalize import fold, unique_by_fold
 def _surnames() -> tuple[frozenset[str], dict[str, str]]:
     """(listed surnames in capitals, folded letters -> the one surname with them)."""
     text = resources.files("extract").joinpath("data/surnames.txt").read_text("utf-8")
+    names = [
+        unicodedata.normalize("NFC", line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return frozenset(n.upper() for n in names), unique_by_fold(names)
+
+
+@functools.cache
+def _given_names() -> tuple[frozenset[str], dict[str, str]]:
+    """(listed middle and given names in capitals, folded letters -> the one name with
+    them)."""
+    text = resources.files("extract").joinpath("data/given_names.txt").read_text("utf-8")
     names = [
         unicodedata.normalize("NFC", line.strip())
         for line in text.splitlines()
@@ -48,4 +66,28 @@ def restore_surname(name: str) -> str:
     if surname is None:
         return name
     words[0] = surname.upper() if first.isupper() else surname
+    return " ".join(words)
+
+
+#: Words of the administrative units, which OCR puts into a name where the owner's line
+#: runs on into the address: "Quận" is no misread "Quân".
+_UNIT_WORDS = frozenset({"QUẬN", "HUYỆN", "PHƯỜNG", "XÃ", "TỈNH", "TRẤN", "PHỐ", "THÔN", "XÓM"})
+
+
+def restore_given_names(name: str) -> str:
+    """``name`` with the tone marks of misread middle and given names restored (every word
+    after the first that is no listed surname or unit word); a name printed without any
+    mark is left as read."""
+    words = name.split(" ")
+    if len(words) < 2 or name.isascii():
+        return name
+    listed, by_letters = _given_names()
+    surnames = _surnames()[0]
+    for i, word in enumerate(words[1:], 1):
+        upper = word.upper()
+        if not word.isalpha() or upper in listed or upper in surnames or upper in _UNIT_WORDS:
+            continue
+        given = by_letters.get(fold(word))
+        if given is not None:
+            words[i] = given.upper() if word.isupper() else given
     return " ".join(words)

@@ -31,7 +31,7 @@ from extract.normalize import (
     unique_by_fold,
 )
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
-from extract.surnames import restore_surname
+from extract.surnames import restore_given_names, restore_surname
 from extract.validators import (
     cccd_problems,
     date_problems,
@@ -249,8 +249,8 @@ def _tone_fits_ending(word: str) -> bool:
 
 
 def name_value(raw: str, ctx: Context) -> Parsed:
-    """A person's or organisation's name, as printed; only the tone marks of a misread
-    family name are restored (:mod:`extract.surnames`), letters are never changed."""
+    """A person's or organisation's name, as printed; only the tone marks of misread
+    listed names are restored (:mod:`extract.surnames`), letters are never changed."""
     text = _balanced(normalize_name(strip_leaders(raw)).strip(_EDGE + _QUOTES)).strip(_EDGE)
     # Specks and a leader's end read after the name ("CƯỜNG ...{ 1."): words without a
     # letter are not part of a name.
@@ -262,6 +262,8 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         # is a speck ("LƯU NGỌC. TRUNG" had been auto-accepted).
         words = [w.rstrip(".,") or w for w in words]
     text = restore_surname(" ".join(words))
+    if not is_organisation(text):
+        text = restore_given_names(text)
     if not text:
         return Parsed(None, None)
     letters = len(_LETTER.findall(text))
