@@ -519,14 +519,20 @@ def _shaped(pattern: str, max_tokens: int = 3) -> Callable[[Document], list[tupl
 
 def _classes_after_unread_label(doc: Document) -> list[tuple[int, Value]]:
     """Licence classes after a label read as another short word with a colon ("Động: A1",
-    "nạn: A1, B2"), or at a row's start after a label not read at all, with the English
-    "Class" under where the label is. Only codes of the class vocabulary, as printed."""
+    "nạn: A1, B2") or as "Hạng" without its colon, or at a row's start after a label not
+    read at all, with the English "Class" under where the label is, or making up a whole
+    row ("A1; A2; B2": one code with a digit at least, a lone letter may be a speck). Only
+    codes of the class vocabulary, as printed."""
     found = []
     for layout in doc.layouts:
         for r, row in enumerate(layout.rows):
             toks = row.tokens
-            starts = [i + 1 for i, t in enumerate(toks[:-1]) if _short_colon_word(t)]
-            if _class_under(layout, r):
+            starts = [
+                i + 1
+                for i, t in enumerate(toks[:-1])
+                if _short_colon_word(t) or t.key == _CLASS_LABEL
+            ]
+            if _class_under(layout, r) or _class_row(toks):
                 starts.insert(0, 0)
             for i in starts:
                 j = i
@@ -535,6 +541,16 @@ def _classes_after_unread_label(doc: Document) -> list[tuple[int, Value]]:
                 if j > i:
                     found.append((layout.page.number, Value(tuple(toks[i:j]), 1, False)))
     return found
+
+
+#: The licence class label "Hạng", folded.
+_CLASS_LABEL = "HANG"
+
+
+def _class_row(tokens: Sequence[Token]) -> bool:
+    """Every token of the row is a licence class code, and one of them holds a digit."""
+    codes = [t.text.strip(",;") for t in tokens]
+    return all(c in LICENSE_CLASSES for c in codes) and any(ch.isdigit() for c in codes for ch in c)
 
 
 def _short_colon_word(tok: Token) -> bool:

@@ -226,6 +226,18 @@ def test_licence_classes_after_a_label_read_as_another_word() -> None:
     assert values("driving_license", p)["license_class"] is None
 
 
+def test_licence_classes_after_hang_without_its_colon_or_alone_on_their_row() -> None:
+    """ "Hạng D" (the one-word label needs its colon to count as a label anywhere), and
+    "A1; A2; B2" alone on a row whose label the reading lost; a lone letter there is not
+    taken (a speck read as "E")."""
+    p = page((1000, [(300, "Hạng D")]), (1050, [(300, "Có giá trị đến: 10/08/2030")]))
+    assert values("driving_license", p)["license_class"] == "D"
+    p = page((1000, [(900, "A1; A2; B2")]), (1050, [(300, "Có giá trị đến: 10/08/2030")]))
+    assert values("driving_license", p)["license_class"] == "A1; A2; B2"
+    p = page((1000, [(900, "E")]), (1050, [(300, "Có giá trị đến: 10/08/2030")]))
+    assert values("driving_license", p)["license_class"] is None
+
+
 def test_a_value_centred_under_a_long_english_half_is_the_labels() -> None:
     """ "Năm sản xuất / Year of manufacture:" with the year under the end of its English
     half, further right than four line heights past the Vietnamese words."""
