@@ -53,11 +53,16 @@ MISSING = ExtractedField(None, None, 0.0, None, None, None)
 @dataclass(frozen=True)
 class Document:
     """The pages of one document, analysed with its doc type's label vocabulary, and an
-    optional second reader for single-line values (:mod:`extract.reread`)."""
+    optional second reader for single-line values (:mod:`extract.reread`).
+
+    ``second``: other whole-page readings of some of the pages (a poorly read page read
+    again with another page segmentation). Their labelled values are candidates beside
+    the first reading's, which win ties: they fill in what the first reading lost."""
 
     doc_type: str
     layouts: tuple[PageLayout, ...]
     reader: Reader | None = None
+    second: tuple[PageLayout, ...] = ()
 
 
 class FieldExtractor(Protocol):
@@ -83,12 +88,16 @@ class _Candidate:
     #: Read again from the empty region after its label (``_read_blanks``), not from the
     #: page's words.
     reread: bool = False
+    #: The page reading the value was found in (None: not found after a label).
+    layout: PageLayout | None = None
+    #: Found in a second whole-page reading (``Document.second``).
+    second: bool = False
 
     def rank(self) -> tuple[float, ...]:
         ok = {True: 2.0, None: 1.0, False: 0.0}[self.parsed.valid]
         y = self.value.box[1] if self.value.box else 0
         label = self.hit.score if self.hit else 0.5
-        return (ok, -self.tier, -self.page, round(label, 1), -y)
+        return (ok, -float(self.second), -self.tier, -self.page, round(label, 1), -y)
 
 
 #: The tier of a value found after a garbled label (below every printed wording's).
@@ -200,7 +209,7 @@ class LabelledField:
         cands: list[_Candidate] = []
         seen, blank = False, True
         blanks: list[tuple[PageLayout, LabelHit]] = []
-        for layout in doc.layouts:
+        for layout, second in _readings_of(doc):
             for hit in layout.hits:
                 if hit.field != self.name:
                     continue
@@ -209,17 +218,22 @@ class LabelledField:
                     continue
                 readings = self._readings(layout, hit)
                 if not readings:
-                    blanks.append((layout, hit))
+                    if not second:
+                        blanks.append((layout, hit))
                     continue
                 blank = False
                 parsed, value = self._parse(readings, ctx)
                 if parsed.value is None:
                     continue  # only specks and punctuation where the value should be
-                cands.append(_Candidate(parsed, value, hit, layout.page.number, hit.tier))
+                page = layout.page.number
+                cands.append(_Candidate(parsed, value, hit, page, hit.tier, False, layout, second))
         if not any(c.parsed.valid for c in cands):
             cands += self._recovered(doc, ctx)
-        if not cands and blanks and doc.reader is not None and self.readings == "words":
-            cands = self._read_blanks(doc.reader, blanks, ctx)
+        first = [c for c in cands if not c.second]
+        if not first and blanks and doc.reader is not None and self.readings == "words":
+            # The blank after a label of the first reading, read again, comes before a
+            # second reading's value.
+            cands += self._read_blanks(doc.reader, blanks, ctx)
         search = self.search if self.search_when_seen or not seen else None
         if search is not None and not any(c.parsed.valid for c in cands):
             for page, value in search(doc):
@@ -231,7 +245,11 @@ class LabelledField:
             return _copy_value(copies, self.parse, ctx) or _missing(seen, blank, search is not None)
         best = max(cands, key=_Candidate.rank)
         if self.join and best.parsed.valid:
-            joined = [c for c in cands if c.page == best.page and c.parsed.valid]
+            joined = [
+                c
+                for c in cands
+                if c.page == best.page and c.second == best.second and c.parsed.valid
+            ]
             if len(joined) > 1:
                 return _joined(best, joined)
         result = self._settle(doc, best, cands, ctx, copies)
@@ -267,7 +285,9 @@ class LabelledField:
         if doc.reader is not None and result.bbox is not None and best.value.lines == 1:
             readings = list(doc.reader(best.page, result.bbox, latin=self.latin))
             if best.hit is not None and best.tier != RECOVERED:
-                layout = next(lay for lay in doc.layouts if lay.page.number == best.page)
+                layout = best.layout or next(
+                    lay for lay in doc.layouts if lay.page.number == best.page
+                )
                 region = layout.reread_region(best.hit, best.value, not best.parsed.valid)
                 if region is not None and region != result.bbox:
                     readings += self._wide_readings(
@@ -330,7 +350,7 @@ class LabelledField:
         (:func:`extract.layout.recover_labels`); what follows a garbled label is taken
         only when its validator accepts it."""
         out = []
-        for layout in doc.layouts:
+        for layout, second in _readings_of(doc):
             for hit in layout.recovered:
                 if hit.field != self.name:
                     continue
@@ -339,7 +359,10 @@ class LabelledField:
                     continue
                 parsed, value = self._parse(readings, ctx)
                 if parsed.valid:
-                    out.append(_Candidate(parsed, value, hit, layout.page.number, RECOVERED))
+                    page = layout.page.number
+                    out.append(
+                        _Candidate(parsed, value, hit, page, RECOVERED, False, layout, second)
+                    )
         return out
 
     def _read_blanks(
@@ -381,6 +404,12 @@ class LabelledField:
                 if parsed.valid:
                     return parsed, shorter
         return first, readings[0]
+
+
+def _readings_of(doc: Document) -> list[tuple[PageLayout, bool]]:
+    """The document's page readings, the first ones first, each with whether it is a
+    second reading."""
+    return [(lay, False) for lay in doc.layouts] + [(lay, True) for lay in doc.second]
 
 
 def _zero_repaired(result: ExtractedField, parse: V.ValueParser, ctx: V.Context) -> ExtractedField:
@@ -777,15 +806,28 @@ def vocabulary(doc_type: str) -> Vocabulary:
 
 
 def analyse_document(
-    doc_type: str, pages: Sequence[Page], reader: Reader | None = None
+    doc_type: str,
+    pages: Sequence[Page],
+    reader: Reader | None = None,
+    second: Sequence[Page] = (),
 ) -> Document:
-    """Rows and label hits of every page of one document."""
+    """Rows and label hits of every page of one document (and of its ``second``
+    readings of pages)."""
     voc = vocabulary(doc_type)
-    return Document(doc_type, tuple(analyse(p, voc) for p in pages), reader)
+    return Document(
+        doc_type,
+        tuple(analyse(p, voc) for p in pages),
+        reader,
+        tuple(analyse(p, voc) for p in second),
+    )
 
 
 def extract_fields(
-    doc_type: str, pages: Sequence[Page], reader: Reader | None = None, calibrated: bool = True
+    doc_type: str,
+    pages: Sequence[Page],
+    reader: Reader | None = None,
+    calibrated: bool = True,
+    second: Sequence[Page] = (),
 ) -> dict[str, ExtractedField]:
     """Every field of ``field_names(doc_type)`` read from the document's OCRed pages.
 
@@ -795,11 +837,13 @@ def extract_fields(
     from its box and the readings vote (more OCR time, fewer character errors).
     ``calibrated``: confidences are the shipped calibration's probabilities
     (:mod:`extract.calibration`); False keeps the raw heuristic (to fit the calibration).
+    ``second``: other whole-page readings of some of the pages, whose labelled values fill
+    in what the first readings lost (:class:`Document`).
     """
     names = field_names(doc_type)
     if doc_type not in REGISTRY:
         return {n: MISSING for n in names}
-    doc = analyse_document(doc_type, pages, reader)
+    doc = analyse_document(doc_type, pages, reader, second)
     known: dict[str, ExtractedField] = {}
     for extractor in REGISTRY[doc_type]:
         known[extractor.name] = extractor.extract(doc, known)

@@ -1274,3 +1274,16 @@ def test_the_region_read_again_for_an_invalid_value_spans_its_row() -> None:
     assert x0 < 700 and hit.box[2] < x0  # back to the label's end
     assert 960 < x1 < 1000 and (y0, y1) == value.box[1::2]  # on to "Số loại"
     assert layout.reread_region(hit, value, False) == value.box
+
+
+def test_a_second_reading_fills_in_what_the_first_lost_and_yields_to_it_otherwise() -> None:
+    first = page((100, [(100, "Số máy: JC91E8333385")]), (150, [(100, "x8f ,, 2021")]))
+    second = page(
+        (100, [(100, "Số máy: JC91E8333386")]),  # read otherwise: the first reading's stays
+        (150, [(100, "Năm sản xuất: 2021")]),  # a label the first reading lost
+    )
+    got = extract_fields("registration_certificate", [first], calibrated=False, second=[second])
+    assert got["engine_number"].value == "JC91E8333385"
+    assert got["manufacture_year"].value == "2021"
+    alone = extract_fields("registration_certificate", [first], calibrated=False)
+    assert alone["manufacture_year"].value is None

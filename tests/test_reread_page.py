@@ -254,3 +254,28 @@ def test_a_value_read_in_part_is_read_again_on_to_the_next_label() -> None:
     assert "001048164497" not in page.text and "001" in page.text.split()
     (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
     assert fields["owner_id_number"].value == "001048164497"
+
+
+def _title_only(confidence: float) -> Page:
+    """A first reading that found the card's title and lost everything else."""
+    words = [
+        Word(text, (300 + 120 * i, 350, 400 + 120 * i, 390), confidence)
+        for i, text in enumerate(("GIẤY", "PHÉP", "LÁI", "XE"))
+    ]
+    return Page(1, 1700, 2200, (Line(tuple(words)),))
+
+
+def test_a_poorly_read_page_is_read_again_flattened_for_what_the_first_reading_lost() -> None:
+    ocr = open_engine(load({}).ocr_engine)
+    image = _card_on_a_page()
+    reader = StripReader(lambda n: image, engine=ocr)
+    poor = _title_only(0.6)
+    again = worker.second_readings([poor], reader)
+    assert "296321150867" in again[1].text
+    labels, docs = worker.extract_documents([poor], reader)
+    assert labels[0][0] == "driving_license"
+    got = {f.name: f.value for f in docs[0].fields}
+    assert got["license_number"] == "296321150867"
+    assert got["date_of_birth"] == "1998-06-03"
+    # A page read with confidence is not read again.
+    assert worker.second_readings([_title_only(0.9)], reader) == {}
