@@ -26,28 +26,25 @@ from extract.normalize import fold, unique_by_fold
 
 
 @functools.cache
+def _names(file: str) -> tuple[frozenset[str], dict[str, str]]:
+    """(the names listed in ``data/<file>`` in capitals, folded letters -> the one listed
+    name with them)."""
+    text = resources.files("extract").joinpath(f"data/{file}").read_text("utf-8")
+    names = [
+        unicodedata.normalize("NFC", line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return frozenset(n.upper() for n in names), unique_by_fold(names)
+
+
 def _surnames() -> tuple[frozenset[str], dict[str, str]]:
-    """(listed surnames in capitals, folded letters -> the one surname with them)."""
-    text = resources.files("extract").joinpath("data/surnames.txt").read_text("utf-8")
-    names = [
-        unicodedata.normalize("NFC", line.strip())
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    return frozenset(n.upper() for n in names), unique_by_fold(names)
+    return _names("surnames.txt")
 
 
-@functools.cache
 def _given_names() -> tuple[frozenset[str], dict[str, str]]:
-    """(listed middle and given names in capitals, folded letters -> the one name with
-    them)."""
-    text = resources.files("extract").joinpath("data/given_names.txt").read_text("utf-8")
-    names = [
-        unicodedata.normalize("NFC", line.strip())
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    return frozenset(n.upper() for n in names), unique_by_fold(names)
+    """Middle and given names."""
+    return _names("given_names.txt")
 
 
 def is_listed(name: str) -> bool:
