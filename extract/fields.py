@@ -56,8 +56,9 @@ class Document:
     optional second reader for single-line values (:mod:`extract.reread`).
 
     ``second``: other whole-page readings of some of the pages (a poorly read page read
-    again with another page segmentation). Their labelled values are candidates beside
-    the first reading's, which win ties: they fill in what the first reading lost."""
+    again from a flattened copy, ``worker.second_readings``). Their labelled values are
+    candidates beside the first reading's, which win ties: they fill in what the first
+    reading lost."""
 
     doc_type: str
     layouts: tuple[PageLayout, ...]
