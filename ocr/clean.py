@@ -1,4 +1,5 @@
-"""Page cleaning before OCR: grey conversion, uneven light, impulse noise, dotted leaders.
+"""Page cleaning before OCR: grey conversion, uneven light, impulse noise, dotted leaders,
+dotted zeros.
 
 Each step is measured (see ``docs/preprocessing.md``): a step runs only where it helps
 Tesseract on average and does not hurt clean pages. The measurements are pure maths on
@@ -502,6 +503,84 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+# Dotted zeros: monospaced and typewriter-like faces (Liberation Mono, DejaVu Sans Mono)
+# print 0 with a dot in its counter, which Tesseract reads as 8, 9 or 6 ("ngõ 192" for
+# "ngõ 102"). The dot is an ink component alone in the hole of another: at most
+# COUNTER_DOT_AREA of the hole's area, at most COUNTER_DOT_HEIGHT of its height, compact
+# (its ink fills at least COUNTER_DOT_FILL of its box) and near the hole's centre, in a
+# hole no taller or wider than COUNTER_MAX of the page's short side (a letter's counter,
+# not a table cell or a box around a digit). No Latin or Vietnamese letter has such a part.
+COUNTER_DOT_AREA = 0.35
+COUNTER_DOT_HEIGHT = 0.5
+COUNTER_DOT_FILL = 0.55
+COUNTER_MAX = 1 / 40
+COUNTER_DARKER = 0.7
+
+
+def counter_dots(gray: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """Dots alone inside a letter's counter (:data:`COUNTER_DOT_AREA`): each dot's contour
+    with the box (x, y, w, h) of the hole it sits in."""
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    limit = max(12, int(min(gray.shape) * COUNTER_MAX))
+    found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
+    # At Otsu's level a bold face's dot can touch its ring through one grey pixel; at a
+    # darker level it stands alone.
+    for level in (otsu, otsu * COUNTER_DARKER):
+        ink = np.where(gray < level, np.uint8(255), np.uint8(0))
+        for dot in _dots_in_counters(ink, limit):
+            x, y, w, h = cv2.boundingRect(dot[0])
+            cx, cy = x + w // 2, y + h // 2
+            if not any(hx <= cx < hx + hw and hy <= cy < hy + hh for _, (hx, hy, hw, hh) in found):
+                found.append(dot)
+    return found
+
+
+def _dots_in_counters(
+    ink: np.ndarray, limit: int
+) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    tree = hierarchy[0]
+    found = []
+    for i, (_, _, child, hole) in enumerate(tree):
+        # an outer boundary (its parent is a hole, whose parent is ink) without a hole
+        if hole < 0 or tree[hole][3] < 0 or child >= 0:
+            continue
+        hx, hy, hw, hh = cv2.boundingRect(contours[hole])
+        if hw > limit or hh > limit:
+            continue
+        x, y, w, h = cv2.boundingRect(contours[i])
+        area = cv2.contourArea(contours[i]) + cv2.arcLength(contours[i], True) / 2
+        if (
+            area > COUNTER_DOT_AREA * max(1.0, cv2.contourArea(contours[hole]))
+            or h > COUNTER_DOT_HEIGHT * hh
+            or area < COUNTER_DOT_FILL * w * h
+            or abs(2 * x + w - 2 * hx - hw) > hw / 2
+            or abs(2 * y + h - 2 * hy - hh) > hh / 2
+        ):
+            continue
+        found.append((contours[i], (hx, hy, hw, hh)))
+    return found
+
+
+def remove_counter_dots(gray: np.ndarray) -> np.ndarray:
+    """Paint the dots of dotted zeros (:func:`counter_dots`) with the paper inside their
+    counter, else the input (the same array)."""
+    dots = counter_dots(gray)
+    if not dots:
+        return gray
+    out = gray.copy()
+    for contour, (hx, hy, hw, hh) in dots:
+        hole = out[hy : hy + hh, hx : hx + hw]
+        mask = np.zeros(hole.shape, np.uint8)
+        # the dot filled, and its blurred rim (2 px)
+        cv2.drawContours(mask, [contour], -1, 255, cv2.FILLED, offset=(-hx, -hy))
+        cv2.drawContours(mask, [contour], -1, 255, 2, offset=(-hx, -hy))
+        hole[mask > 0] = np.uint8(np.percentile(hole, 90))
+    return out
+
+
 def flatten(gray: np.ndarray) -> np.ndarray:
     """The page divided by its local paper level (a max filter a little wider than a
     stroke), paper stretched to white: faint text on grey or unevenly lit paper, and
@@ -522,11 +601,12 @@ def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     brightness varies by more than :data:`ILLUMINATION_SPREAD` across the page. Long ruled
     lines and fold lines (:func:`remove_rules`), dotted leaders and dotted rules
     (:func:`remove_leaders`) are painted over with paper. Pages still speckled after that
-    get :func:`despeckle`. A clean, evenly lit page without margins, rules or leaders is
-    returned unchanged (the same array). See ``docs/preprocessing.md`` for the
+    get :func:`despeckle`; the dots in dotted zeros go last (:func:`remove_counter_dots`).
+    A clean, evenly lit page without margins, rules, leaders or dotted zeros is returned
+    unchanged (the same array). See ``docs/preprocessing.md`` for the
     measurements.
     """
     out = denoise(fill_margins(gray))
     if illumination_spread(out) > ILLUMINATION_SPREAD:
         out = normalize_illumination(out)
-    return despeckle(remove_leaders(remove_rules(out)))
+    return remove_counter_dots(despeckle(remove_leaders(remove_rules(out))))

@@ -495,3 +495,55 @@ def test_fold_lines_and_rules_are_removed_but_text_is_not(font: int, size: tuple
     assert np.count_nonzero(kept & text_ink) > 0.9 * np.count_nonzero(text_ink)
     # A page without long lines is returned as it is.
     assert clean.remove_rules(page) is page
+
+
+MONO = Path("/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf")
+MONO_BOLD = Path("/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf")
+ZEROS_ROW = "SĐT 0908 100 306, ngõ 102"
+
+
+def mono_row(font: Path, size: int = 40) -> np.ndarray:
+    """A 300 dpi-sized page with a row of digits in a face whose zeros carry a dot."""
+    img = Image.new("L", (2480, 1200), PAPER)
+    face = ImageFont.truetype(str(font), size)
+    ImageDraw.Draw(img).text((60, 200), ZEROS_ROW, font=face, fill=INK)
+    return np.asarray(img)
+
+
+@pytest.mark.skipif(not MONO_BOLD.is_file(), reason="fonts-liberation2 not installed")
+@pytest.mark.parametrize("font", [MONO, MONO_BOLD])
+def test_dotted_zeros_lose_their_dots_and_nothing_else(font: Path) -> None:
+    row = mono_row(font)
+    dots = clean.counter_dots(row)
+    assert len(dots) == ZEROS_ROW.count("0")
+    out = clean.remove_counter_dots(row)
+    # Every dot is paper now; each zero's ring keeps its ink.
+    for contour, (hx, hy, hw, hh) in dots:
+        x, y, w, h = cv2.boundingRect(contour)
+        assert out[y : y + h, x : x + w].min() > PAPER - 30
+        ring = row[hy - 3 : hy + hh + 3, hx - 3 : hx + hw + 3] < PAPER - 60
+        kept = out[hy - 3 : hy + hh + 3, hx - 3 : hx + hw + 3] < PAPER - 60
+        assert np.count_nonzero(kept & ring) > 0.8 * np.count_nonzero(ring)
+
+
+@needs_fonts
+@pytest.mark.parametrize("font", range(len(FONTS)))
+def test_letters_with_marks_and_symbols_have_no_counter_dots(font: int) -> None:
+    face = ImageFont.truetype(str(FONTS[font]), 40)
+    img = Image.new("L", (2480, 1200), PAPER)
+    draw = ImageDraw.Draw(img)
+    for i, text in enumerate([*LINES, "Ô Ơ Ộ Ợ ô ơ ộ ợ ò ó ỏ õ ọ Ø ø Ð Đ 0 6 8 9 % & @ Q q e ê ế"]):
+        draw.text((40, 40 + 60 * i), text, font=face, fill=INK)
+    page = np.asarray(img)
+    assert clean.counter_dots(page) == []
+    assert clean.remove_counter_dots(page) is page
+
+
+@pytest.mark.skipif(not MONO.is_file(), reason="fonts-liberation2 not installed")
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_dotted_zeros_are_read_as_zeros_once_cleaned() -> None:
+    row = mono_row(MONO)
+    assert "0908" not in ocr_text(row)  # before: the dotted zero is read as a 6
+    after = ocr_text(clean.clean_for_ocr(row))
+    for word in ("0908", "100", "306,", "102"):
+        assert word in after.split(), after
