@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, Protocol
 
-from extract import calibration, evidence, rubbings
+from extract import calibration, evidence, mrz, rubbings
 from extract import values as V
 from extract.gazetteer import listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
@@ -860,7 +860,10 @@ def extract_fields(
         for n, f in ((n, known.get(n, MISSING)) for n in names)
     }
     if calibrated:
-        out = corroborate(doc_type, {n: _calibrated(n, f) for n, f in out.items()})
+        zone = None
+        if doc_type == "citizen_id":
+            zone = mrz.read(layout.page for layout in (*doc.layouts, *doc.second))
+        out = corroborate(doc_type, {n: _calibrated(n, f) for n, f in out.items()}, zone)
         out = {
             n: replace(f, confidence=calibration.recalibrate(f.confidence)) for n, f in out.items()
         }
@@ -902,11 +905,14 @@ NOT_ON_CMND = ("sex", "nationality", "expiry_date")
 LISTED_PLACE = 0.9
 
 
-def corroborate(doc_type: str, fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+def corroborate(
+    doc_type: str, fields: Mapping[str, ExtractedField], zone: mrz.Zone | None = None
+) -> dict[str, ExtractedField]:
     """Raise the confidence of fields that another field of the document confirms
-    (``_citizen_id``, ``_certificate``); calibrated confidences go in."""
+    (``_citizen_id``, ``_certificate``); calibrated confidences go in. ``zone``: a citizen
+    ID's machine-readable zone (:func:`with_mrz`)."""
     if doc_type == "citizen_id":
-        return _citizen_id(fields)
+        return _citizen_id(with_mrz(fields, zone) if zone is not None else fields)
     if doc_type == "registration_certificate":
         return _certificate(fields)
     return dict(fields)
@@ -1013,6 +1019,51 @@ def _citizen_id(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedFiel
         ):
             out["date_of_birth"] = _raised(dob, expiry.confidence)
             out["expiry_date"] = _raised(expiry, dob.confidence)
+    return out
+
+
+#: The chance that a fact read from a chip card's MRZ with its check digit verified is
+#: right: on the tuning sets 59 of 59 such readings were (docs/accuracy.md), and a check
+#: digit misses one substitution in none and two in ten.
+MRZ_READING = 0.97
+MRZ_FIELDS = ("id_number", "date_of_birth", "sex", "expiry_date")
+
+
+def with_mrz(fields: Mapping[str, ExtractedField], zone: mrz.Zone) -> dict[str, ExtractedField]:
+    """The card's fields weighed against its machine-readable zone (:mod:`extract.mrz`).
+
+    A fact the front and the MRZ read alike is confirmed (:func:`_raised`); one the front
+    lost, or read invalid, is taken from the MRZ; where both are valid and differ, the
+    reading that Bayes' rule (:func:`extract.evidence.posteriors`) favours is kept, at its
+    posterior, with a problem naming the other."""
+    out = dict(fields)
+    for name in MRZ_FIELDS:
+        value = getattr(zone, name)
+        f = out.get(name)
+        if value is None or f is None:
+            continue
+        page, box = zone.boxes[name] if zone.boxes else (None, None)
+        read = ExtractedField(
+            value,
+            (zone.raw or {}).get(name),
+            MRZ_READING,
+            page,
+            box,
+            True,
+            features={**f.features, "mrz": 1.0},
+        )
+        if f.value == value:
+            out[name] = _raised(f, MRZ_READING)
+        elif f.value is None or not f.valid:
+            out[name] = read
+        else:
+            front, back = evidence.posteriors([(f.value, f.confidence), (value, MRZ_READING)])
+            if back > front:
+                problem = f"the front reads {f.value!r}"
+                out[name] = replace(read, confidence=round(back, 4), problems=(problem,))
+            else:
+                problem = f"the machine-readable zone reads {value!r}"
+                out[name] = replace(f, confidence=round(front, 4), problems=(*f.problems, problem))
     return out
 
 
