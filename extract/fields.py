@@ -23,7 +23,7 @@ from extract import values as V
 from extract.gazetteer import listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
-from extract.normalize import fold
+from extract.normalize import fold, parse_date
 from extract.plates import parse_plate, vehicle_kind
 from extract.reread import Reader, vote
 from extract.rows import Token
@@ -527,6 +527,37 @@ def _digit_runs(lengths: tuple[int, ...]) -> Callable[[Document], list[tuple[int
     return search
 
 
+#: A date written in figures, with what OCR makes of its separators (``normalize.parse_date``).
+_FIGURE_DATE = re.compile(r"\d{1,2}\s?[/.\-:Il|]\s?\d{1,2}\s?[/.\-Il|]\s?\d{4}")
+
+
+def _earliest_date(doc: Document) -> list[tuple[int, Value]]:
+    """The earliest date written in figures on rows that no other field's label starts,
+    for a date of birth whose label could not be read: a card or licence prints the
+    holder's birth before any date of issue or expiry. Its validator (a plausible birth)
+    and its low, unlabelled evidence decide the rest."""
+    found: list[tuple[str, int, Value]] = []
+    for layout in doc.layouts:
+        others = {h.row for h in layout.hits if h.field not in (None, "date_of_birth")}
+        for r, row in enumerate(layout.rows):
+            if r in others:
+                continue
+            tokens = row.tokens
+            for i in range(len(tokens)):
+                for n in (1, 2, 3):
+                    run = Value(tuple(tokens[i : i + n]), 1, False)
+                    text = run.text.strip(" :;,")
+                    if i + n > len(tokens) or not _FIGURE_DATE.fullmatch(text):
+                        continue
+                    iso = parse_date(text)
+                    if iso is not None:
+                        found.append((iso, layout.page.number, run))
+    if not found:
+        return []
+    _, page, value = min(found, key=lambda f: f[0])
+    return [(page, value)]
+
+
 def _shaped(pattern: str, max_tokens: int = 3) -> Callable[[Document], list[tuple[int, Value]]]:
     """Search for runs of up to ``max_tokens`` words shaped like the value (a VIN, a plate
     with its separators), for pages where the label itself was not read."""
@@ -743,7 +774,12 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
         LabelledField(
-            "date_of_birth", V.birth_date_value, readings="words", latin=True, zeros=True
+            "date_of_birth",
+            V.birth_date_value,
+            readings="words",
+            latin=True,
+            zeros=True,
+            search=_earliest_date,
         ),
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value, wrap=True),
@@ -761,7 +797,12 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         ),
         LabelledField("full_name", V.name_value, readings="rows"),
         LabelledField(
-            "date_of_birth", V.birth_date_value, readings="words", latin=True, zeros=True
+            "date_of_birth",
+            V.birth_date_value,
+            readings="words",
+            latin=True,
+            zeros=True,
+            search=_earliest_date,
         ),
         LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("address", V.address_value, multiline=True),

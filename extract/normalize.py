@@ -281,9 +281,10 @@ def _ci(word: str) -> str:
 
 
 _GAP = r"[\s.:…_,\-]*"
-# A slash is often read as "I", "l" or "|" ("07I03I2013"): between two digit groups it is
-# taken as one only where the groups' own digits cannot be (a "1I/12/2020" keeps its 11).
-_SEP = r"\s*(?:[/.\-]|(?<=[0-9])[Il|](?=[0-9]))\s*"
+# A slash is often read as "I", "l" or "|" ("07I03I2013"), and a stop as a colon
+# ("11:11.1990"): between two digit groups either is taken as one only where the groups'
+# own digits cannot be (a "1I/12/2020" keeps its 11).
+_SEP = r"\s*(?:[/.\-]|(?<=[0-9])[Il|:](?=[0-9]))\s*"
 _NUMERIC_DATE = re.compile(
     rf"(?<![0-9])({_DL}{{1,2}}){_SEP}({_DL}{{1,2}}){_SEP}({_DL}{{4}})(?![0-9])"
 )

@@ -1287,3 +1287,21 @@ def test_a_second_reading_fills_in_what_the_first_lost_and_yields_to_it_otherwis
     assert got["manufacture_year"].value == "2021"
     alone = extract_fields("registration_certificate", [first], calibrated=False)
     assert alone["manufacture_year"].value is None
+
+
+def test_a_birth_date_whose_label_is_unread_is_the_earliest_date_in_figures() -> None:
+    """A card's or licence's "Ngày sinh" lost under a seal: the holder's birth is the
+    earliest date the document prints in figures (issue and expiry come later); the dates
+    of other fields' rows are theirs."""
+    rows = [
+        (100, [(100, "Số: 001190012345")]),
+        (150, [(100, "N#ỳ s!h"), (400, ": 14.6.1990")]),  # the label unreadable
+        (200, [(100, "Có giá trị đến: 14/06/1980")]),  # another field's row (misread)
+        (250, [(100, "Ngày, tháng, năm: 12/05/2021")]),  # the issue date, later
+    ]
+    assert values("citizen_id", page(*rows))["date_of_birth"] == "1990-06-14"
+    licence = page((100, [(100, "Ngày cấp 05/01/2015")]), (150, [(100, "11:02.1984")]))
+    assert values("driving_license", licence)["date_of_birth"] == "1984-02-11"
+    # Nothing in figures: nothing found (the worded place-and-date line is no birth).
+    worded = page((300, [(100, "Hà Nội, ngày 12 tháng 3 năm 2021")]))
+    assert values("citizen_id", worded)["date_of_birth"] is None

@@ -189,6 +189,7 @@ def test_digits_only_idempotent_and_digits(s: str) -> None:
         ("12l03l2013", "2013-03-12"),
         ("07|03|2013", "2013-03-07"),
         ("1I/12/2020", "2020-12-11"),  # an I inside a number is still a 1
+        ("11:11.1990", "1990-11-11"),  # a stop read as a colon
     ],
 )
 def test_parse_date_table(raw: str, iso: str) -> None:
@@ -197,7 +198,17 @@ def test_parse_date_table(raw: str, iso: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["12/03/24", "31/02/2024", "29/02/2023", "01/01/1899", "01/01/2101", "", "abc", "123/03/2024"],
+    [
+        "12/03/24",
+        "31/02/2024",
+        "29/02/2023",
+        "01/01/1899",
+        "01/01/2101",
+        "",
+        "abc",
+        "123/03/2024",
+        "10:30 2024",
+    ],
 )
 def test_parse_date_rejects(raw: str) -> None:
     assert parse_date(raw) is None
