@@ -4,8 +4,10 @@ OCR of Vietnamese loses or swaps tone marks more often than letters: "Hà Nôi",
 Biên", "Thành phô", "Nghỉ Lộc". Unit names are a closed vocabulary (``data/admin_units.txt``,
 built by ``scripts/build_gazetteer.py`` from the General Statistics Office lists before and
 after the 2025 reform), so a run of words whose letters match exactly one listed name but
-whose marks differ is the OCR's mistake, not the paper's. Only marks are restored: letters
-are never changed, and a run that matches several differently marked names is left alone.
+whose marks differ is the OCR's mistake, not the paper's. Only marks are restored, and a
+run that matches several differently marked names is left alone. The one letter changed
+is an l where Vietnamese has none (inside or at the end of a syllable: "Hoàng Mal"), read
+as the i it stands for when that makes a listed name.
 House numbers, streets and hamlets are not in the list and stay as read.
 """
 
@@ -165,6 +167,30 @@ def _stroke_alone(read: str, name: str) -> bool:
     )
 
 
+_NON_INITIAL_L = re.compile(r"(?<=\w)[lL1|]")
+
+
+def _i_for_l(run: str) -> str:
+    """``run`` with an l (or 1, |) inside or at the end of a word read as the i it stands
+    for: a Vietnamese syllable has l only as its first letter, so "Mal", "Oal", "Ha1"
+    are misread "Mai", "Oai", "Hai"."""
+    return _NON_INITIAL_L.sub(lambda m: "I" if m.group().isupper() else "i", run)
+
+
+def _lookup(
+    core: str,
+    typed: dict[str, frozenset[str]],
+    bare: dict[str, frozenset[str]],
+    text: str,
+    start: int,
+) -> frozenset[str] | None:
+    key = fold(core)
+    names = typed.get(key)
+    if names is None and key in bare and _bare_allowed(text, start, start + len(core)):
+        names = bare[key]
+    return names
+
+
 def restore_marks(address: str) -> str:
     """``address`` with the tone marks of listed unit names restored (NFC)."""
     text = unicodedata.normalize("NFC", address)
@@ -182,10 +208,11 @@ def restore_marks(address: str) -> str:
             # A run may not cross a comma: "Gia Lâm, Hà Nội" is two names.
             if any(c in core for c in ",;"):
                 continue
-            key = fold(core)
-            names = typed.get(key)
-            if names is None and key in bare and _bare_allowed(text, start, start + len(core)):
-                names = bare[key]
+            names = _lookup(core, typed, bare, text, start)
+            if names is None and _i_for_l(core) != core:
+                # An i read as l where Vietnamese has no l ("Hoàng Mal"): only a listed
+                # name with the i settles it.
+                names = _lookup(_i_for_l(core), typed, bare, text, start)
             if names is None or (n == 1 and " " not in next(iter(names))):
                 continue
             # Already right, or right in the other tone placement ("Trung Hòa" printed where

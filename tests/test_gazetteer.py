@@ -106,3 +106,17 @@ def test_an_address_read_in_part_is_not_valid_yet() -> None:
     assert address_value(
         "Số 183 ngõ 13 phố Hàng Bông, X. Hải Bối, H. Đông Anh, TP Hà Nội", {}
     ).valid
+
+
+def test_an_i_read_as_l_in_a_listed_name_is_restored() -> None:
+    """Vietnamese has l only at a syllable's start: "Mal", "Oal", "Gal" are misread
+    "Mai", "Oai", "Gai", taken back where a listed unit name settles it."""
+    assert restore_marks("Xóm 7, Xã Tả Thanh Oal, Huyện Thanh Trì") == (
+        "Xóm 7, Xã Tả Thanh Oai, Huyện Thanh Trì"
+    )
+    assert restore_marks("phường Đại Kim, quận Hoàng Mal, Hà Nội") == (
+        "phường Đại Kim, quận Hoàng Mai, Hà Nội"
+    )
+    assert restore_marks("Tổ 1, phường Hàng Ga1") == "Tổ 1, phường Hàng Gai"
+    # Words that are no listed unit name keep their l ("Royal City" is a building).
+    assert restore_marks("Số 1 Royal City, quận Thanh Xuân") == "Số 1 Royal City, quận Thanh Xuân"
