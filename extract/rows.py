@@ -146,6 +146,9 @@ def build_rows(tokens: Iterable[Token]) -> list[Row]:
     return result
 
 
+_EDGE_MARKS = ":.,;"
+
+
 def _is_noise(word: Word, median_h: float) -> bool:
     """Tesseract's readings of rules, dotted lines and specks: unsure and oddly shaped."""
     if word.confidence >= 0.3 or word.text in ("-", "–", ",", "/"):
@@ -154,7 +157,12 @@ def _is_noise(word: Word, median_h: float) -> bool:
     if h < 0.5 * median_h or h > 1.7 * median_h:
         return True
     key = token_key(word.text)
-    return word.confidence < 0.05 and len(key) <= 2 and not key.isdigit()
+    if word.confidence >= 0.05 or len(key) > 2 or key.isdigit():
+        return False
+    # Letters with Vietnamese marks ("Họ", "tê:", "Số") are a short word read unsure,
+    # not a speck: specks read as ASCII marks and letters ("ii", "=", "a").
+    letters = word.text.strip(_EDGE_MARKS)
+    return not (letters.isalpha() and not letters.isascii())
 
 
 def _inside_others(tokens: Sequence[Token]) -> set[int]:

@@ -1305,3 +1305,21 @@ def test_a_birth_date_whose_label_is_unread_is_the_earliest_date_in_figures() ->
     # Nothing in figures: nothing found (the worded place-and-date line is no birth).
     worded = page((300, [(100, "Hà Nội, ngày 12 tháng 3 năm 2021")]))
     assert values("citizen_id", worded)["date_of_birth"] is None
+
+
+def test_a_short_label_read_unsure_is_no_speck() -> None:
+    """Tesseract read "Họ tên:" as "Họ tê:" with confidence 0: marked letters are a word
+    read unsure, not noise, so the label and the name after it stay (before: the name was
+    taken from under the English half, "Dafe oƒ bình")."""
+    p = page(
+        (100, [(100, "Họ tê:", 0.0), (300, "NGUYỄN PHƯƠNG MY")]),
+        (140, [(100, "Full name")]),
+        (200, [(100, "Ngày sinh: 09.11.1974")]),
+        (240, [(100, "Dafe oƒ bình:")]),
+    )
+    assert values("driving_license", p)["full_name"] == "NGUYỄN PHƯƠNG MY"
+    # Specks read as short ASCII marks or letters still go.
+    specks = page(
+        (100, [(100, "ii", 0.0), (200, "=", 0.0)]), (200, [(100, "Ngày sinh: 09.11.1974")])
+    )
+    assert extract_fields("driving_license", [specks])["full_name"].value is None
