@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from extract.gazetteer import ends_with_province, join_split_syllables, restore_marks
 from extract.normalize import (
     clean_text,
@@ -558,7 +560,7 @@ def past_date_value(field: str) -> ValueParser:
     """Parser of a date field checked with ``date_problems(field, ...)``."""
 
     def parse(raw: str, ctx: Context) -> Parsed:
-        iso = parse_date(raw)
+        iso = parse_date(raw) or misworded_date(raw)
         if iso is None:
             return _as_read(raw, "not a date")
         problems = date_problems(field, iso)
@@ -598,9 +600,35 @@ _WORDED_SHAPE = re.compile(r"\bNGAY(?: (\w{1,3}))? THANG(?: (\w{1,3}))? NAM (\w{
 
 def worded_date_shape(text: str) -> bool:
     """True for a worded date with one part misread or lost ("ngày 12 tháng l1] năm
-    2019", "ngày 27 tháng § năm 2005"): the year and the day or the month are there."""
+    2019", "ngày 27 tháng § năm 2005"), or with its words misread around whole numbers
+    (:func:`misworded_date`): the year and the day or the month are there."""
     m = _WORDED_SHAPE.search(fold(text))
-    return m is not None and (m[1] is not None or m[2] is not None)
+    return (m is not None and (m[1] is not None or m[2] is not None)) or bool(misworded_date(text))
+
+
+#: Day, the word for month, month, the word for year, year: the words as any short run of
+#: letters and punctuation, checked against "tháng" and "năm" by edit distance.
+_MISWORDED = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[,.]?\s+([^\d\s]{2,7})\s+(\d{1,2})\s*[,.]?\s+([^\d\s]{2,6})\s+(\d{4})(?!\d)"
+)
+
+
+def misworded_date(text: str) -> str | None:
+    """The ISO date of a worded date whose words OCR misread but whose numbers it kept
+    ("lý 05 thán, 05 năm 2020", "rigày 11 tháng 01 nãtn 2001"): "tháng" and "năm" each
+    read with at most two letters wrong (folded, punctuation aside)."""
+    for m in _MISWORDED.finditer(fold(text)):
+        month_word = re.sub(r"[^A-Z]", "", m[2])
+        year_word = re.sub(r"[^A-Z]", "", m[4])
+        if (
+            Levenshtein.distance(month_word, "THANG") <= 2
+            and Levenshtein.distance(year_word, "NAM") <= 2
+            and year_word
+        ):
+            iso = parse_date(f"{m[1]}/{m[3]}/{m[5]}")
+            if iso is not None:
+                return iso
+    return None
 
 
 # -- cross-field checks ------------------------------------------------------------------

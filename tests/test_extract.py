@@ -26,6 +26,7 @@ from extract.values import (
     chassis_value,
     color_value,
     engine_value,
+    misworded_date,
     name_value,
     nationality_value,
     owner_id_value,
@@ -1323,3 +1324,18 @@ def test_a_short_label_read_unsure_is_no_speck() -> None:
         (100, [(100, "ii", 0.0), (200, "=", 0.0)]), (200, [(100, "Ngày sinh: 09.11.1974")])
     )
     assert extract_fields("driving_license", [specks])["full_name"].value is None
+
+
+def test_a_place_and_date_line_with_misread_words_keeps_its_numbers() -> None:
+    """ "ngày 11 tháng 01 năm 2001" read "rigày 11 tháng 01 nãtn 2001": the words for
+    month and year within two letters, the numbers whole, make the date."""
+    licence = page(
+        (100, [(100, "Họ tên: NGUYỄN VĂN AN")]),
+        (900, [(1200, "Hả Nộ:, rigày 11 tháng 01 nãtn 2001")]),
+    )
+    assert values("driving_license", licence)["issue_date"] == "2001-01-11"
+    assert misworded_date("lý 05 thán, 05 năm 2020") == "2020-05-05"
+    # Numbers between other words are no date: an address, a date with a number lost.
+    assert misworded_date("Tổ 5 Phường 12 Quận 10 năm 2019") is None
+    assert misworded_date("Số 12 ngõ 34 phố 56 Hà Nội 2020") is None
+    assert misworded_date("Hà Nội, ngày 10 3i ng 1. tiềm 2008") is None
