@@ -521,18 +521,10 @@ def counter_dots(gray: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int, int
     """Dots alone inside a letter's counter (:data:`COUNTER_DOT_AREA`): each dot's contour
     with the box (x, y, w, h) of the hole it sits in."""
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    limit = max(12, int(min(gray.shape) * COUNTER_MAX))
-    found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
     # At Otsu's level a bold face's dot can touch its ring through one grey pixel; at a
-    # darker level it stands alone.
-    for level in (otsu, otsu * COUNTER_DARKER):
-        ink = np.where(gray < level, np.uint8(255), np.uint8(0))
-        for dot in _dots_in_counters(ink, limit):
-            x, y, w, h = cv2.boundingRect(dot[0])
-            cx, cy = x + w // 2, y + h // 2
-            if not any(hx <= cx < hx + hw and hy <= cy < hy + hh for _, (hx, hy, hw, hh) in found):
-                found.append(dot)
-    return found
+    # darker level it stands alone, and the rings of print dark enough to matter stay shut.
+    _, ink = cv2.threshold(gray, otsu * COUNTER_DARKER, 255, cv2.THRESH_BINARY_INV)
+    return _dots_in_counters(ink, max(12, int(min(gray.shape) * COUNTER_MAX)))
 
 
 def _dots_in_counters(
@@ -542,11 +534,14 @@ def _dots_in_counters(
     if hierarchy is None:
         return []
     tree = hierarchy[0]
+    parent = tree[:, 3]
+    # outer boundaries (their parent is a hole, whose parent is ink) without a hole
+    inside = np.flatnonzero(
+        (parent >= 0) & (tree[np.maximum(parent, 0), 3] >= 0) & (tree[:, 2] < 0)
+    )
     found = []
-    for i, (_, _, child, hole) in enumerate(tree):
-        # an outer boundary (its parent is a hole, whose parent is ink) without a hole
-        if hole < 0 or tree[hole][3] < 0 or child >= 0:
-            continue
+    for i in inside.tolist():
+        hole = int(parent[i])
         hx, hy, hw, hh = cv2.boundingRect(contours[hole])
         if hw > limit or hh > limit:
             continue
