@@ -723,6 +723,19 @@ _OWNER = {
     ),
 }
 
+#: The card holder's fields, alike on the citizen ID and the driving licence.
+_HOLDER = {
+    "full_name": LabelledField("full_name", V.name_value, readings="rows"),
+    "date_of_birth": LabelledField(
+        "date_of_birth",
+        V.birth_date_value,
+        readings="words",
+        latin=True,
+        zeros=True,
+        search=_earliest_date,
+    ),
+}
+
 #: Extraction order per doc type (a field may use those before it: the plate reads the
 #: vehicle type). ``extract_fields`` returns them in the schema's order.
 REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
@@ -772,15 +785,8 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             latin=True,
             zeros=True,
         ),
-        LabelledField("full_name", V.name_value, readings="rows"),
-        LabelledField(
-            "date_of_birth",
-            V.birth_date_value,
-            readings="words",
-            latin=True,
-            zeros=True,
-            search=_earliest_date,
-        ),
+        _HOLDER["full_name"],
+        _HOLDER["date_of_birth"],
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("place_of_origin", V.address_value, multiline=True),
@@ -795,15 +801,8 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
             search=_digit_runs((12,)),
             latin=True,
         ),
-        LabelledField("full_name", V.name_value, readings="rows"),
-        LabelledField(
-            "date_of_birth",
-            V.birth_date_value,
-            readings="words",
-            latin=True,
-            zeros=True,
-            search=_earliest_date,
-        ),
+        _HOLDER["full_name"],
+        _HOLDER["date_of_birth"],
         LabelledField("nationality", V.nationality_value, wrap=True),
         LabelledField("address", V.address_value, multiline=True),
         LabelledField(
