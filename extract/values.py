@@ -482,8 +482,8 @@ _ZERO_READ_TWICE = re.compile(r"O(?=0)|(?<=0)O")
 
 def chassis_value(raw: str, ctx: Context) -> Parsed:
     """Chassis number / VIN, uppercase without spaces; 18 characters with one O beside a 0
-    read as the VIN without that O ("RL4BSO0SC8…"), or a stroke read before a VIN, are
-    that VIN."""
+    read as the VIN without that O ("RL4BSO0SC8…"), a stroke read before a VIN, or one
+    character read twice (:func:`_read_twice`), are that VIN."""
     raw = _after_label(raw)
     # One word of the reading that is a whole VIN is the chassis number; the words around
     # it are something else on the row ("JAANJYPC8KU515221 sonnet", the next column).
@@ -497,10 +497,24 @@ def chassis_value(raw: str, ctx: Context) -> Parsed:
     if len(value) == 18 and value[0] in "I|" and vin_ok(value[1:]):
         # A box edge read as "I" before the VIN ("IRLHJF46…"): a VIN holds no I.
         value = value[1:]
+    if len(value) == 18 and not vin_ok(value):
+        value = _read_twice(value)
     if not value:
         return Parsed(None, None)
     ok = vin_ok(value) or bool(re.fullmatch(r"(?=.*\d)[A-Z0-9-]{5,25}", value))
     return Parsed(value, ok, () if ok else ("not a chassis number",))
+
+
+def _read_twice(value: str) -> str:
+    """An 18-character reading of a VIN with one character read twice ("RLCSS5LPS…" for
+    "RLCS5LPS…", the S of "S5" repeated): the VIN that dropping one of a doubled pair
+    gives, when every doubled pair gives the same one; else the reading as it is."""
+    vins = {value[:i] + value[i + 1 :] for i in range(1, 18) if value[i] == value[i - 1]}
+    if len(vins) == 1:
+        (vin,) = vins
+        if vin_ok(vin):
+            return vin
+    return value
 
 
 def year_value(raw: str, ctx: Context) -> Parsed:

@@ -407,6 +407,15 @@ def test_a_zero_read_twice_as_o0_leaves_the_vin() -> None:
     assert chassis_value("RL4BSOXSC8G2529920", {}).value == "RL4BSOXSC8G2529920"
 
 
+def test_a_character_read_twice_in_a_vin_is_dropped_when_only_one_pair_is_doubled() -> None:
+    assert chassis_value("RLCSS5LPS497483585", {}).value == "RLCS5LPS497483585"
+    # Two doubled pairs (SS, XX): which one was read twice is not for the parser to say.
+    assert chassis_value("RLCSS58BXXLE081296", {}).value == "RLCSS58BXXLE081296"
+    # A 17-character VIN keeps its doubled characters; other chassis numbers are as read.
+    assert chassis_value("RLHJJF4600AY11223", {}).value == "RLHJJF4600AY11223"
+    assert chassis_value("JF27EE1234567", {}).value == "JF27EE1234567"
+
+
 def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
     assert address_value("Xóm 3, Ngh1 Phong, Thành phố Hà Nộ1", {}).value == (
         "Xóm 3, Nghi Phong, Thành phố Hà Nội"
