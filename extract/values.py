@@ -508,8 +508,12 @@ def chassis_value(raw: str, ctx: Context) -> Parsed:
 def _read_twice(value: str) -> str:
     """An 18-character reading of a VIN with one character read twice ("RLCSS5LPS…" for
     "RLCS5LPS…", the S of "S5" repeated): the VIN that dropping one of a doubled pair
-    gives, when every doubled pair gives the same one; else the reading as it is."""
+    gives, when every doubled pair gives the same one and the first character may not be
+    a box edge read as a stroke instead ("1RLHJF46BXKW331493": the 1, or one of the 3s);
+    else the reading as it is."""
     vins = {value[:i] + value[i + 1 :] for i in range(1, 18) if value[i] == value[i - 1]}
+    if value[0] in "1lLI|":
+        vins.add(value[1:])
     if len(vins) == 1:
         (vin,) = vins
         if vin_ok(vin):

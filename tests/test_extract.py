@@ -414,6 +414,8 @@ def test_a_character_read_twice_in_a_vin_is_dropped_when_only_one_pair_is_double
     # A 17-character VIN keeps its doubled characters; other chassis numbers are as read.
     assert chassis_value("RLHJJF4600AY11223", {}).value == "RLHJJF4600AY11223"
     assert chassis_value("JF27EE1234567", {}).value == "JF27EE1234567"
+    # A stroke before the VIN or a 3 read twice: either, so neither.
+    assert chassis_value("1RLHJF46BXKW331493", {}).value == "1RLHJF46BXKW331493"
 
 
 def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
