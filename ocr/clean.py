@@ -506,12 +506,15 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
 # Dotted zeros: monospaced and typewriter-like faces (Liberation Mono, DejaVu Sans Mono)
 # print 0 with a dot in its counter, which Tesseract reads as 8, 9 or 6 ("ngõ 192" for
 # "ngõ 102"). The dot is an ink component alone in the hole of another: at most
-# COUNTER_DOT_AREA of the hole's area, at most COUNTER_DOT_HEIGHT of its height, compact
+# COUNTER_DOT_AREA of the hole's area, COUNTER_DOT_HEIGHT of its height and
+# COUNTER_DOT_WIDTH of its width (dots measured 0.15-0.25 and 0.29-0.40 of them; the pieces
+# of strokes a blurred photo leaves alone inside a B or an 8 at least 0.33 and 0.37), compact
 # (its ink fills at least COUNTER_DOT_FILL of its box) and near the hole's centre, in a
 # hole no taller or wider than COUNTER_MAX of the page's short side (a letter's counter,
 # not a table cell or a box around a digit). No Latin or Vietnamese letter has such a part.
 COUNTER_DOT_AREA = 0.35
-COUNTER_DOT_HEIGHT = 0.5
+COUNTER_DOT_HEIGHT = 0.3
+COUNTER_DOT_WIDTH = 0.45
 COUNTER_DOT_FILL = 0.55
 COUNTER_MAX = 1 / 40
 COUNTER_DARKER = 0.7
@@ -551,6 +554,7 @@ def _dots_in_counters(
             area > COUNTER_DOT_AREA * max(1.0, cv2.contourArea(contours[hole]))
             or h > COUNTER_DOT_HEIGHT * hh
             or area < COUNTER_DOT_FILL * w * h
+            or w > COUNTER_DOT_WIDTH * hw
             or abs(2 * x + w - 2 * hx - hw) > hw / 2
             or abs(2 * y + h - 2 * hy - hh) > hh / 2
         ):
