@@ -526,7 +526,9 @@ def counter_dots(gray: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int, int
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # At Otsu's level a bold face's dot can touch its ring through one grey pixel; at a
     # darker level it stands alone, and the rings of print dark enough to matter stay shut.
-    _, ink = cv2.threshold(gray, otsu * COUNTER_DARKER, 255, cv2.THRESH_BINARY_INV)
+    # (On a page of two grey levels, a 1-bit scan, Otsu's level is the ink's own.)
+    level = max(otsu * COUNTER_DARKER, float(gray.min()) + 1)
+    _, ink = cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)
     return _dots_in_counters(ink, max(12, int(min(gray.shape) * COUNTER_MAX)))
 
 

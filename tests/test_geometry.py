@@ -516,6 +516,9 @@ def test_dotted_zeros_lose_their_dots_and_nothing_else(font: Path) -> None:
     row = mono_row(font)
     dots = clean.counter_dots(row)
     assert len(dots) == ZEROS_ROW.count("0")
+    # A 1-bit scan of the row (two grey levels: Otsu's level is the ink's own).
+    bilevel = np.where(row < (PAPER + INK) // 2, np.uint8(0), np.uint8(255))
+    assert len(clean.counter_dots(bilevel)) == ZEROS_ROW.count("0")
     out = clean.remove_counter_dots(row)
     # Every dot is paper now; each zero's ring keeps its ink.
     for contour, (hx, hy, hw, hh) in dots:
@@ -547,3 +550,22 @@ def test_dotted_zeros_are_read_as_zeros_once_cleaned() -> None:
     after = ocr_text(clean.clean_for_ocr(row))
     for word in ("0908", "100", "306,", "102"):
         assert word in after.split(), after
+
+
+def ring_with(inner: tuple[int, int]) -> np.ndarray:
+    """A page with one letter-sized ring (counter 20 x 30 px) and an ink blob of ``inner``
+    (width, height) at its centre."""
+    page = np.full((2480, 2480), PAPER, np.uint8)
+    cv2.ellipse(page, (500, 500), (14, 19), 0, 0, 360, INK, 4)
+    w, h = inner
+    cv2.ellipse(page, (500, 500), (w // 2, h // 2), 0, 0, 360, INK, -1)
+    return page
+
+
+def test_a_counter_dot_is_small_beside_its_counter() -> None:
+    """A dotted zero's dot is 0.15-0.25 of its counter's height and 0.29-0.40 of its width;
+    the pieces of a B's or an 8's strokes that a blurred photo leaves alone in the joined
+    counters are bigger, and painting them made "Bạc" "Dạc"."""
+    assert len(clean.counter_dots(ring_with((6, 6)))) == 1
+    assert clean.counter_dots(ring_with((10, 12))) == []  # a stroke's piece, not a dot
+    assert clean.counter_dots(ring_with((12, 6))) == []  # too wide for its counter
