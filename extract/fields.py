@@ -544,10 +544,10 @@ def _earliest_date(doc: Document) -> list[tuple[int, Value]]:
                 continue
             tokens = row.tokens
             for i in range(len(tokens)):
-                for n in (1, 2, 3):
+                for n in range(1, min(3, len(tokens) - i) + 1):
                     run = Value(tuple(tokens[i : i + n]), 1, False)
                     text = run.text.strip(" :;,")
-                    if i + n > len(tokens) or not _FIGURE_DATE.fullmatch(text):
+                    if not _FIGURE_DATE.fullmatch(text):
                         continue
                     iso = parse_date(text)
                     if iso is not None:
@@ -1082,10 +1082,10 @@ def with_mrz(fields: Mapping[str, ExtractedField], zone: mrz.Zone) -> dict[str, 
         f = out.get(name)
         if value is None or f is None:
             continue
-        page, box = zone.boxes[name] if zone.boxes else (None, None)
+        page, box = zone.boxes[name]
         read = ExtractedField(
             value,
-            (zone.raw or {}).get(name),
+            zone.raw[name],
             MRZ_READING,
             page,
             box,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ocr.model import Box, Page
@@ -54,8 +54,8 @@ class Zone:
     date_of_birth: str | None = None  # ISO
     sex: str | None = None  # "Nam" / "Nữ"
     expiry_date: str | None = None  # ISO
-    raw: dict[str, str] | None = None
-    boxes: dict[str, tuple[int, Box]] | None = None
+    raw: dict[str, str] = field(default_factory=dict)
+    boxes: dict[str, tuple[int, Box]] = field(default_factory=dict)
 
 
 def check_digit(data: str) -> int:
@@ -76,9 +76,9 @@ def _digits(text: str) -> str:
     return text.translate(_AS_DIGIT)
 
 
-def _checked(field: str, check: str) -> str | None:
-    """``field`` read as digits when ``check`` (read as a digit) verifies it."""
-    digits, mark = _digits(field), _digits(check)
+def _checked(text: str, check: str) -> str | None:
+    """``text`` read as digits when ``check`` (read as a digit) verifies it."""
+    digits, mark = _digits(text), _digits(check)
     if not digits.isdigit() or not mark.isdigit():
         return None
     return digits if check_digit(digits) == int(mark) else None
