@@ -209,10 +209,11 @@ def restore_marks(address: str) -> str:
             if any(c in core for c in ",;"):
                 continue
             names = _lookup(core, typed, bare, text, start)
-            if names is None and _i_for_l(core) != core:
+            as_i = _i_for_l(core)
+            if names is None and as_i != core:
                 # An i read as l where Vietnamese has no l ("Hoàng Mal"): only a listed
                 # name with the i settles it.
-                names = _lookup(_i_for_l(core), typed, bare, text, start)
+                names = _lookup(as_i, typed, bare, text, start)
             if names is None or (n == 1 and " " not in next(iter(names))):
                 continue
             # Already right, or right in the other tone placement ("Trung Hòa" printed where

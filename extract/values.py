@@ -641,7 +641,6 @@ def misworded_date(text: str) -> str | None:
         if (
             Levenshtein.distance(month_word, "THANG") <= 2
             and Levenshtein.distance(year_word, "NAM") <= 2
-            and year_word
         ):
             iso = parse_date(f"{m[1]}/{m[3]}/{m[5]}")
             if iso is not None:
