@@ -330,7 +330,7 @@ def second_readings(pages: Sequence[Page], reader: StripReader | None) -> dict[i
     if reader is None:
         return out
     for page in pages:
-        if not page.words or _mean_confidence(page) >= SECOND_LOOK_BELOW:
+        if next(page.words, None) is None or _mean_confidence(page) >= SECOND_LOOK_BELOW:
             continue
         image = reader.load(page.number)
         if image is None:

@@ -277,5 +277,6 @@ def test_a_poorly_read_page_is_read_again_flattened_for_what_the_first_reading_l
     got = {f.name: f.value for f in docs[0].fields}
     assert got["license_number"] == "296321150867"
     assert got["date_of_birth"] == "1998-06-03"
-    # A page read with confidence is not read again.
+    # A page read with confidence is not read again, nor a page with no words (a blank).
     assert worker.second_readings([_title_only(0.9)], reader) == {}
+    assert worker.second_readings([Page(1, 1700, 2200, ())], reader) == {}
