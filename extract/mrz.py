@@ -106,7 +106,7 @@ def _expiry(yymmdd: str, born: date | None) -> date | None:
         ends = date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
     except ValueError:
         return None
-    if born is not None and (ends <= born or ends.year - born.year > MAX_VALIDITY_YEARS - 1):
+    if born is not None and (ends <= born or ends.year - born.year >= MAX_VALIDITY_YEARS):
         return None
     if born is None and ends.year >= 2099:
         return None
