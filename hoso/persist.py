@@ -212,6 +212,7 @@ def _set_checks(doc: Document, checks: Sequence[CheckResult]) -> bool:
                 fields=list(c.fields),
                 fields_key=key[1],
                 source="extraction",
+                state=CheckState.open,  # the column default comes only at flush
             )
         )
         changed = True
@@ -384,6 +385,7 @@ def _set_dossier_checks(doc: Document, mismatches: Sequence[consistency.Mismatch
                 paper_value=m.value,
                 reference_value=m.other_value,
                 source=consistency.SOURCE,
+                state=CheckState.open,  # the column default comes only at flush
             )
         )
         changed = True

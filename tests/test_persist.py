@@ -142,3 +142,24 @@ def test_rejected_file_is_one_record_then_replaced_on_success(tmp_path: Path) ->
     with sessions() as s:
         ids = [r["document_id"] for r in records.iter_records(s)]
     assert ids == [document_id(SHA, 1, 1)]
+
+
+def test_a_finding_raised_with_the_document_holds_it_for_review(tmp_path: Path) -> None:
+    """A blocking finding saved in the same transaction as its document counts at once
+    (the state column's default is only filled in at flush)."""
+    sessions = _sessions(tmp_path)
+    confident = persist.DocumentResult(
+        1,
+        1,
+        "citizen_id",
+        0.99,
+        [
+            persist.FieldResult(n, "1", "1", 0.99, 1, None, n != "id_number")
+            for n in field_names("citizen_id")
+        ],
+        [persist.CheckResult(persist.VALIDATION_RULE, "error", "id_number: too short")],
+    )
+    _save(sessions, confident)
+    with sessions() as s:
+        (rec,) = list(records.iter_records(s))
+    assert rec["status"] == "needs_review"
