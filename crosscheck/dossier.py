@@ -9,7 +9,13 @@ damage), so:
 - copies that agree make each other more likely right: their confidences rise;
 - copies that disagree make each other less likely right: their confidences fall, and each
   document gets a ``dossier_mismatch`` finding (severity error: someone must look, because
-  either the paper disagrees with itself or one copy was misread).
+  either the paper disagrees with itself or one copy was misread);
+- a document that read nothing of a fact it always prints, or read a value the others all
+  but refute, is given the value the dossier supports (:class:`Fill`, a ``dossier_fill``
+  finding): damage that made one copy unreadable rarely reaches the other copies, and a
+  reviewer confirms one proposed value faster than they type it. Such a value is never
+  trusted more than ``FILL_CEILING``, under the review threshold, and the document's own
+  reading is kept beside it.
 
 The confidences come from Bayes' rule over the readings of one fact
 (:func:`extract.evidence.posteriors`): each reading's calibrated confidence is the chance it
@@ -48,6 +54,7 @@ from extract.evidence import REVIEWED, posteriors
 from extract.normalize import marked_key
 
 RULE = "dossier_mismatch"
+FILL_RULE = "dossier_fill"
 SOURCE = "dossier"
 # OCR confidences are kept off 0 and 1 so that no single reading silences the others; a
 # reviewer's value is nearly certain (``extract.evidence.REVIEWED``).
@@ -70,6 +77,16 @@ def _int_key(value: str) -> str | None:
 
 def _exact(value: str) -> str | None:
     return value.strip() or None
+
+
+#: A document's reading of a fact that the dossier's evidence gives at most this (or no
+#: reading at all) is replaced by the value another document reads with a posterior of at
+#: least ``FILL_FROM`` (:func:`_fills`); the value so taken is never trusted more than
+#: ``FILL_CEILING``, under the review threshold: a reviewer confirms it on this document's
+#: page. Chosen on the tuning sets (``docs/accuracy.md``).
+FILL_OWN_BELOW = 0.2
+FILL_FROM = 0.5
+FILL_CEILING = 0.9
 
 
 #: The unit words an address spells out or abbreviates (with its full stop) alike.
@@ -126,11 +143,16 @@ class Fact:
     #: copies printed alike. A reading that only meets others in ``key`` is raised at most
     #: to ``STYLE_AGREEMENT``.
     exact: Callable[[str], str | None] | None = None
+    #: Document types that may leave the fact blank (DOMAIN.md §2): a document of such a
+    #: type that reads nothing is not given another document's value.
+    blank_on: frozenset[str] = frozenset()
 
 
-def _vehicle(field: str, key: Callable[[str], str | None]) -> Fact:
+def _vehicle(
+    field: str, key: Callable[[str], str | None], blank_on: frozenset[str] = frozenset()
+) -> Fact:
     """A vehicle fact: the same field on the certificate and the declaration."""
-    return Fact(field, {CERTIFICATE: field, DECLARATION: field}, key)
+    return Fact(field, {CERTIFICATE: field, DECLARATION: field}, key, blank_on=blank_on)
 
 
 FACTS: tuple[Fact, ...] = (
@@ -149,9 +171,11 @@ FACTS: tuple[Fact, ...] = (
         {CERTIFICATE: "owner_id_number", DECLARATION: "owner_id_number", CITIZEN_ID: "id_number"},
         id_key,
         _id_group,
+        blank_on=frozenset({CERTIFICATE}),  # certificates before the CCCD print none
     ),
     Fact("date_of_birth", {CITIZEN_ID: "date_of_birth", LICENCE: "date_of_birth"}, _exact),
-    _vehicle("plate_number", plate_key),
+    # a first registration's declaration is filled in before the plate is issued
+    _vehicle("plate_number", plate_key, frozenset({DECLARATION})),
     _vehicle("engine_number", engine_key),
     _vehicle("chassis_number", chassis_key),
     _vehicle("brand", _text_key),
@@ -160,7 +184,7 @@ FACTS: tuple[Fact, ...] = (
     _vehicle("color", _text_key),
     _vehicle("manufacture_year", _int_key),
     _vehicle("engine_capacity_cc", _int_key),
-    _vehicle("seats", _int_key),
+    _vehicle("seats", _int_key, frozenset({CERTIFICATE})),  # printed for cars only
     Fact(
         "owner_address",
         {
@@ -215,10 +239,30 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """A document's value taken from the dossier: its own reading of a fact is missing,
+    unreadable or all but refuted, and another document reads the fact with confidence
+    (:func:`reconcile`)."""
+
+    document_id: str
+    field: str
+    value: str  # as the source document printed it
+    read: str  # the document's own reading ("" when it read nothing)
+    confidence: float  # the dossier's posterior of the value, at most FILL_CEILING
+    source: Reading  # the most trusted reading of the value
+
+    @property
+    def message(self) -> str:
+        here = f"read {self.read!r} here" if self.read else "not read here"
+        return f"{self.field}: {here}; {self.value!r} taken from the {_label(self.source.doc_type)}"
+
+
+@dataclass(frozen=True)
 class Outcome:
     # (document_id, field) -> the confidence the dossier's evidence gives the reading
     confidence: dict[tuple[str, str], float]
     mismatches: tuple[Mismatch, ...]
+    fills: tuple[Fill, ...] = ()
 
 
 def _label(doc_type: str) -> str:
@@ -276,6 +320,7 @@ def reconcile(readings: Sequence[Reading]) -> Outcome:
         by_field[(r.doc_type, r.field)].append(r)
     confidence: dict[tuple[str, str], float] = {}
     mismatches: list[Mismatch] = []
+    fills: list[Fill] = []
     for fact in FACTS:
         mine = [r for doc_type, f in fact.fields.items() for r in by_field[(doc_type, f)]]
         for group in _keyed(fact, mine).values():
@@ -292,4 +337,61 @@ def reconcile(readings: Sequence[Reading]) -> Outcome:
                 others = tuple(o for k, o in group if k != key)
                 if others:
                     mismatches.append(Mismatch(r.document_id, r.field, r.value, others))
-    return Outcome(confidence, tuple(mismatches))
+        if not fact.corroborate_only:
+            fills.extend(_fills(fact, mine, confidence))
+    return Outcome(confidence, tuple(mismatches), tuple(fills))
+
+
+def _fills(
+    fact: Fact, readings: Sequence[Reading], posterior: dict[tuple[str, str], float]
+) -> list[Fill]:
+    """The readings of ``fact`` that another document's reading replaces: the document
+    read nothing (and its type always prints the fact), nothing the fact's key accepts,
+    or a value the dossier's evidence gives at most ``FILL_OWN_BELOW``; the other value's
+    posterior is at least ``FILL_FROM``.
+    Readings of another comparable group (a CMND beside a CCCD) never replace each
+    other."""
+
+    def trust(r: Reading) -> float:
+        if r.fixed:
+            return REVIEWED
+        return posterior.get((r.document_id, r.field), _clip(r.confidence))
+
+    keyed = [(fact.key(r.value) if r.value else None, r) for r in readings]
+    out: list[Fill] = []
+    for key, target in keyed:
+        if target.fixed:
+            continue
+        if not target.value and target.doc_type in fact.blank_on:
+            continue
+        if key is not None and trust(target) > FILL_OWN_BELOW:
+            continue
+        group = fact.group(target.value) if key is not None else None
+        candidates = [
+            (trust(r), k, r)
+            for k, r in keyed
+            if k is not None
+            and k != key
+            and r.document_id != target.document_id
+            and (group is None or fact.group(r.value) == group)
+        ]
+        if not candidates:
+            continue
+        best, best_key, _ = max(candidates, key=lambda c: c[0])
+        if best < FILL_FROM:
+            continue
+        source = max(
+            (r for _, k, r in candidates if k == best_key),
+            key=lambda r: (r.field == target.field, r.fixed, r.confidence),
+        )
+        out.append(
+            Fill(
+                target.document_id,
+                target.field,
+                source.value,
+                target.value,
+                min(best, FILL_CEILING),
+                source,
+            )
+        )
+    return out

@@ -207,12 +207,26 @@ class FieldRow(Base):
     valid: Mapped[bool | None] = mapped_column(Boolean)
     problems: Mapped[list[Any]] = mapped_column(default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where the dossier's value replaced the extraction's own reading (crosscheck.dossier
+    # fills): {"value": own value, "valid": own validity, "source": document id the value
+    # was taken from}; None where ``value`` is the extraction's own.
+    replaced: Mapped[dict[str, Any] | None] = mapped_column()
     document: Mapped[Document] = relationship(back_populates="fields")
 
     @property
     def own_confidence(self) -> float:
         """The extraction's confidence, before the dossier's evidence moved it."""
         return self.confidence if self.extracted_confidence is None else self.extracted_confidence
+
+    @property
+    def own_value(self) -> str | None:
+        """The extraction's value, before the dossier's value replaced it."""
+        return self.value if self.replaced is None else self.replaced.get("value")
+
+    @property
+    def own_valid(self) -> bool | None:
+        """The validators' verdict on the extraction's own value."""
+        return self.valid if self.replaced is None else self.replaced.get("valid")
 
 
 class FieldHistory(Base):

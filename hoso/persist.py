@@ -7,7 +7,7 @@ Functions here take the Session of the caller's transaction; the job boundary ow
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +34,7 @@ from hoso.models import (
 )
 
 OCR_ACTOR = "hoso-ocr"
+DOSSIER_ACTOR = "hoso-dossier"
 VALIDATION_RULE = "field_invalid"
 
 
@@ -149,45 +150,62 @@ def _set_field(
         result.valid,
         list(result.problems),
     )
-    # The dossier's evidence may have moved ``confidence``; extraction owns only its own.
+    # The dossier's evidence may have moved ``confidence`` and replaced ``value``;
+    # extraction owns only its own reading.
     old = (
-        row.value,
+        row.own_value,
         row.raw,
         round(row.own_confidence, 6),
         row.page,
         row.bbox,
-        row.valid,
+        row.own_valid,
         list(row.problems or []),
     )
     if new == old:
         return False
-    if row.value != result.value:
-        session.add(
-            FieldHistory(
-                document_id=doc.id,
-                name=row.name,
-                old_value=row.value,
-                new_value=result.value,
-                old_origin=row.origin.value,
-                new_origin=Origin.ocr.value,
-                actor=OCR_ACTOR,
-                reason="reprocessed",
-                at=now,
-            )
-        )
-    (row.value, row.raw, row.confidence, row.page, row.bbox, row.valid, row.problems) = (
-        result.value,
+    if row.replaced is not None:
+        # The dossier's value stays until ``reconcile_dossier`` weighs the new reading.
+        row.replaced = {**row.replaced, "value": result.value, "valid": result.valid}
+    else:
+        if row.value != result.value:
+            _history(session, doc, row, result.value, OCR_ACTOR, "reprocessed", now)
+        row.value, row.valid = result.value, result.valid
+    (row.raw, row.confidence, row.page, row.bbox, row.problems) = (
         result.raw,
         result.confidence,
         result.page,
         bbox,
-        result.valid,
         list(result.problems),
     )
     row.extracted_confidence = result.confidence
     row.position = position
     row.updated_at = now
     return True
+
+
+def _history(
+    session: Session,
+    doc: Document,
+    row: FieldRow,
+    value: str | None,
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Record that ``row``'s value becomes ``value`` (the caller sets it)."""
+    session.add(
+        FieldHistory(
+            document_id=doc.id,
+            name=row.name,
+            old_value=row.value,
+            new_value=value,
+            old_origin=row.origin.value,
+            new_origin=Origin.ocr.value,
+            actor=actor,
+            reason=reason,
+            at=now,
+        )
+    )
 
 
 def _set_checks(doc: Document, checks: Sequence[CheckResult]) -> bool:
@@ -343,47 +361,51 @@ def _dossier_documents(session: Session, dossier_id: str) -> list[Document]:
 
 
 def _readings(docs: Sequence[Document]) -> list[consistency.Reading]:
+    """Each document's own reading of each field (an empty one where it read nothing):
+    the dossier's evidence is weighed on what extraction read, never on values it put
+    there itself, so reconciling again changes nothing."""
     return [
         consistency.Reading(
             doc.id,
             doc.doc_type,
             f.name,
-            f.value,
+            (f.value if f.origin != Origin.ocr else f.own_value) or "",
             f.own_confidence,
             fixed=f.origin != Origin.ocr or doc.status == DocStatus.verified,
         )
         for doc in docs
         for f in doc.fields
-        if f.value
     ]
 
 
-def _set_dossier_checks(doc: Document, mismatches: Sequence[consistency.Mismatch]) -> bool:
-    """Make the document's ``dossier_mismatch`` findings equal ``mismatches``; a finding
-    whose values changed is opened again, otherwise a reviewer's state is kept."""
-    wanted = {m.field: m for m in mismatches}
+def _set_dossier_checks(
+    doc: Document, rule: str, findings: Mapping[str, tuple[str, str | None, str | None]]
+) -> bool:
+    """Make the document's findings of ``rule`` equal ``findings`` (field -> message,
+    paper value, reference value); a finding whose values changed is opened again,
+    otherwise a reviewer's state is kept."""
+    wanted = dict(findings)
     changed = False
-    for row in [c for c in doc.checks if c.rule == consistency.RULE]:
-        m = wanted.pop(row.fields_key, None)
-        if m is None:
+    for row in [c for c in doc.checks if c.rule == rule]:
+        evidence = wanted.pop(row.fields_key, None)
+        if evidence is None:
             doc.checks.remove(row)
             changed = True
             continue
-        evidence = (m.message, m.value, m.other_value)
         if (row.message, row.paper_value, row.reference_value) != evidence:
             row.message, row.paper_value, row.reference_value = evidence
             row.state = CheckState.open
             changed = True
-    for name, m in wanted.items():
+    for name, (message, paper, reference) in wanted.items():
         doc.checks.append(
             Check(
-                rule=consistency.RULE,
+                rule=rule,
                 severity=Severity.error,
-                message=m.message,
+                message=message,
                 fields=[name],
                 fields_key=name,
-                paper_value=m.value,
-                reference_value=m.other_value,
+                paper_value=paper,
+                reference_value=reference,
                 source=consistency.SOURCE,
                 state=CheckState.open,  # the column default comes only at flush
             )
@@ -392,9 +414,44 @@ def _set_dossier_checks(doc: Document, mismatches: Sequence[consistency.Mismatch
     return changed
 
 
+def _fill(
+    session: Session,
+    doc: Document,
+    row: FieldRow,
+    fill: consistency.Fill | None,
+    rows: dict[tuple[str, str], FieldRow],
+    now: datetime,
+) -> bool:
+    """Give ``row`` the dossier's value (``fill``) or, without one, its own again."""
+    if fill is None:
+        if row.replaced is None:
+            return False
+        own = row.replaced
+        if row.value != own.get("value"):
+            reason = "the dossier's value withdrawn: the document's own reading restored"
+            _history(session, doc, row, own.get("value"), DOSSIER_ACTOR, reason, now)
+        row.value, row.valid, row.replaced = own.get("value"), own.get("valid"), None
+        return True
+    source = rows.get((fill.source.document_id, fill.source.field))
+    replaced = {
+        "value": row.own_value,
+        "valid": row.own_valid,
+        "source": fill.source.document_id,
+    }
+    valid = source.valid if source is not None else None
+    if (row.value, row.valid, row.replaced) == (fill.value, valid, replaced):
+        return False
+    if row.value != fill.value:
+        _history(session, doc, row, fill.value, DOSSIER_ACTOR, fill.message, now)
+    row.value, row.valid, row.replaced = fill.value, valid, replaced
+    return True
+
+
 def reconcile_dossier(session: Session, dossier_id: str, threshold: float) -> list[str]:
     """Apply the evidence of the dossier's other documents (``crosscheck.dossier``) to each
-    document's OCR fields and ``dossier_mismatch`` findings; the ids of changed documents.
+    document's OCR fields (confidences; values the dossier fills in, the own reading kept in
+    ``FieldRow.replaced`` and the change in the field's history) and to its
+    ``dossier_mismatch`` and ``dossier_fill`` findings; the ids of changed documents.
 
     Runs after every file of the dossier is saved, under a lock on the dossier row, so the
     last file to finish sees all of them. Recomputed from the extraction's own confidences
@@ -403,19 +460,29 @@ def reconcile_dossier(session: Session, dossier_id: str, threshold: float) -> li
     session.get(Dossier, dossier_id, with_for_update=True)
     docs = _dossier_documents(session, dossier_id)
     outcome = consistency.reconcile(_readings(docs))
-    by_doc: dict[str, list[consistency.Mismatch]] = {}
+    mismatches: dict[str, dict[str, tuple[str, str | None, str | None]]] = {}
     for m in outcome.mismatches:
-        by_doc.setdefault(m.document_id, []).append(m)
+        mismatches.setdefault(m.document_id, {})[m.field] = (m.message, m.value, m.other_value)
+    fills: dict[str, dict[str, consistency.Fill]] = {}
+    for x in outcome.fills:
+        fills.setdefault(x.document_id, {})[x.field] = x
+    rows = {(doc.id, f.name): f for doc in docs for f in doc.fields}
     now = utcnow()
     changed: list[str] = []
     for doc in docs:
         if doc.status == DocStatus.verified:
             continue
         touched = False
+        mine = fills.get(doc.id, {})
         for f in doc.fields:
             if f.origin != Origin.ocr:
                 continue
-            target = outcome.confidence.get((doc.id, f.name), f.own_confidence)
+            fill = mine.get(f.name)
+            touched |= _fill(session, doc, f, fill, rows, now)
+            if fill is not None:
+                target = fill.confidence
+            else:
+                target = outcome.confidence.get((doc.id, f.name), f.own_confidence)
             if f.valid is False:
                 # Agreement never raises a value its validator rejects: "1 10" read on two
                 # documents is still no engine capacity, and a CCCD that contradicts the
@@ -424,7 +491,9 @@ def reconcile_dossier(session: Session, dossier_id: str, threshold: float) -> li
             if round(target, 6) != round(f.confidence, 6):
                 f.confidence = target
                 touched = True
-        touched |= _set_dossier_checks(doc, by_doc.get(doc.id, []))
+        touched |= _set_dossier_checks(doc, consistency.RULE, mismatches.get(doc.id, {}))
+        taken = {name: (x.message, x.read or None, x.value) for name, x in mine.items()}
+        touched |= _set_dossier_checks(doc, consistency.FILL_RULE, taken)
         touched |= _restatus(doc, threshold)
         if touched:
             doc.updated_at = now

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck import dossier
@@ -18,6 +19,7 @@ from hoso.models import (
     DocStatus,
     Document,
     Dossier,
+    FieldHistory,
     File,
     Origin,
 )
@@ -179,6 +181,72 @@ def test_an_address_in_the_other_style_corroborates_up_to_a_cap() -> None:
     assert high.confidence[("c", "owner_address")] == 0.99
 
 
+def test_a_document_that_read_nothing_takes_the_dossiers_value() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "engine_number", "1NZ-4830921", 0.97),
+            Reading("d", DECL, "engine_number", "", 0.1),  # read nothing
+            Reading("c", CERT, "plate_number", "30A-123.45", 0.97),
+            # A first registration's declaration is filled in before the plate exists.
+            Reading("d", DECL, "plate_number", "", 0.1),
+        ]
+    )
+    (fill,) = out.fills
+    assert (fill.document_id, fill.field, fill.value, fill.read) == (
+        "d",
+        "engine_number",
+        "1NZ-4830921",
+        "",
+    )
+    assert fill.source.document_id == "c" and fill.confidence == dossier.FILL_CEILING
+    assert fill.message == (
+        "engine_number: not read here; '1NZ-4830921' taken from the registration certificate"
+    )
+
+
+def test_a_misreading_the_dossier_refutes_is_replaced_and_a_legible_one_is_not() -> None:
+    printed, misread = "RLCS5GY228H600675", "RLCSSGY228H600675"
+    weak = reconcile(
+        [
+            Reading("c", CERT, "chassis_number", printed, 0.96),
+            Reading("d", DECL, "chassis_number", misread, 0.05),
+        ]
+    )
+    (fill,) = weak.fills
+    assert (fill.document_id, fill.value, fill.read) == ("d", printed, misread)
+    assert weak.confidence[("c", "chassis_number")] > fill.confidence == dossier.FILL_CEILING
+    # The disagreement stays a finding on both documents: the paper may differ.
+    assert {m.document_id for m in weak.mismatches} == {"c", "d"}
+    # Two legible readings that differ: a finding for a person, no value replaced.
+    strong = reconcile(
+        [
+            Reading("c", CERT, "chassis_number", printed, 0.96),
+            Reading("d", DECL, "chassis_number", misread, 0.9),
+        ]
+    )
+    assert strong.fills == () and len(strong.mismatches) == 2
+    # A doubtful reading never replaces another doubtful one.
+    doubtful = reconcile(
+        [
+            Reading("c", CERT, "chassis_number", printed, 0.4),
+            Reading("d", DECL, "chassis_number", misread, 0.05),
+        ]
+    )
+    assert doubtful.fills == ()
+
+
+def test_a_cmnd_never_replaces_a_cccd_nor_anything_a_reviewer_set() -> None:
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_id_number", "012345678", 0.99),  # the old CMND
+            Reading("i", CID, "id_number", "00108765432", 0.05),  # a CCCD a digit short
+            Reading("c", CERT, "engine_number", "4830921", 0.99),
+            Reading("d", DECL, "engine_number", "", 1.0, fixed=True),  # a reviewer cleared it
+        ]
+    )
+    assert out.fills == ()
+
+
 def test_every_fact_names_fields_the_schema_has() -> None:
     for fact in dossier.FACTS:
         for doc_type, name in fact.fields.items():
@@ -211,7 +279,7 @@ def _store(url: str) -> sessionmaker[Session]:
     return sessions
 
 
-def _document(doc_type: str, engine: str, confidence: float) -> persist.DocumentResult:
+def _document(doc_type: str, engine: str | None, confidence: float) -> persist.DocumentResult:
     """A document whose fields are all confidently read, the engine number aside."""
     fields = [
         persist.FieldResult(n, engine, engine, confidence, 1, (10, 20, 200, 60), True)
@@ -300,3 +368,47 @@ def test_agreement_never_raises_a_value_its_validator_rejects(db_url: str) -> No
     assert conf == base == 0.8 and status == "needs_review"
     # The rejected reading still counts as evidence for the valid one beside it.
     assert _engine(sessions, SHA_DECL)[0] > 0.85
+
+
+def test_the_dossiers_value_fills_a_field_until_the_document_reads_its_own(db_url: str) -> None:
+    sessions = _store(db_url)
+    cert_id, decl_id = document_id(SHA_CERT, 1, 1), document_id(SHA_DECL, 1, 1)
+    _save(sessions, SHA_CERT, _document(CERT, "4830921", 0.97))
+    _save(sessions, SHA_DECL, _document(DECL, None, 0.1))  # the declaration read nothing
+    with sessions() as s:
+        doc = s.get(Document, decl_id)
+        assert doc is not None
+        (f,) = [f for f in doc.fields if f.name == "engine_number"]
+        assert f.value == "4830921" and f.origin == Origin.ocr and f.valid is True
+        assert f.replaced == {"value": None, "valid": True, "source": cert_id}
+        # Never accepted unseen: a reviewer confirms it on the declaration's own page.
+        assert f.confidence == dossier.FILL_CEILING and doc.status == DocStatus.needs_review
+        (check,) = [c for c in doc.checks if c.rule == dossier.FILL_RULE]
+        assert check.severity.value == "error" and check.state == CheckState.open
+        assert (check.paper_value, check.reference_value) == (None, "4830921")
+        (change,) = s.scalars(select(FieldHistory).where(FieldHistory.document_id == decl_id))
+        assert (change.old_value, change.new_value) == (None, "4830921")
+        assert change.actor == persist.DOSSIER_ACTOR and "registration certificate" in (
+            change.reason or ""
+        )
+    # Reconciling again changes nothing; the export shows the dossier's value.
+    with sessions() as s, s.begin():
+        assert persist.reconcile_dossier(s, "D1", threshold=0.9) == []
+    # Processed again, the declaration reads the number itself: its own reading stands.
+    _save(sessions, SHA_DECL, _document(DECL, "4830927", 0.9))
+    with sessions() as s:
+        doc = s.get(Document, decl_id)
+        assert doc is not None
+        (f,) = [f for f in doc.fields if f.name == "engine_number"]
+        assert f.value == "4830927" and f.replaced is None
+        assert not [c for c in doc.checks if c.rule == dossier.FILL_RULE]
+        assert [c.rule for c in doc.checks] == [dossier.RULE]
+        history = s.scalars(
+            select(FieldHistory)
+            .where(FieldHistory.document_id == decl_id)
+            .order_by(FieldHistory.id)
+        )
+        assert [(h.new_value, h.actor) for h in history] == [
+            ("4830921", persist.DOSSIER_ACTOR),
+            ("4830927", persist.DOSSIER_ACTOR),
+        ]

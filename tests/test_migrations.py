@@ -16,7 +16,7 @@ def test_upgrade_from_empty_matches_models_on_sqlite(tmp_path: Path) -> None:
     assert db.current_revision(engine) is None
     db.upgrade(engine)
     db.upgrade(engine)  # idempotent
-    assert db.current_revision(engine) == "0005"
+    assert db.current_revision(engine) == "0006"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
@@ -25,7 +25,7 @@ def test_upgrade_from_empty_matches_models_on_sqlite(tmp_path: Path) -> None:
 def test_upgrade_from_empty_matches_models_on_postgresql(pg_url: str) -> None:
     engine = db.make_engine(pg_url)
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0005"
+    assert db.current_revision(engine) == "0006"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
