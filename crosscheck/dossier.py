@@ -41,6 +41,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.fuzz import ratio
+
 from crosscheck.keys import (
     chassis_key,
     engine_key,
@@ -50,6 +52,7 @@ from crosscheck.keys import (
     name_with_marks,
     plate_key,
 )
+from crosscheck.restyle import restyle
 from extract.evidence import REVIEWED, posteriors
 from extract.normalize import marked_key
 
@@ -87,6 +90,9 @@ def _exact(value: str) -> str | None:
 FILL_OWN_BELOW = 0.2
 FILL_FROM = 0.5
 FILL_CEILING = 0.9
+#: How alike (``rapidfuzz.fuzz.ratio`` of the keys, 0-100) a garbled address and another
+#: document's address in its style must be for the one to be the other misread.
+RESTYLED_AGREEMENT = 80.0
 
 
 #: The unit words an address spells out or abbreviates (with its full stop) alike.
@@ -143,6 +149,9 @@ class Fact:
     #: copies printed alike. A reading that only meets others in ``key`` is raised at most
     #: to ``STYLE_AGREEMENT``.
     exact: Callable[[str], str | None] | None = None
+    #: Copies printed in different styles (addresses): a garbled reading may be given
+    #: another document's value in its own style (:func:`_restyled_fills`).
+    restyle: bool = False
     #: Document types that may leave the fact blank (DOMAIN.md §2): a document of such a
     #: type that reads nothing is not given another document's value.
     blank_on: frozenset[str] = frozenset()
@@ -196,6 +205,7 @@ FACTS: tuple[Fact, ...] = (
         _address_key,
         corroborate_only=True,
         exact=_text_key,
+        restyle=True,
     ),
     Fact(
         "nationality",
@@ -339,7 +349,55 @@ def reconcile(readings: Sequence[Reading]) -> Outcome:
                     mismatches.append(Mismatch(r.document_id, r.field, r.value, others))
         if not fact.corroborate_only:
             fills.extend(_fills(fact, mine, confidence))
+        elif fact.restyle:
+            fills.extend(_restyled_fills(fact, mine, confidence))
     return Outcome(confidence, tuple(mismatches), tuple(fills))
+
+
+def _restyled_fills(
+    fact: Fact, readings: Sequence[Reading], posterior: dict[tuple[str, str], float]
+) -> list[Fill]:
+    """Garbled readings of an address given another document's reading of it in their
+    own style (:func:`crosscheck.restyle.restyle`): the reading is trusted at most
+    ``FILL_OWN_BELOW``, the other at least ``FILL_FROM``, and the garbled reading is that
+    address misread (``RESTYLED_AGREEMENT``), not another one (documents of other years
+    print other administrative units)."""
+
+    def trust(r: Reading) -> float:
+        if r.fixed:
+            return REVIEWED
+        return posterior.get((r.document_id, r.field), _clip(r.confidence))
+
+    out: list[Fill] = []
+    for target in readings:
+        if target.fixed or not target.value or trust(target) > FILL_OWN_BELOW:
+            continue
+        sources = sorted(
+            (r for r in readings if r.value and r.document_id != target.document_id),
+            key=lambda r: (-trust(r), r.document_id),
+        )
+        for source in sources:
+            if trust(source) < FILL_FROM:
+                break
+            value = restyle(source.value, target.value)
+            if value is None:
+                continue
+            key, read = fact.key(value), fact.key(target.value)
+            if key is None or read is None or ratio(key, read) < RESTYLED_AGREEMENT:
+                continue
+            if value != target.value:
+                out.append(
+                    Fill(
+                        target.document_id,
+                        target.field,
+                        value,
+                        target.value,
+                        min(trust(source), FILL_CEILING),
+                        source,
+                    )
+                )
+            break
+    return out
 
 
 def _fills(

@@ -235,6 +235,46 @@ def test_a_misreading_the_dossier_refutes_is_replaced_and_a_legible_one_is_not()
     assert doubtful.fills == ()
 
 
+def test_a_garbled_address_is_given_anothers_in_its_own_style() -> None:
+    good = "Số 33 phố Láng Hạ, phường Quang Trung, thị xã Sơn Tây, TP. Hà Nội"
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_address", good, 0.97),
+            Reading(
+                "i",
+                CID,
+                "place_of_residence",
+                "Số 33 phố Lá, P. Quang Tr, TX. Sơn Tây, TP Hà Nội",
+                0.05,
+            ),
+            # A licence of another year names other units: not this address misread.
+            Reading(
+                "l", LIC, "address", "Số 33 phố Láng Hạ, Phường Sơn Tây, Thành phố Hà Nội", 0.05
+            ),
+        ]
+    )
+    (fill,) = out.fills
+    assert (fill.document_id, fill.value) == (
+        "i",
+        "Số 33 phố Láng Hạ, P. Quang Trung, TX. Sơn Tây, TP Hà Nội",
+    )
+    assert fill.source.document_id == "c" and fill.confidence == dossier.FILL_CEILING
+    # A reading the dossier does not doubt keeps its own style and content.
+    kept = reconcile(
+        [
+            Reading("c", CERT, "owner_address", good, 0.97),
+            Reading(
+                "i",
+                CID,
+                "place_of_residence",
+                "Số 33 phố Lá, P. Quang Tr, TX. Sơn Tây, TP Hà Nội",
+                0.6,
+            ),
+        ]
+    )
+    assert kept.fills == ()
+
+
 def test_a_cmnd_never_replaces_a_cccd_nor_anything_a_reviewer_set() -> None:
     out = reconcile(
         [
