@@ -39,7 +39,7 @@ from hoso.errors import (
 from hoso.models import File, FileState, PageRow
 from hoso.settings import Settings, load
 from ingest import rasterize
-from ocr import clean, orient, periods, recover, tesseract
+from ocr import clean, dotted, orient, periods, recover, tesseract
 from ocr.engine import Engine as OcrEngine
 from ocr.engine import open_engine
 from ocr.model import Page
@@ -222,7 +222,8 @@ def recognize(
 ) -> Page:
     """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``);
     full stops the image does not have are dropped, and those it has after an abbreviation
-    restored (``ocr.periods``)."""
+    restored (``ocr.periods``); a code's final 1 that the image shows as a dotted i is read
+    as i (``ocr.dotted``)."""
     page = tesseract.ocr_page(
         image,
         number,
@@ -240,7 +241,7 @@ def recognize(
         timeout=settings.ocr_timeout_s,
         engine=ocr,
     )
-    return periods.correct_stops(image, page)
+    return dotted.correct_ones(image, periods.correct_stops(image, page))
 
 
 #: Fast zlib level with one fixed row filter ("up"): libpng's default tries every filter on

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ocr import periods, rubbing, tesseract
+from ocr import dotted, periods, rubbing, tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 
@@ -92,7 +92,7 @@ class StripReader:
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
-        return split(periods.correct_stops(strip, page), bands, lang)
+        return split(dotted.correct_ones(strip, periods.correct_stops(strip, page)), bands, lang)
 
     def _read_rubbings(self, page: int, image: np.ndarray, boxes: Sequence[Box]) -> None:
         """The page's rubbings, prepared as dark characters on white, in one strip read
