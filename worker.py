@@ -204,8 +204,35 @@ def _reread_unrecognised(
     again = recognize(flat, page.number, dpi, settings, ocr)
     if _document_evidence(again) > _document_evidence(page):
         log.info("page %s: no document recognised; kept its flattened reading", page.number)
-        return orient.Upright(flat, up.rotation_deg, up.skew_deg, up.rotation_confidence), again
-    return up, page
+        up = orient.Upright(flat, up.rotation_deg, up.skew_deg, up.rotation_confidence)
+        page = again
+    if classify.classify_page(page)[0] != classify.UNKNOWN or (
+        _mean_confidence(page) >= RECHECK_BELOW
+    ):
+        return up, page
+    return _read_on_its_side(up, page, dpi, settings, ocr)
+
+
+def _read_on_its_side(
+    up: orient.Upright, page: Page, dpi: int | None, settings: Settings, ocr: OcrEngine
+) -> tuple[orient.Upright, Page]:
+    """A page read as garbage in which no document was recognised may lie on its side: a
+    portrait form scanned landscape, so faint or skewed that its line direction was
+    missed. It is read turned a quarter each way; a reading in which a document type is
+    recognised is kept, with its image (flattened, as such a page is faint)."""
+    best, evidence = (up, page), _document_evidence(page)
+    for turn in (90, 270):
+        side = orient.turned(up, turn)
+        side = orient.Upright(
+            clean.flatten(side.image), side.rotation_deg, side.skew_deg, side.rotation_confidence
+        )
+        again = recognize(side.image, page.number, dpi, settings, ocr)
+        score = _document_evidence(again)
+        if classify.classify_page(again)[0] != classify.UNKNOWN and score > evidence:
+            best, evidence = (side, again), score
+    if best[0] is not up:
+        log.info("page %s: read turned by %d degrees", page.number, best[0].rotation_deg)
+    return best
 
 
 #: Tesseract's page segmentation for the pipeline's whole-page reading: 11, sparse text

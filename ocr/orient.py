@@ -280,3 +280,18 @@ def upright(gray: np.ndarray, engine: Engine | None = None) -> Upright:
     same_axis = rotation % 180 == fit.rotation % 180
     skew = settled_skew(fit.skew) if same_axis else estimate_skew(turned)
     return Upright(rotate_image(turned, skew), rotation, skew, confidence)
+
+
+def turned(up: Upright, turn: int) -> Upright:
+    """``up`` turned a further ``turn`` degrees clockwise (a multiple of 90), its skew
+    measured and removed again: for a page whose reading shows it was not upright after
+    all. ``skew_deg`` adds the two deskews (rotations about the centre commute with the
+    quarter turn)."""
+    image = np.ascontiguousarray(np.rot90(up.image, -(turn // 90))) if turn % 360 else up.image
+    skew = estimate_skew(image)
+    return Upright(
+        rotate_image(image, skew),
+        (up.rotation_deg + turn) % 360,
+        round(up.skew_deg + skew, 3),
+        up.rotation_confidence,
+    )

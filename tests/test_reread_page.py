@@ -71,6 +71,25 @@ def test_a_recognised_page_is_read_once() -> None:
     assert up.image is image
 
 
+def test_a_faint_card_on_its_side_is_read_turned() -> None:
+    """Orientation missed (a landscape scan of a faint card): the garbage reading with no
+    document in it is read turned a quarter each way, and the turn that reads is kept."""
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    image = _card_on_a_page(paper=215, ink=150, page=225)
+    for quarter, turn in ((1, 90), (3, 270)):
+        side = np.ascontiguousarray(np.rot90(image, quarter))
+        assert classify.classify_page(worker.recognize(side, 1, 300, settings, ocr))[0] == (
+            classify.UNKNOWN
+        )
+        up, page = worker.recognize_upright(
+            orient.Upright(side, 0, 0.0, 0.3), 1, 300, settings, ocr
+        )
+        assert up.rotation_deg == turn
+        assert classify.classify_page(page)[0] == "driving_license"
+        assert "296321150867" in page.text
+
+
 CERTIFICATE = [
     "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
     "Tên chủ xe: NGUYỄN VĂN AN",
