@@ -789,7 +789,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _HOLDER["date_of_birth"],
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value, wrap=True),
-        LabelledField("place_of_origin", V.address_value, multiline=True),
+        LabelledField("place_of_origin", V.origin_value, multiline=True),
         LabelledField("place_of_residence", V.address_value, multiline=True),
         LabelledField("expiry_date", V.expiry_value, readings="words", zeros=True),
     ),

@@ -267,6 +267,12 @@ def _listed(part: str, alone: bool = False) -> bool:
     return bool(rest) and rest.upper() in spellings and (not alone or len(spellings) == 1)
 
 
+def is_listed(part: str) -> bool:
+    """``part`` is a listed unit name as spelled (case and the unit word's abbreviation
+    aside; a bare name of one word is too ambiguous to count)."""
+    return _listed(part)
+
+
 def _split(address: str) -> list[str]:
     """The comma- (or semicolon-) separated parts of ``address``, stripped, empty ones kept."""
     return [p.strip(" " + _EDGE) for p in re.split(r"[,;]", unicodedata.normalize("NFC", address))]

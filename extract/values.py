@@ -32,6 +32,7 @@ from extract.normalize import (
     strip_leaders,
     unique_by_fold,
 )
+from extract.places import repair_origin
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
 from extract.surnames import restore_given_names, restore_surname
 from extract.validators import (
@@ -383,6 +384,16 @@ def address_value(raw: str, ctx: Context) -> Parsed:
     if ok and not ends_with_province(text):
         return Parsed(text, None, ("no province at its end: read in part",))
     return Parsed(text, ok, () if ok else ("does not look like an address",))
+
+
+def origin_value(raw: str, ctx: Context) -> Parsed:
+    """A place of origin (quê quán): an address whose misread unit names the hierarchy of
+    units sets right (:func:`extract.places.repair_origin`)."""
+    parsed = address_value(raw, ctx)
+    if parsed.value is None:
+        return parsed
+    repaired = repair_origin(parsed.value)
+    return parsed if repaired == parsed.value else address_value(repaired, ctx)
 
 
 def _id_number(raw: str, *, tax_code: bool) -> Parsed:
