@@ -514,6 +514,8 @@ _PLACE_DATE = re.compile(r"\bNGAY \S{1,3} THANG\b")
 #: not its continuation: the sparse-text reading turns the dots of a leader or a rule into
 #: rows of "HH HN mm" at confidence 0.1-0.4, where a printed line reads above 0.8.
 JUNK_CONFIDENCE = 0.5
+#: A row with two words read at least this sure is a text line (``PageLayout._text_margin``).
+MARGIN_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -774,7 +776,7 @@ class PageLayout:
             lines.append(toks)
             bottom = max(t.box[3] for t in toks)
         if multiline:
-            margin = max((rw.box[2] for rw in self.rows), default=self.page.width)
+            margin = self._text_margin()
             limit = min(right, margin)
             while len(lines) < 4:
                 prev = lines[-1]
@@ -807,6 +809,18 @@ class PageLayout:
         if not flat and not below:
             return self.value(replace(hit, end=stop), multiline=multiline)
         return Value(flat, len(lines), below)
+
+    def _text_margin(self) -> float:
+        """The right edge of the page's text: the rightmost end of a row holding two words
+        read with some confidence. Specks and page edges read as letters far right of the
+        text (a phone photo's desk, a scanner's lid) are not text lines."""
+        ends = [
+            max(t.box[2] for t in sure)
+            for rw in self.rows
+            if len(sure := [t for t in rw.tokens if t.key and t.confidence >= MARGIN_CONFIDENCE])
+            >= 2
+        ]
+        return float(max(ends, default=self.page.width))
 
     def _below(
         self,

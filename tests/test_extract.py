@@ -337,6 +337,18 @@ def test_wrapped_address_continues_on_the_next_line() -> None:
     assert got["expiry_date"] == "2030-05-12"
 
 
+def test_specks_far_right_of_the_text_do_not_cut_a_wrapped_address() -> None:
+    """A phone photo's desk beside the card reads as letters at confidence 0: the text's
+    right edge is where its lines end, so the address's first line is full and wraps."""
+    first = "Xóm 8, Thị trấn Chúc Sơn, Huyện"
+    p = page(
+        (100, [(100, "Nơi ĐKHK thường trú:"), (500, first), (2300, "_1x.Í", 0.0)]),
+        (140, [(110, "Chương Mỹ, Thành phố Hà Nội"), (2250, "cu.", 0.0)]),
+        (200, [(100, "Dân tộc: Kinh"), (2300, "v", 0.0)]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == (f"{first} Chương Mỹ, Thành phố Hà Nội")
+
+
 def test_wrapped_value_steps_over_the_english_half_read_as_a_label() -> None:
     # The chip card prints "Place of residence" under "Nơi thường trú:"; the address
     # wraps below it. The English line is found as a label of the same field.
