@@ -251,6 +251,9 @@ def _tone_fits_ending(word: str) -> bool:
     return "\u0301" in decomposed or "\u0323" in decomposed
 
 
+_INNER_STOP = re.compile(r"(?<=[^\W\d_])[.,](?=[^\W\d_])")
+
+
 def name_value(raw: str, ctx: Context) -> Parsed:
     """A person's or organisation's name, as printed; only the tone marks of misread
     listed names are restored (:mod:`extract.surnames`), letters are never changed."""
@@ -262,8 +265,9 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         words.pop()
     if not is_organisation(" ".join(words)):
         # A person's name has no punctuation: a stop or comma read after a word inside it
-        # is a speck ("LƯU NGỌC. TRUNG" had been auto-accepted).
-        words = [w.rstrip(".,") or w for w in words]
+        # is a speck ("LƯU NGỌC. TRUNG" had been auto-accepted), and one between two
+        # letters stands where a space was lost ("HỒ.MINH VŨ").
+        words = [p for w in words for p in _INNER_STOP.split(w.rstrip(".,") or w)]
     text = restore_surname(" ".join(words))
     if not is_organisation(text):
         text = restore_given_names(text)

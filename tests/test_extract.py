@@ -953,6 +953,7 @@ def test_specks_after_a_name_are_not_part_of_it() -> None:
     # A stop or comma after a word inside a person's name is a speck.
     assert name_value("LƯU NGỌC. TRUNG", {}) == name_value("LƯU NGỌC TRUNG", {})
     assert name_value("LƯU, NGỌC TRUNG.", {}).value == "LƯU NGỌC TRUNG"
+    assert name_value("HỒ.MINH VŨ", {}).value == "HỒ MINH VŨ"  # a space read as a stop
 
 
 def test_cccd_checked_against_birth_year_and_sex() -> None:
