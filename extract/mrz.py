@@ -38,8 +38,11 @@ _D = "[0-9ODQIlJSBZGT|]"
 #: letter of it misread at most).
 _DATES = re.compile(f"({_D}{{6}})({_D})([MF])({_D}{{6}})({_D})(?:VN|V.M|.NM)")
 #: Line 1 after "IDVNM" (often read as a word of its own): document number (9) + check +
-#: personal number (12), then filler.
-_NUMBERS = re.compile(f"({_D}{{9}})({_D})({_D}{{12}})<")
+#: personal number (12), then filler. The line's start is often lost (read as a word of its
+#: own, or not at all: "74779" + check + the personal number), so the document number may
+#: be read in part or not at all; its check digit is over the personal number's last nine
+#: digits, and the digits read of it must end them.
+_NUMBERS = re.compile(f"({_D}{{0,9}})({_D})({_D}{{12}})<")
 #: A chip card's expiry is at most this many years after the birth (the card issued at 60
 #: needs none; "991231" stands for none on some cards).
 MAX_VALIDITY_YEARS = 100
@@ -131,7 +134,10 @@ def read(pages: Iterable[Page], today: date | None = None) -> Zone:
             if number is None:
                 for m in _NUMBERS.finditer(text):
                     personal = _digits(m.group(3))
-                    if _checked(personal[3:], m.group(2)) is not None:
+                    document = _digits(m.group(1))
+                    if _checked(personal[3:], m.group(2)) is not None and personal[3:].endswith(
+                        document
+                    ):
                         number = (personal, m.group(0), page.number, line.box)
                         break
             if dates is None:

@@ -73,6 +73,21 @@ def test_ocr_look_alikes_split_lines_and_a_misread_nationality_are_read_through(
     )
 
 
+def test_the_number_is_read_though_the_lines_start_was_lost() -> None:
+    """OCR often loses the first line's start ("IDVNM" and the document number's first
+    digits); the check digit is over the personal number's last nine digits, so the
+    personal number is taken, as long as the document digits read end them."""
+    line1, _, _ = zone_lines()
+    for cut in (5, 9, 14):  # "IDVNM" lost; and four; and all nine document digits
+        zone = mrz.read([lines_page([line1[cut:]])], today=TODAY)
+        assert zone.id_number == ID, cut
+    # Document digits that are not the personal number's end: another line, not taken.
+    wrong = line1[:9] + "9" + line1[10:]  # the document number's fifth digit misread
+    assert mrz.read([lines_page([wrong[10:]])], today=TODAY).id_number == ID  # lost with it
+    assert mrz.read([lines_page([wrong[9:]])], today=TODAY).id_number is None
+    assert mrz.read([lines_page([wrong[5:]])], today=TODAY).id_number is None
+
+
 def test_a_fact_whose_check_digit_fails_is_not_taken() -> None:
     line1, line2, _ = zone_lines()
     bad_birth = "850414" + line2[6:]  # a month misread: the check digit says no
