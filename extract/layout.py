@@ -514,6 +514,10 @@ _PLACE_DATE = re.compile(r"\bNGAY \S{1,3} THANG\b")
 #: not its continuation: the sparse-text reading turns the dots of a leader or a rule into
 #: rows of "HH HN mm" at confidence 0.1-0.4, where a printed line reads above 0.8.
 JUNK_CONFIDENCE = 0.5
+#: A wrapped value runs over at most this many lines: a licence's narrow value column
+#: wraps a long address ("Số 222, ngách 66/37, ngõ / 123 Hoàng Quốc Việt, / Phường Hàng
+#: Gai, Quận / Hoàn Kiếm, Thành phố Hà / Nội") over five.
+MAX_LINES = 6
 #: A row with two words read at least this sure is a text line (``PageLayout._text_margin``).
 MARGIN_CONFIDENCE = 0.5
 
@@ -778,7 +782,7 @@ class PageLayout:
         if multiline:
             margin = self._text_margin()
             limit = min(right, margin)
-            while len(lines) < 4:
+            while len(lines) < MAX_LINES:
                 prev = lines[-1]
                 if prev[-1].box[2] < limit - 0.3 * (limit - left):
                     break  # the previous line ended early: it did not wrap

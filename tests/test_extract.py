@@ -337,6 +337,22 @@ def test_wrapped_address_continues_on_the_next_line() -> None:
     assert got["expiry_date"] == "2030-05-12"
 
 
+def test_a_narrow_column_wraps_an_address_over_five_lines() -> None:
+    p = page(
+        (850, [(875, "Số:"), (1305, "796156705107")]),
+        (909, [(874, "Nơi cư trú"), (1304, "Số 222, ngách 66/37, ngõ")]),
+        (949, [(1307, "123 Hoàng Quốc Việt,")]),
+        (989, [(1303, "Phường Hàng Gai, Quận")]),
+        (1029, [(1303, "Hoàn Kiếm, Thành phố Hà")]),
+        (1069, [(1303, "Nội")]),
+        (1130, [(875, "Hạng:"), (1300, "A1")]),
+    )
+    assert values("driving_license", p)["address"] == (
+        "Số 222, ngách 66/37, ngõ 123 Hoàng Quốc Việt, Phường Hàng Gai, Quận Hoàn Kiếm,"
+        " Thành phố Hà Nội"
+    )
+
+
 def test_specks_far_right_of_the_text_do_not_cut_a_wrapped_address() -> None:
     """A phone photo's desk beside the card reads as letters at confidence 0: the text's
     right edge is where its lines end, so the address's first line is full and wraps."""
