@@ -1,8 +1,9 @@
 """The accuracy floor: the committed samples, end to end through `hoso run`, must not get
 worse. Accuracy is deterministic for a given Tesseract and traineddata, so this is a test,
 not a benchmark; the floors sit a little under what was measured when they were set
-(clean 91.7%, scan 94.3%, photo 91.3%, hard 47.4%, doc type 16/16) so that only real regressions
-fail. Raise them as accuracy improves (docs/accuracy.md has the full evaluation)."""
+(session 14: clean 100%, scan 98.1%, photo 91.3%, hard 86.8%, doc type 16/16, 92.9% of fields
+auto-accepted at 0.9 with 0.5% error) so that only real regressions fail. Raise them as accuracy
+improves (docs/accuracy.md has the full evaluation)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hoso.evaluate import evaluate, load_jsonl, load_truth
 from tests.clirun import clean_env, hoso
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
-FLOORS = {"clean": 0.88, "scan": 0.90, "photo": 0.85, "hard": 0.40}
+FLOORS = {"clean": 0.97, "scan": 0.95, "photo": 0.88, "hard": 0.80}
 
 
 def test_sample_accuracy_does_not_regress(tmp_path: Path) -> None:
@@ -33,4 +34,4 @@ def test_sample_accuracy_does_not_regress(tmp_path: Path) -> None:
         assert rates[level] >= floor, (level, rates)
     # what the reviewers are spared must stay mostly right
     ((_, share, error, _),) = report.straight_through(thresholds=[0.9])
-    assert share >= 0.45 and error <= 0.10, (share, error)
+    assert share >= 0.85 and error <= 0.03, (share, error)
