@@ -204,35 +204,31 @@ def test_a_document_that_read_nothing_takes_the_dossiers_value() -> None:
     )
 
 
-def test_a_misreading_the_dossier_refutes_is_replaced_and_a_legible_one_is_not() -> None:
-    printed, misread = "RLCS5GY228H600675", "RLCSSGY228H600675"
-    weak = reconcile(
+PRINTED, MISREAD = "RLCS5GY228H600675", "RLCSSGY228H600675"
+
+
+def _chassis(cert: float, decl: float) -> dossier.Outcome:
+    """The certificate reads the chassis number as printed, the declaration misreads it."""
+    return reconcile(
         [
-            Reading("c", CERT, "chassis_number", printed, 0.96),
-            Reading("d", DECL, "chassis_number", misread, 0.05),
+            Reading("c", CERT, "chassis_number", PRINTED, cert),
+            Reading("d", DECL, "chassis_number", MISREAD, decl),
         ]
     )
+
+
+def test_a_misreading_the_dossier_refutes_is_replaced_and_a_legible_one_is_not() -> None:
+    weak = _chassis(0.96, 0.05)
     (fill,) = weak.fills
-    assert (fill.document_id, fill.value, fill.read) == ("d", printed, misread)
+    assert (fill.document_id, fill.value, fill.read) == ("d", PRINTED, MISREAD)
     assert weak.confidence[("c", "chassis_number")] > fill.confidence == dossier.FILL_CEILING
     # The disagreement stays a finding on both documents: the paper may differ.
     assert {m.document_id for m in weak.mismatches} == {"c", "d"}
     # Two legible readings that differ: a finding for a person, no value replaced.
-    strong = reconcile(
-        [
-            Reading("c", CERT, "chassis_number", printed, 0.96),
-            Reading("d", DECL, "chassis_number", misread, 0.9),
-        ]
-    )
+    strong = _chassis(0.96, 0.9)
     assert strong.fills == () and len(strong.mismatches) == 2
     # A doubtful reading never replaces another doubtful one.
-    doubtful = reconcile(
-        [
-            Reading("c", CERT, "chassis_number", printed, 0.4),
-            Reading("d", DECL, "chassis_number", misread, 0.05),
-        ]
-    )
-    assert doubtful.fills == ()
+    assert _chassis(0.4, 0.05).fills == ()
 
 
 def test_a_garbled_address_is_given_anothers_in_its_own_style() -> None:
