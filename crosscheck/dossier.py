@@ -36,6 +36,7 @@ Pure functions on plain values; ``reconcile`` in ``hoso.persist`` applies them t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -354,6 +355,14 @@ def reconcile(readings: Sequence[Reading]) -> Outcome:
     return Outcome(confidence, tuple(mismatches), tuple(fills))
 
 
+def _trust(posterior: dict[tuple[str, str], float], r: Reading) -> float:
+    """How likely ``r`` is right given the dossier: its posterior where other documents
+    read the fact too, else its own confidence; a reviewer's value is nearly certain."""
+    if r.fixed:
+        return REVIEWED
+    return posterior.get((r.document_id, r.field), _clip(r.confidence))
+
+
 def _restyled_fills(
     fact: Fact, readings: Sequence[Reading], posterior: dict[tuple[str, str], float]
 ) -> list[Fill]:
@@ -363,11 +372,7 @@ def _restyled_fills(
     address misread (``RESTYLED_AGREEMENT``), not another one (documents of other years
     print other administrative units)."""
 
-    def trust(r: Reading) -> float:
-        if r.fixed:
-            return REVIEWED
-        return posterior.get((r.document_id, r.field), _clip(r.confidence))
-
+    trust = functools.partial(_trust, posterior)
     out: list[Fill] = []
     for target in readings:
         if target.fixed or not target.value or trust(target) > FILL_OWN_BELOW:
@@ -410,11 +415,7 @@ def _fills(
     Readings of another comparable group (a CMND beside a CCCD) never replace each
     other."""
 
-    def trust(r: Reading) -> float:
-        if r.fixed:
-            return REVIEWED
-        return posterior.get((r.document_id, r.field), _clip(r.confidence))
-
+    trust = functools.partial(_trust, posterior)
     keyed = [(fact.key(r.value) if r.value else None, r) for r in readings]
     out: list[Fill] = []
     for key, target in keyed:
