@@ -197,7 +197,9 @@ def _reread_unrecognised(
 ) -> tuple[orient.Upright, Page]:
     """A page in which no document type was recognised is read again flattened
     (``clean.flatten``: faint text on grey paper, a dark margin, uneven light); the reading
-    with the stronger document evidence is kept, with the image it was read from."""
+    with the stronger document evidence is kept, with the image it was read from. One that
+    still reads as garbage with no document in it is tried on its side
+    (:func:`_read_on_its_side`)."""
     if classify.classify_page(page)[0] != classify.UNKNOWN:
         return up, page
     flat = clean.flatten(up.image)
