@@ -252,7 +252,7 @@ def _upper_index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]
     )
 
 
-def _listed(part: str, alone: bool = False) -> bool:
+def is_listed_unit(part: str, alone: bool = False) -> bool:
     """``part`` is a listed unit name spelled exactly (case and the type word's
     abbreviation aside), with or without its type word; with ``alone``, also the only
     listed spelling of its letters (no other name differs from it in marks or Đ/D only:
@@ -265,12 +265,6 @@ def _listed(part: str, alone: bool = False) -> bool:
     rest = part[match.end() :] if match else part
     spellings = bare.get(fold(rest), frozenset())
     return bool(rest) and rest.upper() in spellings and (not alone or len(spellings) == 1)
-
-
-def is_listed(part: str) -> bool:
-    """``part`` is a listed unit name as spelled (case and the unit word's abbreviation
-    aside; a bare name of one word is too ambiguous to count)."""
-    return _listed(part)
 
 
 def _split(address: str) -> list[str]:
@@ -293,8 +287,10 @@ def listed_place(value: str, read: str) -> bool:
     if len(parts) < 3 or [p.upper() for p in parts] != [p.upper() for p in _parts(read)]:
         return False
     *head, last = parts
-    province = any(_listed(f"{kind} {last}", alone=True) for kind in ("Tỉnh", "Thành phố"))
-    return (province or _listed(last, alone=True)) and all(_listed(p, alone=True) for p in head)
+    province = any(is_listed_unit(f"{kind} {last}", alone=True) for kind in ("Tỉnh", "Thành phố"))
+    return (province or is_listed_unit(last, alone=True)) and all(
+        is_listed_unit(p, alone=True) for p in head
+    )
 
 
 #: The centrally governed cities (their unit word, "Thành phố", is also a provincial
@@ -332,4 +328,4 @@ def known_unit_share(address: str) -> float | None:
     units = [p for i, p in enumerate(parts) if _UNIT_WORD.match(p) or i == len(parts) - 1]
     if not units:
         return None
-    return sum(_listed(p) for p in units) / len(units)
+    return sum(is_listed_unit(p) for p in units) / len(units)

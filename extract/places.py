@@ -23,7 +23,7 @@ from typing import Any
 
 from rapidfuzz.fuzz import ratio
 
-from extract.gazetteer import is_listed
+from extract.gazetteer import is_listed_unit
 from extract.normalize import fold, marked_key
 
 #: Unit words before a name, longest first.
@@ -112,7 +112,7 @@ def repair_origin(value: str) -> str:
     # renamed since the card was printed, and the list only knows its new place.
     out = [
         part
-        if name is None or marked_key(_bare(part)) == marked_key(name) or is_listed(part)
+        if name is None or marked_key(_bare(part)) == marked_key(name) or is_listed_unit(part)
         else _written(part, name)
         for part, name in zip(parts, names, strict=True)
     ]
