@@ -208,9 +208,9 @@ def _reread_unrecognised(
         log.info("page %s: no document recognised; kept its flattened reading", page.number)
         up = orient.Upright(flat, up.rotation_deg, up.skew_deg, up.rotation_confidence)
         page = again
-    if classify.classify_page(page)[0] != classify.UNKNOWN or (
-        _mean_confidence(page) >= RECHECK_BELOW
-    ):
+        if classify.classify_page(page)[0] != classify.UNKNOWN:
+            return up, page
+    if _mean_confidence(page) >= RECHECK_BELOW:
         return up, page
     return _read_on_its_side(up, page, dpi, settings, ocr)
 
