@@ -34,7 +34,8 @@ _UNIT = re.compile(
 #: How alike (``rapidfuzz.fuzz.ratio``, 0-100) a unit's name in a garbled reading must be
 #: to the name the good reading gives it.
 NAME_AGREEMENT = 70.0
-#: How a reading may write the province before its name.
+#: How a reading may write the province before its name; a prefix that begins another
+#: ("TP " of "TP. ") comes after it.
 _PREFIXES = ("Thành phố ", "TP. ", "TP ", "Tỉnh ", "tỉnh ")
 
 
@@ -50,7 +51,7 @@ def _unit(segment: str) -> tuple[str, str, str] | None:
 def _province(segment: str, name: str) -> str | None:
     """The prefix ``segment`` writes before the province ``name`` ("" for none), if the
     segment is that province, its prefix read intact and its name at most misread."""
-    for prefix in sorted(_PREFIXES, key=len, reverse=True):
+    for prefix in _PREFIXES:
         if segment.startswith(prefix):
             rest = segment.removeprefix(prefix)
             return prefix if ratio(rest.casefold(), name.casefold()) >= NAME_AGREEMENT else None
