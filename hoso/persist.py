@@ -438,7 +438,7 @@ def _fill(
         "valid": row.own_valid,
         "source": fill.source.document_id,
     }
-    valid = source.valid if source is not None else None
+    valid = source.own_valid if source is not None else None
     if (row.value, row.valid, row.replaced) == (fill.value, valid, replaced):
         return False
     if row.value != fill.value:
