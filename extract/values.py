@@ -335,6 +335,14 @@ _NGACH_SLASH = re.compile(r"(?<=ngách )(\d+)[Iil|](\d+)\b", re.IGNORECASE)
 _NGACH_ONE = re.compile(r"(?<=ngách )(\d{4,})\b", re.IGNORECASE)
 
 
+# A number in an address that starts or ends in "I" or "l" ("Xóm I1,", "ngõ l2"): the
+# digit 1 (Roman numerals are never mixed with digits). Between digits the letter may as
+# well be a slash ("12I3": "12/3" or "1213"), and is left as read.
+_ONE_IN_NUMBER = re.compile(r"(?<![^\W_])(?:[Il]+\d+|\d+[Il]+)(?![^\W_])")
+# A full stop read after a comma (",. TP Hà Nội"): a speck, parts are separated by one.
+_STOP_AFTER_COMMA = re.compile(r",\.(?=\s|$)")
+
+
 def _ngach_one(m: re.Match[str]) -> str:
     digits = m.group(1)
     inner = [i for i in range(1, len(digits) - 1) if digits[i] == "1"]
@@ -351,6 +359,8 @@ def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
     text = _STOP_FOR_COMMA.sub(",", text)
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
+    text = _STOP_AFTER_COMMA.sub(",", text)
+    text = _ONE_IN_NUMBER.sub(lambda m: re.sub(r"[Il]", "1", m[0]), text)
     text = _LONE_QUOTE.sub("", text)
     if any(c.islower() for c in text):
         text = _CAPITAL_SO.sub("Số", text)

@@ -497,6 +497,13 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     # A comma between digits, and digits and I anywhere but a ngách, are left as read.
     for kept in ("Số 1,5 Hà Nội", "Số 12I3 Hà Nội", "ngõ 46I6"):
         assert address_value(kept, {}).value == kept
+    # An I or l before or after a number's digits is a 1 ("Xóm I1" read on a scanned
+    # licence); a full stop after a comma is a speck.
+    assert address_value("Xóm I1, TT. Văn Điển, ngõ l2, Q. Hà Đông,. TP Hà Nội", {}).value == (
+        "Xóm 11, TT. Văn Điển, ngõ 12, Q. Hà Đông, TP Hà Nội"
+    )
+    for kept in ("Xóm II, Hà Nội", "Nhà A1, Hà Nội", "TP. Hà Nội"):
+        assert address_value(kept, {}).value == kept
 
 
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
