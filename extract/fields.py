@@ -12,7 +12,9 @@ then add problems. A value that was read but fails validation is returned as rea
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -223,6 +225,8 @@ class LabelledField:
                         blanks.append((layout, hit))
                     continue
                 blank = False
+                if self.multiline and doc.reader is not None and _read_well(doc, layout):
+                    readings = [_reread_words(doc.reader, layout, v) for v in readings]
                 parsed, value = self._parse(readings, ctx)
                 if parsed.value is None:
                     continue  # only specks and punctuation where the value should be
@@ -405,6 +409,117 @@ class LabelledField:
                 if parsed.valid:
                     return parsed, shorter
         return first, readings[0]
+
+
+#: On a page read well enough to need no second reading (``Document.second``), a word
+#: of a multi-line value (addresses, which are not read again whole) read with an
+#: OCR confidence under this is read again, with its neighbours for context, as a crop in
+#: the page's strip (``ocr.reread``): "161" read "HIGIl)" at 0 on a clean card; so is a
+#: mark flatter than ``FLAT`` of the value's words' height (a leader's dots under the
+#: text read as "-" or "›" at 0.8) ...
+WORD_REREAD_BELOW = 0.4
+FLAT = 0.25
+#: ... and a gap between two words of one line wider than ``WORD_GAP`` times the value's
+#: usual gap and than ``WORD_GAP_HEIGHT`` of its words' height, where the page reading
+#: dropped a word as a speck ("Số [1,] ngách"). Some forms space their words widely.
+WORD_GAP = 2.5
+WORD_GAP_HEIGHT = 0.8
+#: A word read again replaces the page's word, or fills the gap, when read at least this
+#: confidently. A doubtful word with nothing read in its place goes when it is shaped like
+#: a speck: flat, or narrower than ``NARROW`` of its height per letter ("TT)" in 18 px
+#: of a 28 px line); a faint word that reads as nothing on its own stays as read.
+WORD_KEPT = 0.6
+NARROW = 0.3
+
+
+def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
+    """``value`` with its doubtful words read again, and the words the page reading
+    dropped in wide gaps read in (see ``WORD_REREAD_BELOW``)."""
+    page = layout.page.number
+    tokens = value.tokens
+    if not tokens:
+        return value
+    height = statistics.median(t.height for t in tokens)
+    gaps = [
+        b.box[0] - a.box[2]
+        for a, b in itertools.pairwise(tokens)
+        if not b.glued and _same_row(a, b) and b.box[0] > a.box[2]
+    ]
+    wide = max(WORD_GAP * statistics.median(gaps), WORD_GAP_HEIGHT * height) if gaps else None
+
+    def neighbour(i: int) -> Token | None:
+        if not 0 <= i < len(tokens):
+            return None
+        return tokens[i] if _same_row(tokens[i], tok) else None
+
+    out: list[Token] = []
+    changed = False
+    for i, tok in enumerate(tokens):
+        prev, after = neighbour(i - 1), neighbour(i + 1)
+        if (
+            prev is not None
+            and wide is not None
+            and not tok.glued
+            and (tok.box[0] - prev.box[2] > wide)
+        ):
+            gap = (prev.box[2], tok.box[1], tok.box[0], tok.box[3])
+            found = _word_reading(reader, page, gap, [prev, tok])
+            if (
+                found is not None
+                and any(c.isalnum() for c in found.text)
+                and found.confidence >= WORD_KEPT
+            ):
+                out.append(found)
+                changed = True
+        single = not tok.glued and not (after is not None and after.glued)
+        flat = tok.height < FLAT * height and tok.text not in (",", ".")
+        if single and (tok.confidence < WORD_REREAD_BELOW or flat):
+            around = [t for t in (prev, tok, after) if t is not None]
+            found = _word_reading(reader, page, tok.box, around)
+            speck = flat or tok.box[2] - tok.box[0] < NARROW * tok.height * len(tok.text)
+            if found is not None and (found.confidence >= WORD_KEPT or (speck and not found.text)):
+                changed = True
+                if found.text:
+                    out.append(found)
+                continue
+        out.append(tok)
+    return Value(tuple(out), value.lines, value.below) if changed else value
+
+
+def _read_well(doc: Document, layout: PageLayout) -> bool:
+    """``layout`` is a first reading of a page that needed no second one."""
+    number = layout.page.number
+    first = any(lay is layout for lay in doc.layouts)
+    return first and not any(s.page.number == number for s in doc.second)
+
+
+def _same_row(a: Token, b: Token) -> bool:
+    return min(a.box[3], b.box[3]) > max(a.box[1], b.box[1])
+
+
+def _word_reading(reader: Reader, page: int, target: Box, around: Sequence[Token]) -> Token | None:
+    """What a reading of the words ``around`` holds inside ``target``'s columns, as one
+    token (empty text: nothing there); None while the reader only records what to read,
+    has no reading of it, or read a word there that runs into a neighbour (the page
+    reading split that word otherwise: "X. ù Đồng" read again "Phù" over the "ù")."""
+    readings = list(reader(page, union([target, *(t.box for t in around)])))
+    if not readings:
+        return None
+    words = [
+        w
+        for w in readings[0].words
+        if w.text.strip() and target[0] <= (w.box[0] + w.box[2]) / 2 <= target[2]
+    ]
+    others = [t.box for t in around if t.box != target]
+    for w in words:
+        for x0, _, x1, _ in others:
+            if min(w.box[2], x1) - max(w.box[0], x0) > 0.3 * (x1 - x0):
+                return None
+    if not words:
+        return Token("", "", target, 0.0)
+    text = " ".join(w.text for w in words)
+    ocr = sum(w.confidence for w in words) / len(words)
+    return Token(text, fold(text), target, ocr)
 
 
 def _readings_of(doc: Document) -> list[tuple[PageLayout, bool]]:

@@ -28,7 +28,8 @@ class Reader(Protocol):
     ``latin``: the value is written in unaccented Latin letters, digits and punctuation."""
 
     def __call__(self, page: int, box: Box, latin: bool = False) -> Sequence[Page]:
-        """Zero or more independent readings of the region."""
+        """Zero or more independent readings of the region, their words' boxes in the
+        page's coordinates."""
         ...
 
     def rubbing(self, page: int, box: Box, line_height: float) -> Sequence[Page]:

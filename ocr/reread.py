@@ -88,11 +88,17 @@ class StripReader:
             self._read_rubbings(page, image, rubbings.get(page, []))
 
     def _read_strip(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
+        """One reading per box, its words' boxes in the page's coordinates."""
         strip, bands = compose(image, boxes)
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
-        return split(dotted.correct_ones(strip, periods.correct_stops(strip, page)), bands, lang)
+        page = dotted.correct_ones(strip, periods.correct_stops(strip, page))
+        origins = [
+            (max(0, x0 - MARGIN) - LEFT, max(0, y0 - MARGIN) - top)
+            for (x0, y0, _, _), (top, _) in zip(boxes, bands, strict=True)
+        ]
+        return split(page, bands, lang, origins)
 
     def _read_rubbings(self, page: int, image: np.ndarray, boxes: Sequence[Box]) -> None:
         """The page's rubbings, prepared as dark characters on white, in one strip read
@@ -151,13 +157,24 @@ def stack(crops: Sequence[np.ndarray], background: int) -> tuple[np.ndarray, lis
     return strip, bands
 
 
-def split(page: Page, bands: Sequence[tuple[int, int]], lang: str | None = None) -> list[Page]:
-    """The words of the strip's reading that fall in each band, as one-line pages."""
+def split(
+    page: Page,
+    bands: Sequence[tuple[int, int]],
+    lang: str | None = None,
+    origins: Sequence[tuple[int, int]] | None = None,
+) -> list[Page]:
+    """The words of the strip's reading that fall in each band, as one-line pages; with
+    ``origins`` (the strip's offset from each crop's page), their boxes moved back to the
+    page's coordinates."""
     out: list[list[Word]] = [[] for _ in bands]
     for word in page.words:
         centre = (word.box[1] + word.box[3]) / 2
         for i, (top, bottom) in enumerate(bands):
             if top - GAP / 2 <= centre < bottom + GAP / 2:
+                if origins is not None:
+                    dx, dy = origins[i]
+                    x0, y0, x1, y1 = word.box
+                    word = Word(word.text, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), word.confidence)
                 out[i].append(word)
                 break
     return [

@@ -60,6 +60,9 @@ def test_strip_reader_reads_recorded_boxes_once() -> None:
     (plate,) = reader(1, plate_box)
     assert name.text == "NGUYỄN VĂN AN" and plate.text == "29A-123.45"
     assert loads == [1] and reader(1, (0, 0, 5, 5)) == ()
+    # The words of a reading are where they stand on the page, not in the strip.
+    x0, y0, x1, y1 = next(plate.words).box
+    assert abs(x0 - 100) <= 6 and 245 <= y0 < y1 <= 305 and x1 > 300
 
 
 def test_strip_reader_adds_a_latin_model_reading_for_latin_boxes() -> None:

@@ -299,3 +299,43 @@ def test_a_poorly_read_page_is_read_again_flattened_for_what_the_first_reading_l
     # A page read with confidence is not read again, nor a page with no words (a blank).
     assert worker.second_readings([_title_only(0.9)], reader) == {}
     assert worker.second_readings([Page(1, 1700, 2200, ())], reader) == {}
+
+
+def test_an_address_word_the_page_reading_dropped_garbled_or_invented_is_read_again() -> None:
+    """A wrapped address is not read again whole: its doubtful words are, with their
+    neighbours for context. A word the page reading dropped as a speck comes back from its
+    gap, a word garbled at confidence 0 is replaced, and a speck read as a word, which
+    reads as nothing on its own, goes."""
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    rows = [
+        *CARD,
+        "Nơi thường trú: Số 1, ngách 32/45, ngõ 75 Lĩnh Nam,",
+        "Phường Phú La, Quận Hà Đông, Hà Nội",
+    ]
+    image = rows_image(rows, size=(1700, 900), paper=250, font_px=34, left=100, top=100, step=55)
+    read = worker.recognize(image, 1, 300, settings, ocr)
+    words = {w.text: w for w in read.words}
+    assert {"1,", "75", "Nam,"} <= set(words)
+    right = "Số 1, ngách 32/45, ngõ 75 Lĩnh Nam, Phường Phú La, Quận Hà Đông, Hà Nội"
+    (_, fields), *_ = worker.extract_spans([read], StripReader(lambda n: image))
+    assert fields["place_of_residence"].value == right
+    x1 = words["Nam,"].box[2]
+    y0, y1 = words["Nam,"].box[1], words["Nam,"].box[3]
+    middle = (y0 + y1) // 2
+    speck = Word("IS", (x1 + 45, middle, x1 + 60, middle + 5), 0.35)  # a flat speck
+    garbled = replace(words["75"], text="HIGIl)", confidence=0.0)
+    lines = tuple(
+        Line(
+            tuple(garbled if w.text == "75" else w for w in ln.words)
+            + ((speck,) if words["Nam,"] in ln.words else ())
+        )
+        for ln in _without(read, "1,").lines
+    )
+    page = replace(read, lines=lines)
+    (_, alone), *_ = worker.extract_spans([page])
+    assert alone["place_of_residence"].value == (
+        "Số ngách 32/45, ngõ HIGIl) Lĩnh Nam, IS Phường Phú La, Quận Hà Đông, Hà Nội"
+    )
+    (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
+    assert fields["place_of_residence"].value == right
