@@ -39,7 +39,7 @@ from hoso.errors import (
 from hoso.models import File, FileState, PageRow
 from hoso.settings import Settings, load
 from ingest import rasterize
-from ocr import clean, dotted, orient, periods, recover, tesseract
+from ocr import clean, corrections, orient, recover, tesseract
 from ocr.engine import Engine as OcrEngine
 from ocr.engine import open_engine
 from ocr.model import Page
@@ -270,7 +270,7 @@ def recognize(
         timeout=settings.ocr_timeout_s,
         engine=ocr,
     )
-    return dotted.correct_ones(image, periods.correct_stops(image, page))
+    return corrections.correct(image, page)
 
 
 #: Fast zlib level with one fixed row filter ("up"): libpng's default tries every filter on

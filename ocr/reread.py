@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ocr import dotted, periods, rubbing, tesseract
+from ocr import corrections, rubbing, tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 
@@ -93,7 +93,7 @@ class StripReader:
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
-        page = dotted.correct_ones(strip, periods.correct_stops(strip, page))
+        page = corrections.correct(strip, page)
         origins = [
             (max(0, x0 - MARGIN) - LEFT, max(0, y0 - MARGIN) - top)
             for (x0, y0, _, _), (top, _) in zip(boxes, bands, strict=True)
