@@ -560,6 +560,18 @@ EMPTY = Value((), 0, False)
 COLUMN_GAP = 4.0
 
 
+def _under_words(dots: Token, tokens: Sequence[Token]) -> bool:
+    """Leader dots that lie under a word of their row (the dotted line a value is typed
+    on, read into the row between two of its words), not after the value."""
+    x0, _, x1, _ = dots.box
+    return any(
+        t is not dots
+        and not LEADER.match(t.text)
+        and min(x1, t.box[2]) - max(x0, t.box[0]) > 0.3 * (x1 - x0)
+        for t in tokens
+    )
+
+
 def _top(tokens: Sequence[Token]) -> int:
     """Top of a row's words: a rule or bar read as "|" that runs up beside the label
     above does not lift it (the row would be taken as still beside the label)."""
@@ -756,7 +768,7 @@ class PageLayout:
         english = _english_words(hit.label) if hit.label is not None else frozenset()
         for t in row.tokens[hit.end : stop]:
             if LEADER.match(t.text):
-                if same and len(t.text) >= 3:
+                if same and len(t.text) >= 3 and not _under_words(t, row.tokens):
                     break  # dots after a value fill the rest of the blank
                 continue
             if not same and t.key in english and not t.text[:1].isupper():

@@ -101,8 +101,10 @@ def _v_overlap(a: Box, b: Box) -> float:
 def _line_tokens(tail: Sequence[Token], line_h: float) -> Sequence[Token]:
     """The tokens of ``tail`` that set a row's band: a word box over three line heights
     tall (a photo or a seal read as a word) does not, or the next line's first word
-    joins the row beside it ("Quê Kim quán:")."""
-    return [t for t in tail if t.height <= 3 * line_h] or tail
+    joins the row beside it ("Quê Kim quán:"); nor do marks without a letter or digit
+    (dots of the line a value is typed on, read between its words, drew the band down
+    until the rest of the value started a row of its own)."""
+    return [t for t in tail if t.height <= 3 * line_h and t.key] or tail
 
 
 def build_rows(tokens: Iterable[Token]) -> list[Row]:

@@ -764,6 +764,28 @@ def test_short_labels_need_a_colon() -> None:
     assert got["owner_address"] == "Số 5 ngõ 12 phố Huế, Hà Nội"
 
 
+def test_the_dotted_line_under_a_value_neither_ends_it_nor_splits_its_row() -> None:
+    """The dots of the line an address is typed on, read as marks between two of its
+    words ("Mỗ, . ..-... Quận"), lie under the words: the value goes on after them, and
+    they do not draw the row's band down until the rest starts a row of its own."""
+    label = words(630, [(198, "Địa chỉ:")])
+    address = "Số 161 ngõ 64 đường Lê Duẩn, Phường Đại Mỗ, Quận Nam Từ Liêm, Thành phố Hà Nội"
+    # Words with a descender or comma reach lower than the others.
+    line = [
+        Word(w.text, (w.box[0], 622, w.box[2], 668 if set(w.text) & set("gpyạ,") else 657), 0.95)
+        for w in words(622, [(350, address)])
+    ]
+    x = next(w.box[2] for w in line if w.text == "Mỗ,")  # the dots lie under "Quận"
+    dots = [
+        Word(".", (x + 4, 665, x + 9, 668), 0.4),
+        Word("..-...", (x + 12, 649, x + 88, 677), 0.06),
+    ]
+    p = Page(1, 2480, 3508, (Line(tuple(label + line)), Line(tuple(dots))))
+    rows = build_rows(tok for w in p.words for tok in split_word(w))
+    assert len([r for r in rows if any(t.key for t in r.tokens)]) == 1
+    assert values("registration_certificate", p)["owner_address"] == address
+
+
 def test_value_stops_at_dotted_leader() -> None:
     p = page((100, [(100, "Màu sơn: ........ Đỏ - Đen ............. c2xx")]))
     assert values("registration_certificate", p)["color"] == "Đỏ - Đen"
