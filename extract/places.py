@@ -117,3 +117,119 @@ def repair_origin(value: str) -> str:
         for part, name in zip(parts, names, strict=True)
     ]
     return ", ".join(out)
+
+
+#: How each unit word may be written before its name, besides itself and in lower case.
+_SHORT = {
+    "Thành phố": ("TP.", "TP"),
+    "Tỉnh": ("T.",),
+    "Quận": ("Q.",),
+    "Huyện": ("H.",),
+    "Thị xã": ("TX.", "TX"),
+    "Phường": ("P.",),
+    "Xã": ("X.",),
+    "Thị trấn": ("TT.", "TT"),
+}
+#: A unit word read garbled ("ghận", "Thỉnh phố", "phiường") is at least this alike
+#: (``ratio`` of the folded words) to the unit's own word, or the start of it ("Qu") ...
+UNIT_WORD_CLOSE = 50.0
+#: ... and none of the other words that may stand before a place's name (folded).
+_OTHER_WORDS = frozenset(
+    {"THON", "XOM", "TO", "AP", "KHU", "KHOI", "BAN", "LANG", "CUM", "DOI", "NGO", "NGACH"}
+    | {"SO", "DUONG", "PHO", "KP", "TDP", "TO DAN PHO", "KHU PHO"}
+)
+
+
+#: Every unit word and abbreviation, folded.
+_UNIT_KEYS = frozenset(fold(w) for unit, short in _SHORT.items() for w in (unit, *short))
+
+
+@functools.cache
+def _units() -> tuple[
+    dict[str, str],
+    dict[str, dict[str, str]],
+    dict[str, dict[str, dict[str, str]]],
+    dict[str, dict[str, str]],
+]:
+    """Unit words by bare name: provinces; districts by province; communes by province
+    and district before the reform; communes by province after it."""
+    raw: dict[str, Any] = json.loads(
+        resources.files("extract").joinpath("data/admin_tree.json").read_text("utf-8")
+    )
+
+    def word(name: str) -> str:
+        m = _UNIT.match(name)
+        return name[: m.end()].strip() if m else ""
+
+    provinces = {_bare(p): word(p) for p in [*raw["before_2025"], *raw["after_2025"]]}
+    districts = {_bare(p): {_bare(d): word(d) for d in ds} for p, ds in raw["before_2025"].items()}
+    communes = {
+        _bare(p): {_bare(d): {_bare(w): word(w) for w in ws} for d, ws in ds.items()}
+        for p, ds in raw["before_2025"].items()
+    }
+    after = {_bare(p): {_bare(c): word(c) for c in cs} for p, cs in raw["after_2025"].items()}
+    return provinces, districts, communes, after
+
+
+def _unit_part(part: str, units: dict[str, str]) -> tuple[str, str] | None:
+    """(repaired part, name) for a part that names one of ``units`` after its unit word
+    (as printed, abbreviated, garbled or left out); None for any other part."""
+    words = part.split()
+    best: tuple[float, int, str] | None = None
+    for k in range(min(2, len(words) - 1) + 1):
+        rest = " ".join(words[k:])
+        name = _closest(rest, list(units))
+        if name is not None:
+            score = ratio(fold(rest), fold(name))
+            if best is None or score > best[0]:
+                best = (score, k, name)
+    if best is None:
+        return None
+    _, k, name = best
+    head, rest = " ".join(words[:k]), " ".join(words[k:])
+    unit = units[name]
+    if head and head not in (unit, unit.lower(), *_SHORT.get(unit, ())):
+        if not unit:
+            return None
+        key, own = fold(head), fold(unit)
+        alike = ratio(key, own) >= UNIT_WORD_CLOSE or (len(key) >= 2 and own.startswith(key))
+        own_forms = {fold(w) for w in (unit, *_SHORT.get(unit, ()))}
+        if not alike or key in _OTHER_WORDS or key in _UNIT_KEYS - own_forms:
+            # Another word before the name ("Thôn", "ngõ"), or another unit's word ("Huyện
+            # Từ Liêm", a district before 2013, is no ward named Từ Liêm): not this unit.
+            return None
+        head = unit.lower() if head[0].islower() else unit
+    keep = marked_key(rest) == marked_key(name) or is_listed_unit(rest)
+    written = rest if keep else (name.upper() if rest.isupper() else name)
+    return (f"{head} {written}" if head else written), name
+
+
+def repair_address(value: str) -> str:
+    """``value`` (a residence address: house, street, then ward, district and province)
+    with the unit parts at its end set right from the hierarchy, as
+    :func:`repair_origin` does for places of origin; a garbled unit word before a
+    listed name ("ghận Ba Đình", "Thỉnh phố Hà Nội") becomes the unit's own word, in
+    the case the part shows. Parts before the units, and parts that name no listed unit
+    closely, stay as read."""
+    text = unicodedata.normalize("NFC", value)
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2 or not all(parts):
+        return value
+    provinces, districts, communes, after = _units()
+    found = _unit_part(parts[-1], provinces)
+    if found is None:
+        return value
+    parts[-1], province = found
+    if len(parts) >= 3 and province in districts:
+        district = _unit_part(parts[-2], districts[province])
+        if district is not None:
+            parts[-2], name = district
+            ward = _unit_part(parts[-3], communes[province][name])
+            if ward is not None:
+                parts[-3] = ward[0]
+            return ", ".join(parts)
+    if province in after:
+        commune = _unit_part(parts[-2], after[province])
+        if commune is not None:
+            parts[-2] = commune[0]
+    return ", ".join(parts)

@@ -32,7 +32,7 @@ from extract.normalize import (
     strip_leaders,
     unique_by_fold,
 )
-from extract.places import repair_origin
+from extract.places import repair_address, repair_origin
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
 from extract.surnames import restore_given_names, restore_surname
 from extract.validators import (
@@ -391,7 +391,7 @@ def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
     text = _without_label_end(_clean(raw))
-    text = restore_marks(join_split_syllables(_repair_address_words(text)))
+    text = repair_address(restore_marks(join_split_syllables(_repair_address_words(text))))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

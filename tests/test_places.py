@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract import values as V
-from extract.places import repair_origin
+from extract.places import repair_address, repair_origin
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,57 @@ def test_what_the_list_cannot_settle_stays_as_read(read: str) -> None:
 def test_the_card_field_parser_repairs_and_validates() -> None:
     parsed = V.origin_value("Xuân Huy, Lệm Thao, Phú Thọ", {})
     assert parsed.value == "Xuân Huy, Lâm Thao, Phú Thọ" and parsed.valid is True
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        # A garbled unit word before a listed name, in the case the part shows.
+        (
+            "Tổ dân phố 16, phường Thành Công, ghận Ba Đình, TP. Hà Nội",
+            "Tổ dân phố 16, phường Thành Công, quận Ba Đình, TP. Hà Nội",
+        ),
+        (
+            "Số 196 phố Tây Sơn, Phường Thượng Đình, Qu Thanh Xuân, Thành phố Hà Nội",
+            "Số 196 phố Tây Sơn, Phường Thượng Đình, Quận Thanh Xuân, Thành phố Hà Nội",
+        ),
+        (
+            "Thôn Đoài, Thị trấn Văn Điển, Huyện Thanh Trì, Thỉnh phố Hà Nội",
+            "Thôn Đoài, Thị trấn Văn Điển, Huyện Thanh Trì, Thành phố Hà Nội",
+        ),
+        (
+            "Số 133, ngõ 71 Ngọc Lâm, phiường Phúc Đồng, quận Long Biên, Hà Nội",
+            "Số 133, ngõ 71 Ngọc Lâm, phường Phúc Đồng, quận Long Biên, Hà Nội",
+        ),
+        # A misread name: the one close name of the district's communes.
+        (
+            "Số 27, ngõ 225 Quang Trung, X. Phù Đống, H. Gia Lâm, TP Hà Nội",
+            "Số 27, ngõ 225 Quang Trung, X. Phù Đổng, H. Gia Lâm, TP Hà Nội",
+        ),
+        # After the 2025 reform: commune, province.
+        ("Thôn Bắc, Xa Gia Lâm, Thành phố Hà Nội", "Thôn Bắc, Xã Gia Lâm, Thành phố Hà Nội"),
+    ],
+)
+def test_the_unit_parts_of_an_address_are_set_right(read: str, expected: str) -> None:
+    assert repair_address(read) == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "Số 5, P. Hàng Bạc, Q. Hoàn Kiếm, TP Hà Nội",  # right as read
+        "Thôn Tây Tựu, Huyện Từ Liêm, Hà Nội",  # a district before 2013: another unit's word
+        "Số 1 ngõ 2 phố Huế, Hà Nội",  # no unit part but the province
+        "huyện Thanh Tn, Hà Nội",  # Thanh Trì or Thanh Xuân: the list cannot say
+        "Xóm Phù Linh, huyện Sóc Sơn, Hà Nội",  # a hamlet's word is not a garbled unit word
+        "Số 7 đường Láng, phường Láng Thượng, quận Đống Đa, Phnom Penh",  # no listed province
+    ],
+)
+def test_what_the_hierarchy_cannot_settle_stays_as_read(read: str) -> None:
+    assert repair_address(read) == read
+
+
+def test_the_address_parser_repairs_unit_parts() -> None:
+    parsed = V.address_value("Tổ dân phố 16, phường Thành Công, ghận Ba Đình, TP. Hà Nội", {})
+    assert parsed.value == "Tổ dân phố 16, phường Thành Công, quận Ba Đình, TP. Hà Nội"
+    assert parsed.valid is True
