@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from ocr import corrections, rubbing, tesseract
@@ -94,9 +95,9 @@ class StripReader:
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
         page = corrections.correct(strip, page)
+        regions = [crop_region(image, box) for box in boxes]
         origins = [
-            (max(0, x0 - MARGIN) - LEFT, max(0, y0 - MARGIN) - top)
-            for (x0, y0, _, _), (top, _) in zip(boxes, bands, strict=True)
+            (x0 - LEFT, y0 - top) for (x0, y0, _, _), (top, _) in zip(regions, bands, strict=True)
         ]
         return split(page, bands, lang, origins)
 
@@ -130,17 +131,48 @@ class StripReader:
 
 
 def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Stack the crops of ``boxes`` into one strip; return it and each crop's row band."""
+    """Stack the crops of ``boxes`` (:func:`crop_region`) into one strip; return it and
+    each crop's row band."""
     h, w = image.shape[:2]
     background = int(np.median(image[:: max(1, h // 200), :: max(1, w // 200)]))
     crops = []
-    for x0, y0, x1, y1 in boxes:
-        crops.append(
-            image[
-                max(0, y0 - MARGIN) : min(h, y1 + MARGIN), max(0, x0 - MARGIN) : min(w, x1 + MARGIN)
-            ]
-        )
+    for box in boxes:
+        x0, y0, x1, y1 = crop_region(image, box)
+        crops.append(image[y0:y1, x0:x1])
     return stack(crops, background)
+
+
+#: A crop reaches out to the whole of a glyph the box cuts, up to this share of the
+#: box's height on each side.
+REACH = 0.5
+
+
+def crop_region(image: np.ndarray, box: Box) -> Box:
+    """The region read for ``box``: the box with ``MARGIN`` around it, widened to the
+    whole of the glyphs the box cuts. An engine's word box may miss part of a glyph at
+    the word's end (the left half of "838094"'s first 8: its crop read "338094" in both
+    models); pieces of ink that only lie near the box are left out."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = box
+    top, bottom = max(0, y0 - MARGIN), min(h, y1 + MARGIN)
+    left, right = max(0, x0 - MARGIN), min(w, x1 + MARGIN)
+    reach = int(REACH * (y1 - y0))
+    wide0, wide1 = max(0, left - reach), min(w, right + reach)
+    window = image[top:bottom, wide0:wide1]
+    if window.size == 0 or window.ndim != 2 or int(window.max()) - int(window.min()) < 40:
+        return left, top, right, bottom
+    _, ink = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    inner0, inner1 = x0 - wide0, x1 - wide0  # the box in the window's columns
+    tall = y1 - y0
+    for cx, _, cw, ch, _ in stats[1:n]:
+        if ch < 0.4 * tall or cw > 2 * tall:
+            continue  # a speck, a rule or an underline: no glyph
+        if cx < inner0 < cx + cw:  # a glyph the box's left edge cuts
+            left = min(left, wide0 + int(cx) - 2)
+        if cx < inner1 < cx + cw:
+            right = max(right, wide0 + int(cx + cw) + 2)
+    return max(0, left), top, min(w, right), bottom
 
 
 def stack(crops: Sequence[np.ndarray], background: int) -> tuple[np.ndarray, list[tuple[int, int]]]:

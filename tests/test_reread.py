@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.model import Line, Page, Word
-from ocr.reread import GAP, StripReader, compose, split
+from ocr.reread import GAP, MARGIN, StripReader, compose, crop_region, split
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -21,6 +21,32 @@ def test_compose_keeps_each_crop_in_its_band() -> None:
         assert bottom - top == h + 12  # the crop and its margins
         assert int(strip[top + 6 : bottom - 6].min()) == 0
     assert int(strip[: bands[0][0]].min()) == 230  # background, not white
+
+
+def test_a_crop_takes_the_whole_of_a_glyph_its_box_cuts() -> None:
+    """An engine's box that misses the left half of a number's first 8 (whose crop then
+    read "338094" in both models): the crop reaches out to the whole glyph, and no
+    further; a neighbour beyond the margin stays out, and so does a rule."""
+    img = Image.new("L", (900, 200), 240)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 44)
+    draw.text((300, 60), "838094", font=font, fill=60)
+    draw.text((200, 60), "Số:", font=font, fill=60)
+    x0, y0, x1, y1 = (int(v) for v in draw.textbbox((300, 60), "838094", font=font))
+    image = np.asarray(img)
+    ink = int(np.flatnonzero((image[y0:y1, 280:x1] < 150).any(axis=0))[0]) + 280
+    left, top, right, bottom = crop_region(image, (ink + 12, y0, x1, y1))
+    assert ink - 4 <= left < ink and (top, bottom) == (y0 - MARGIN, y1 + MARGIN)
+    assert right == x1 + MARGIN
+    assert crop_region(image, (x0, y0, x1, y1)) == (
+        x0 - MARGIN,
+        y0 - MARGIN,
+        x1 + MARGIN,
+        y1 + MARGIN,
+    )
+    ruled = image.copy()
+    ruled[y1 + 2 : y1 + 4, 100:800] = 0  # an underline the box's edges cross
+    assert crop_region(ruled, (x0, y0, x1, y1 + 3))[0] == x0 - MARGIN
 
 
 def test_split_assigns_words_by_position() -> None:
