@@ -560,6 +560,11 @@ EMPTY = Value((), 0, False)
 COLUMN_GAP = 4.0
 
 
+def _junk(tokens: Sequence[Token]) -> bool:
+    """Words read with too little confidence to be text: specks, leader dots."""
+    return sum(t.confidence for t in tokens) < JUNK_CONFIDENCE * len(tokens)
+
+
 def _under_words(dots: Token, tokens: Sequence[Token]) -> bool:
     """Leader dots that lie under a word of their row (the dotted line a value is typed
     on, read into the row between two of its words), not after the value."""
@@ -799,7 +804,12 @@ class PageLayout:
                 if prev[-1].box[2] < limit - 0.3 * (limit - left):
                     break  # the previous line ended early: it did not wrap
                 nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
-                if not toks or sum(t.confidence for t in toks) < JUNK_CONFIDENCE * len(toks):
+                if toks and _junk(toks):
+                    # The line's end may be a dotted leader read as letters ("Hà Nội {.Hị
+                    # ỊoOỤ HO ..."): the words before it still continue the value.
+                    while toks and toks[-1].confidence < JUNK_CONFIDENCE:
+                        toks = toks[:-1]
+                if not toks or _junk(toks):
                     break  # nothing below, or specks and leader dots read as letters
                 if _PLACE_DATE.search(" ".join(t.key for t in toks)):
                     break  # the place-and-date line above a signature ("Hà Nội, ngày …")

@@ -745,6 +745,20 @@ def test_leader_dots_read_as_letters_do_not_continue_a_value() -> None:
     assert values("citizen_id", p)["place_of_residence"] == f"{first} {second}"
 
 
+def test_a_continuation_line_ending_in_leader_dots_read_as_letters_still_continues() -> None:
+    """The dotted leader after the last line of a wrapped address, read as letters at
+    low confidence on the same row ("Hà Nội {.Hị ỊoOỤ HO ..."): the words before it are
+    the value's end, not junk."""
+    first = "Số 12 ngõ 34 phố Huế, phường Hai Bà Trưng,"
+    second = "quận Hai Bà Trưng, Hà Nội"
+    p = page(
+        (100, [(100, f"Nơi thường trú: {first}")]),
+        (140, [(100, second), (570, "{.Hị ỊoOỤ HO ỤÔ HÔ Ko Ho Ko HỒ MÔ Ho HH", 0.1)]),
+        (180, [(100, "HH HN mm HH BÓN HH HO", 0.25)]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == f"{first} {second}"
+
+
 def test_a_name_that_folds_to_a_label_stays_a_name() -> None:
     # "NGUYỄN QUÂN" folds to the label "Nguyên quán" (place of origin on a CMND).
     p = page((100, [(100, "Họ tên:"), (400, "NGUYỄN QUÂN")]), (160, [(100, "Quê quán: Hà Nội")]))
