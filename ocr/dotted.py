@@ -16,7 +16,7 @@ import re
 import cv2
 import numpy as np
 
-from ocr.model import Line, Page, Word
+from ocr.model import Page, Word
 
 #: Words to check: a letter somewhere, a digit and then 1 at the end.
 _CANDIDATE = re.compile(r"^(?=.*[A-Za-z]).*\d1$")
@@ -73,14 +73,10 @@ def ends_in_dotted_i(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 
 def correct_ones(image: np.ndarray, page: Page) -> Page:
     """``page`` with each code's final 1 that the image shows as a dotted i read as i."""
-    changed = False
-    lines = []
-    for line in page.lines:
-        words = []
-        for w in line.words:
-            if _CANDIDATE.match(w.text) and ends_in_dotted_i(image, w.box):
-                w = Word(w.text[:-1] + "i", w.box, w.confidence)
-                changed = True
-            words.append(w)
-        lines.append(Line(tuple(words)))
-    return Page(page.number, page.width, page.height, tuple(lines), page.lang) if changed else page
+
+    def text_of(w: Word) -> str:
+        if _CANDIDATE.match(w.text) and ends_in_dotted_i(image, w.box):
+            return w.text[:-1] + "i"
+        return w.text
+
+    return page.retexted(text_of)

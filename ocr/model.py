@@ -7,7 +7,7 @@ upright, deskewed page image; boxes are ``(x0, y0, x1, y1)`` with x1/y1 exclusiv
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +82,24 @@ class Page:
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+    def retexted(self, text_of: Callable[[Word], str]) -> Page:
+        """The page with each word's text replaced by ``text_of(word)``; the page itself
+        when no text changes."""
+        changed = False
+        lines = []
+        for line in self.lines:
+            words = []
+            for w in line.words:
+                text = text_of(w)
+                if text != w.text:
+                    w = Word(text, w.box, w.confidence)
+                    changed = True
+                words.append(w)
+            lines.append(Line(tuple(words)))
+        if not changed:
+            return self
+        return Page(self.number, self.width, self.height, tuple(lines), self.lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,7 +18,7 @@ import re
 import cv2
 import numpy as np
 
-from ocr.model import Line, Page, Word
+from ocr.model import Page, Word
 
 #: The look-alike pairs the recognizer confuses in codes (measured on generated forms).
 PAIRS: frozenset[tuple[str, str]] = frozenset(
@@ -158,15 +158,4 @@ def _groups(
 
 def correct_lookalikes(image: np.ndarray, page: Page) -> Page:
     """``page`` with the look-alikes of its codes read as their own glyphs show them."""
-    changed = False
-    lines = []
-    for line in page.lines:
-        words = []
-        for w in line.words:
-            text = reread_word(image, w)
-            if text != w.text:
-                w = Word(text, w.box, w.confidence)
-                changed = True
-            words.append(w)
-        lines.append(Line(tuple(words)))
-    return Page(page.number, page.width, page.height, tuple(lines), page.lang) if changed else page
+    return page.retexted(lambda w: reread_word(image, w))
