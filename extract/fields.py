@@ -447,7 +447,8 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
     ]
     wide = max(WORD_GAP * statistics.median(gaps), WORD_GAP_HEIGHT * height) if gaps else None
 
-    def neighbour(i: int) -> Token | None:
+    def beside(i: int, tok: Token) -> Token | None:
+        """The token at ``i`` when it stands on ``tok``'s row."""
         if not 0 <= i < len(tokens):
             return None
         return tokens[i] if _same_row(tokens[i], tok) else None
@@ -455,7 +456,7 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
     out: list[Token] = []
     changed = False
     for i, tok in enumerate(tokens):
-        prev, after = neighbour(i - 1), neighbour(i + 1)
+        prev, after = beside(i - 1, tok), beside(i + 1, tok)
         if (
             prev is not None
             and wide is not None
