@@ -5,10 +5,10 @@ high confidence on perfectly printed pages: the 5 of "RLCS5FSF5F1501201" as S, t
 8 of "838094" as 3. Language models and dictionaries cannot help in a serial number, and
 the other document of the dossier, printed in the same font, is read alike. But the same
 word usually holds the other character too ("...SF5F..."): printed in the same font, at
-the same size, by the same printer, and read right there. A glyph is read again as its
-look-alike when its ink matches a glyph read as that look-alike far better than any glyph
-read as its own character, and matches it closely. Font-free: only the word's own glyphs
-are compared. Nothing else changes.
+the same size, by the same printer, and read right there. Glyphs whose ink matches
+closely are one character; where such a group was read as two look-alikes, the reading
+the rest of the word contradicts loses (:func:`reread_word`). Font-free: only the word's
+own glyphs are compared. Nothing else changes.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def _glyphs(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 
 def _normalised(crop: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The glyph's ink at ``SIZE``, zero mean, unit norm: its dot product with another
+    is their correlation."""
     x0, y0, x1, y1 = box
     glyph = 255.0 - cv2.resize(crop[y0:y1, x0:x1], SIZE, interpolation=cv2.INTER_AREA)
     glyph -= glyph.mean()
