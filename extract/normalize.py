@@ -334,8 +334,13 @@ NO_EXPIRY = "Không thời hạn"
 
 
 def parse_expiry(s: str) -> str | None:
-    """Expiry date: ``'Không thời hạn'`` for no expiry, else as ``parse_date``."""
-    if "KHONGTHOIHAN" in fold(s).replace(" ", ""):
+    """Expiry date: ``'Không thời hạn'`` for no expiry, else as ``parse_date``. The
+    field holds a date or that phrase, so words without a figure that begin it ("Không
+    thời", its end lost under a seal) are that phrase."""
+    key = fold(s).replace(" ", "")
+    if "KHONGTHOIHAN" in key:
+        return NO_EXPIRY
+    if key.startswith("KHONGTH") and not any(c.isdigit() for c in key):
         return NO_EXPIRY
     return parse_date(s)
 

@@ -248,6 +248,11 @@ def test_parse_expiry() -> None:
     assert parse_expiry("Có giá trị đến: không thời hạn") == "Không thời hạn"
     assert parse_expiry("Có giá trị đến: 12/03/2034") == "2034-03-12"
     assert parse_expiry("12/03/34") is None
+    # Its end lost under a seal or a fold: the field holds a date or that phrase.
+    assert parse_expiry("Không thời") == "Không thời hạn"
+    assert parse_expiry("Không thò") == "Không thời hạn"
+    assert parse_expiry("Không") is None  # too little to say
+    assert parse_expiry("Không th 12/03/2034") == "2034-03-12"
 
 
 @pytest.mark.parametrize(
