@@ -19,7 +19,12 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.gazetteer import ends_with_province, join_split_syllables, restore_marks
+from extract.gazetteer import (
+    ends_with_province,
+    is_listed_unit,
+    join_split_syllables,
+    restore_marks,
+)
 from extract.normalize import (
     clean_text,
     digit_runs,
@@ -387,11 +392,66 @@ def _without_label_end(text: str) -> str:
     return text
 
 
+#: Unit words that begin an address part, as printed.
+_UNIT_START = re.compile(
+    r"(?<=[^\W\d_])(?<![Tt]hị)(?<![Tt]hành) "
+    r"(?=(?:[Tt]hành phố|[Tt]hị trấn|[Tt]hị xã|[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã"
+    r"|TP\.|TT\.|TX\.|[PQHX]\.) )"
+)
+
+
+def _comma_before_units(text: str) -> str:
+    """A comma the reading lost before a unit ("Trần Phú phường Đại Kim,"), put back
+    where the address prints one before its other units and the words after the unit
+    word name a listed unit ("phường Đại Kim")."""
+    if ", " not in text:
+        return text  # an address printed without commas
+    out, last = [], 0
+    for m in _UNIT_START.finditer(text):
+        rest = text[m.end() :].split(",")[0].strip()
+        words = rest.split()
+        if any(is_listed_unit(" ".join(words[:k])) for k in range(2, min(len(words), 5) + 1)):
+            out.append(text[last : m.start()] + ",")
+            last = m.start()
+    return "".join(out) + text[last:]
+
+
+#: Words that begin a residence address ("Số 12 ngõ 3", "Thôn Đoài", "Xóm 11").
+_ADDRESS_START = frozenset({"Số", "Thôn", "Xóm", "Tổ", "Khu", "Ngõ", "Ấp", "Đội", "Cụm", "Khối"})
+#: The marks Vietnamese letters carry: grave, acute, tilde, hook, dot below, circumflex,
+#: breve, horn.
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
+def _vietnamese_char(c: str) -> bool:
+    if c.isdigit() or c in ".,;:/()-" or c in "đĐ":
+        return True
+    parts = unicodedata.normalize("NFD", c)
+    base, marks = parts[0], parts[1:]
+    return base.isascii() and base.isalpha() and all(m in _VIETNAMESE_MARKS for m in marks)
+
+
+def _speck_word(word: str) -> bool:
+    """A lone letter, or a word with a character no Vietnamese word has ("Asøss", "»;")."""
+    return (len(word) == 1 and word.isalpha()) or not all(map(_vietnamese_char, word))
+
+
+def _without_leading_junk(text: str) -> str:
+    """``text`` without up to two words of specks read before the address's first word
+    ("Asøss Số 130 ngõ 246", "c Số 186")."""
+    words = text.split(" ")
+    for k in (1, 2):
+        if len(words) > k and words[k] in _ADDRESS_START and all(map(_speck_word, words[:k])):
+            return " ".join(words[k:])
+    return text
+
+
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
-    text = _without_label_end(_clean(raw))
-    text = repair_address(restore_marks(join_split_syllables(_repair_address_words(text))))
+    text = _without_leading_junk(_without_label_end(_clean(raw)))
+    text = restore_marks(join_split_syllables(_repair_address_words(text)))
+    text = repair_address(_comma_before_units(text))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

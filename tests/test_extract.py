@@ -470,6 +470,33 @@ def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
         assert address_value(kept, {}).value == kept
 
 
+def test_a_comma_lost_before_a_listed_unit_is_put_back() -> None:
+    assert address_value("Số 59 phố Trần Phú phường Đại Kim, quận Hoàng Mai, Hà Nội", {}).value == (
+        "Số 59 phố Trần Phú, phường Đại Kim, quận Hoàng Mai, Hà Nội"
+    )
+    assert address_value("Xã Kim Chung Huyện Đông Anh, Thành phố Hà Nội", {}).value == (
+        "Xã Kim Chung, Huyện Đông Anh, Thành phố Hà Nội"
+    )
+    for kept in (
+        "Số 5 phố Huế phường Hàng Bài quận Hoàn Kiếm Hà Nội",  # printed without commas
+        "Số 12 phố Phường Mai, Hà Nội",  # no listed unit after the word
+        "Số 33 phố Láng Hạ, phường Quang Trung, thị xã Sơn Tây, TP. Hà Nội",  # "thị xã"
+    ):
+        assert address_value(kept, {}).value == kept
+
+
+def test_specks_read_before_an_address_go() -> None:
+    for read in (
+        "Asøss Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        "c Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        "x42»; Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+    ):
+        assert address_value(read, {}).value == "Số 130 ngõ 246, Q. Long Biên, TP Hà Nội"
+    # Vietnamese words before the first word are the address's own.
+    for kept in ("Nhà Số 5, Q. Long Biên, TP Hà Nội", "Đoài Số 5, Q. Long Biên, TP Hà Nội"):
+        assert address_value(kept, {}).value == kept
+
+
 def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     assert address_value("Xóm 7,X. Trung Giã, H. Sóc Sơn,TP Hà Nội", {}).value == (
         "Xóm 7, X. Trung Giã, H. Sóc Sơn, TP Hà Nội"
