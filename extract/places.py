@@ -38,6 +38,10 @@ _UNIT = re.compile(
 CLOSE = 75.0
 #: ...and how much less alike the next listed name must be.
 MARGIN = 10.0
+#: A province is inferred from the district and commune before it only where both are
+#: this alike to listed names: a part cut short ("Thuận" of "Thuận Thành") is 75 % alike
+#: to names of other provinces' districts.
+COMPLETE = 90.0
 
 
 def _bare(name: str) -> str:
@@ -60,19 +64,27 @@ def _tree() -> tuple[dict[str, dict[str, list[str]]], dict[str, list[str]]]:
     return before, after
 
 
-def _closest(read: str, names: Sequence[str]) -> str | None:
+@functools.lru_cache(maxsize=4096)
+def _keys(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """Each distinct name with its folded and marked keys (lists are compared often)."""
+    return tuple((n, fold(n), marked_key(n)) for n in dict.fromkeys(names))
+
+
+def _closest(read: str, names: Sequence[str], close: float = CLOSE) -> str | None:
     """The one listed name ``read`` is close to, if any: the most alike in letters
-    (:data:`CLOSE`), every other name at least :data:`MARGIN` less alike, unless it is
-    alike in letters and less in marks ("Thái Thụy" and "Thái Thủy")."""
+    (``close``, :data:`CLOSE` unless given), every other name at least :data:`MARGIN`
+    less alike, unless it is alike in letters and less in marks ("Thái Thụy" and "Thái
+    Thủy")."""
     key = fold(read)
     if not key or not names:
         return None
+    marked = marked_key(read)
     scored = sorted(
-        ((ratio(key, fold(n)), ratio(marked_key(read), marked_key(n)), n) for n in set(names)),
+        ((ratio(key, k), ratio(marked, m), n) for n, k, m in _keys(tuple(names))),
         reverse=True,
     )
     (letters, marks, name), rivals = scored[0], scored[1:]
-    if letters < CLOSE:
+    if letters < close:
         return None
     for other_letters, other_marks, _ in rivals:
         if other_letters <= letters - MARGIN:
@@ -98,7 +110,8 @@ def repair_origin(value: str) -> str:
     before, after = _tree()
     province = _closest(_bare(parts[-1]), [*before, *after])
     if province is None:
-        return value
+        completed = _with_province(parts)
+        return value if completed is None else repair_origin(completed)
     names: list[str | None] = [None] * len(parts)
     names[-1] = province
     if len(parts) >= 3 and province in before:
@@ -117,6 +130,33 @@ def repair_origin(value: str) -> str:
         for part, name in zip(parts, names, strict=True)
     ]
     return ", ".join(out)
+
+
+def _with_province(parts: list[str]) -> str | None:
+    """A place of origin whose province was lost ("Nam Hồng, Nam Trực") or read in part
+    ("…, Nam Trực, Nam"), completed with the one province whose district and commune
+    these are; None where no single province has them."""
+    before, _ = _tree()
+    if len(parts) == 2:
+        commune, district, tail = parts[0], parts[1], None
+    elif len(parts) == 3:
+        commune, district, tail = parts[0], parts[1], parts[2]
+    else:
+        return None
+    found = [
+        p
+        for p, districts in before.items()
+        if (d := _closest(_bare(district), list(districts), COMPLETE)) is not None
+        and _closest(_bare(commune), districts[d], COMPLETE) is not None
+    ]
+    if len(found) != 1:
+        return None
+    (province,) = found
+    if tail is None:
+        return ", ".join([*parts, province.upper() if district.isupper() else province])
+    if len(fold(tail)) >= 3 and fold(province).startswith(fold(tail)):
+        return ", ".join([commune, district, province.upper() if tail.isupper() else province])
+    return None
 
 
 #: How each unit word may be written before its name, besides itself and in lower case.
@@ -222,6 +262,15 @@ def repair_address(value: str) -> str:
     parts[-1], province = found
     if len(parts) >= 3 and province in districts:
         district = _unit_part(parts[-2], districts[province])
+        if district is None:
+            # Two districts alike to the reading ("Thanh Tn": Thanh Trì, Thanh Xuân): the
+            # ones whose communes hold the ward before it ("X. Tả Thanh Oai") decide.
+            holding = {
+                d: word
+                for d, word in districts[province].items()
+                if _unit_part(parts[-3], communes[province][d]) is not None
+            }
+            district = _unit_part(parts[-2], holding) if holding else None
         if district is not None:
             parts[-2], name = district
             ward = _unit_part(parts[-3], communes[province][name])

@@ -34,8 +34,6 @@ def test_a_misread_part_is_the_one_close_name_of_its_list(read: str, expected: s
         # communes): the paper's old name, not a misreading.
         "Nghi Phong, Nghi Lộc, Nghệ An",
         "Gia Tân, Gia Lộc, Hải Dương",
-        "Tam Giang, Yên hong, Bắc",  # the province cut short: Bắc Ninh? Bắc Giang?
-        "Xuân Huy, Lâm Thao",  # no province
         "Gia Ph Gia Viễn, Ninh Bình",  # two parts run together: not a commune, not Ninh Bình
     ],
 )
@@ -75,6 +73,12 @@ def test_the_card_field_parser_repairs_and_validates() -> None:
         ),
         # After the 2025 reform: commune, province.
         ("Thôn Bắc, Xa Gia Lâm, Thành phố Hà Nội", "Thôn Bắc, Xã Gia Lâm, Thành phố Hà Nội"),
+        # A district two are alike to ("Thanh Tn": Thanh Trì, Thanh Xuân): the one that
+        # holds the ward before it.
+        (
+            "Xóm 3, X. Tả Thanh Oai, H. Thanh Tn, TP Hà Nội",
+            "Xóm 3, X. Tả Thanh Oai, H. Thanh Trì, TP Hà Nội",
+        ),
     ],
 )
 def test_the_unit_parts_of_an_address_are_set_right(read: str, expected: str) -> None:
@@ -100,3 +104,29 @@ def test_the_address_parser_repairs_unit_parts() -> None:
     parsed = V.address_value("Tổ dân phố 16, phường Thành Công, ghận Ba Đình, TP. Hà Nội", {})
     assert parsed.value == "Tổ dân phố 16, phường Thành Công, quận Ba Đình, TP. Hà Nội"
     assert parsed.valid is True
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("Nam Hồng, Nam Trực", "Nam Hồng, Nam Trực, Nam Định"),  # the last line lost
+        ("Nam Thanh, Nam Trực, Nam", "Nam Thanh, Nam Trực, Nam Định"),  # read in part
+        ("KIM CHÍNH, KIM SƠN", "KIM CHÍNH, KIM SƠN, NINH BÌNH"),
+        ("Xuân Huy, Lâm Thao", "Xuân Huy, Lâm Thao, Phú Thọ"),
+        # "Bắc": Bắc Ninh or Bắc Giang, but only Bắc Ninh has a Yên Phong with a Tam
+        # Giang; then the district's misread name is set right too.
+        ("Tam Giang, Yên hong, Bắc", "Tam Giang, Yên Phong, Bắc Ninh"),
+    ],
+)
+def test_a_lost_province_is_the_one_that_holds_the_district_and_commune(
+    read: str, expected: str
+) -> None:
+    assert repair_origin(read) == expected
+
+
+def test_a_province_the_district_and_commune_do_not_settle_stays_lost() -> None:
+    assert repair_origin("Xuân Phú, Xuân") == "Xuân Phú, Xuân"  # no such district
+    assert repair_origin("Nam Thanh, Nam Trực, Hà") == "Nam Thanh, Nam Trực, Hà"  # not its start
+    # A district cut short is three quarters alike to other provinces' districts ("Thuận"
+    # of Thuận Thành, Bắc Ninh, and Thọ Xuân, Thanh Hóa): too little to infer from.
+    assert repair_origin("Mão Điền, Thuận") == "Mão Điền, Thuận"
