@@ -322,7 +322,7 @@ _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 # the next part's unit abbreviation.
 _STOP_FOR_COMMA = re.compile(
     r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
-    r"\.(?= (?:P|Q|H|X|TX|TP|TT)\. )"
+    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]hị (?:trấn|xã)) ))"
 )
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
 # and a quote, backtick, degree sign or the like standing alone between words (specks).
@@ -446,12 +446,39 @@ def _without_leading_junk(text: str) -> str:
     return text
 
 
+_VOWEL = re.compile("[aeiouyăâêôơư]", re.IGNORECASE)
+
+
+def _word(word: str) -> bool:
+    """A word of Vietnamese letters with a vowel (a trailing comma or stop aside)."""
+    letters = word.rstrip(",.")
+    return (
+        bool(letters)
+        and letters.isalpha()
+        and all(map(_vietnamese_char, letters))
+        and bool(_VOWEL.search(unicodedata.normalize("NFD", letters)))
+    )
+
+
+def _without_trailing_junk(text: str) -> str:
+    """``text`` without the specks or leader read after its province ("Thành phố Hà
+    Nội 6 0-s.e", "TP. Hà Nội mm HH HH"): an address ends with its province."""
+    if ends_with_province(text):
+        return text
+    words = text.split(" ")
+    k = len(words)
+    while k > 1 and not _word(words[k - 1]):
+        k -= 1
+    head = " ".join(words[:k])
+    return head if k < len(words) and ends_with_province(head) else text
+
+
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
     text = _without_leading_junk(_without_label_end(_clean(raw)))
     text = restore_marks(join_split_syllables(_repair_address_words(text)))
-    text = repair_address(_comma_before_units(text))
+    text = repair_address(_comma_before_units(_without_trailing_junk(text)))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

@@ -485,6 +485,24 @@ def test_a_comma_lost_before_a_listed_unit_is_put_back() -> None:
         assert address_value(kept, {}).value == kept
 
 
+def test_specks_or_a_leader_read_after_the_province_go() -> None:
+    assert address_value("Xóm 3, huyện Đông Anh, TP. Hà Nội mm HH HH HH", {}).value == (
+        "Xóm 3, huyện Đông Anh, TP. Hà Nội"
+    )
+    assert address_value("Tổ dân phố 23, Huyện Mê Linh, Thành phố Hà Nội 6 0-s.e", {}).value == (
+        "Tổ dân phố 23, Huyện Mê Linh, Thành phố Hà Nội"
+    )
+    # Words after the province that are words, and an address without its province, stay.
+    for kept in ("Số 5, Q. Đống Đa, Hà Nội Việt Nam", "Số 5, Q. Đống Đa, Hà"):
+        assert address_value(kept, {}).value == kept
+
+
+def test_a_stop_read_for_the_comma_before_a_unit_word() -> None:
+    assert address_value("Xóm 3. xã Phù Linh, huyện Sóc Sơn, TP. Hà Nội", {}).value == (
+        "Xóm 3, xã Phù Linh, huyện Sóc Sơn, TP. Hà Nội"
+    )
+
+
 def test_specks_read_before_an_address_go() -> None:
     for read in (
         "Asøss Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
