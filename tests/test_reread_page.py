@@ -335,7 +335,7 @@ def test_an_address_word_the_page_reading_dropped_garbled_or_invented_is_read_ag
     page = replace(read, lines=lines)
     (_, alone), *_ = worker.extract_spans([page])
     assert alone["place_of_residence"].value == (
-        "Số ngách 32/45, ngõ HIGIl) Lĩnh Nam, IS Phường Phú La, Quận Hà Đông, Hà Nội"
+        "Số ngách 32/45, ngõ HIGIl) Lĩnh Nam, IS, Phường Phú La, Quận Hà Đông, Hà Nội"
     )
     (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
     assert fields["place_of_residence"].value == right
