@@ -90,12 +90,11 @@ class StripReader:
 
     def _read_strip(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
         """One reading per box, its words' boxes in the page's coordinates."""
-        strip, bands = compose(image, boxes)
+        strip, bands, regions = _composed(image, boxes)
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
         )
         page = corrections.correct(strip, page)
-        regions = [crop_region(image, box) for box in boxes]
         origins = [
             (x0 - LEFT, y0 - top) for (x0, y0, _, _), (top, _) in zip(regions, bands, strict=True)
         ]
@@ -133,13 +132,19 @@ class StripReader:
 def compose(image: np.ndarray, boxes: Iterable[Box]) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Stack the crops of ``boxes`` (:func:`crop_region`) into one strip; return it and
     each crop's row band."""
+    strip, bands, _ = _composed(image, boxes)
+    return strip, bands
+
+
+def _composed(
+    image: np.ndarray, boxes: Iterable[Box]
+) -> tuple[np.ndarray, list[tuple[int, int]], list[Box]]:
+    """:func:`compose`, and the page region each crop was cut from."""
     h, w = image.shape[:2]
     background = int(np.median(image[:: max(1, h // 200), :: max(1, w // 200)]))
-    crops = []
-    for box in boxes:
-        x0, y0, x1, y1 = crop_region(image, box)
-        crops.append(image[y0:y1, x0:x1])
-    return stack(crops, background)
+    regions = [crop_region(image, box) for box in boxes]
+    strip, bands = stack([image[y0:y1, x0:x1] for x0, y0, x1, y1 in regions], background)
+    return strip, bands, regions
 
 
 #: A crop reaches out to the whole of a glyph the box cuts, up to this share of the
