@@ -33,6 +33,13 @@ def _pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
     )
 
 
+def longest_first(jobs: Sequence[Job]) -> list[Job]:
+    """The order files go to the pool: most pages first (ties in the given order). A
+    worker that draws a long file last keeps the batch waiting while the others idle; with
+    the long files first, what is left at the end is one-page files."""
+    return sorted(jobs, key=lambda job: -job.pages)
+
+
 def run_jobs(
     settings: Settings,
     jobs: Sequence[Job],
@@ -42,7 +49,7 @@ def run_jobs(
     """Run ``worker.process_file`` for each job; transient failures are retried, and a worker
     process that dies takes only its own file down (marked failed) and is replaced."""
     results: list[dict[str, Any]] = []
-    pending = list(jobs)
+    pending = longest_first(jobs)
     attempts: dict[str, int] = {}
     while pending:
         retry: list[Job] = []
@@ -81,7 +88,7 @@ def run_jobs(
             crashed = []
         if retry:
             time.sleep(min(2 ** max(attempts[j.sha256] for j in retry), 10))
-        pending = retry + crashed
+        pending = longest_first(retry + crashed)
     return results
 
 
