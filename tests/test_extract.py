@@ -1231,6 +1231,21 @@ def test_a_page_with_its_title_unread_is_typed_by_its_labels() -> None:
     assert confidence < START_CONFIDENCE  # no title: it does not start a document
 
 
+def test_a_page_is_weighed_once_for_its_evidence() -> None:
+    # A job asks about each page twice (when it is read, and when its file is split into
+    # documents); the second answer comes from the first, and cannot be changed by a caller.
+    from extract.classify import page_evidence
+
+    p = _titled("GIẤY KHAI ĐĂNG KÝ XE", (200, [(100, "Tên chủ xe: AN")]))
+    page_evidence.cache_clear()
+    first = page_evidence(p)
+    assert classify_page(p)[0] == "registration_declaration"
+    assert page_evidence.cache_info().hits == 1 and page_evidence.cache_info().misses == 1
+    assert page_evidence(p) is first
+    with pytest.raises(TypeError):
+        first["citizen_id"] = first["registration_declaration"]  # type: ignore[index]
+
+
 def test_blank_page_is_unknown() -> None:
     assert classify_page(page((100, [(100, "~~ ..")])))[0] == "unknown"
 
