@@ -113,6 +113,11 @@ STOP_ASPECT = 1.6
 #: How far below the word's box a stop's bottom may reach (share of the box height): a
 #: comma hangs lower.
 STOP_BELOW = 0.12
+#: How far right of the word's box a stop may lie (share of the box height): a
+#: monospaced font centres it in a letter's cell, 0.6-0.9 of the capitals' height from
+#: the letter before ("TP." in Liberation Mono and FreeMono); a proportional font puts it
+#: within 0.3.
+STOP_REACH = 1.0
 
 
 def stop_after(
@@ -126,7 +131,7 @@ def stop_after(
     if h < MIN_HEIGHT:
         return False
     ih, iw = image.shape[:2]
-    reach = x1 + max(3, int(0.6 * h))
+    reach = x1 + max(3, int(STOP_REACH * h))
     if next_x is not None:
         reach = min(reach, next_x - 1)
     xa, xb = min(iw, x1 + 1), min(iw, reach)

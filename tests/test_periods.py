@@ -9,6 +9,7 @@ from ocr.model import Line, Page, Word
 from ocr.periods import correct_stops, drop_phantom_stops, has_stop, restore_stops
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+MONO = "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf"
 
 
 def _word(
@@ -59,12 +60,14 @@ def test_a_faint_stop_right_of_the_box_is_found() -> None:
     assert has_stop(np.asarray(img), box)
 
 
-def _line_end(text: str, tail: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def _line_end(
+    text: str, tail: str, face: str = FONT
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """``text`` + ``tail`` drawn on paper, and the box of ``text`` alone: the engine read
     the word without what follows it."""
     img = Image.new("L", (400, 120), 235)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 40)
+    font = ImageFont.truetype(face, 40)
     draw.text((40, 30), text, font=font, fill=30)
     arr = np.asarray(img)
     ys, xs = np.nonzero(arr < 135)
@@ -82,6 +85,19 @@ def test_a_stop_the_engine_left_out_after_an_abbreviation_is_restored() -> None:
     image, box = _line_end("Q", ".")
     page = Page(1, 400, 120, (Line((Word("Q", box, 0.97),)),))
     assert [w.text for w in correct_stops(image, page).words] == ["Q."]
+
+
+def test_a_monospaced_stop_in_the_middle_of_its_cell_is_restored() -> None:
+    # "Thanh Xuân, TP. Hà Nội" typed in a monospaced font, "Hà" read as another line: the
+    # stop sits 0.6-0.9 of the capitals' height right of the P, and "TP" lost it.
+    for face in (MONO, "/usr/share/fonts/truetype/freefont/FreeMono.ttf"):
+        image, box = _line_end("TP", ".", face)
+        page = Page(1, 400, 120, (Line((Word("TP", box, 0.97),)),))
+        assert [w.text for w in restore_stops(image, page).words] == ["TP."], face
+        for tail in ("", ",", " H"):
+            image, box = _line_end("TP", tail, face)
+            page = Page(1, 400, 120, (Line((Word("TP", box, 0.97),)),))
+            assert restore_stops(image, page) is page, (face, tail)
 
 
 def test_no_stop_is_restored_without_one_on_the_page() -> None:
