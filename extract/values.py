@@ -319,10 +319,11 @@ _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 
 # A comma read as a full stop between address parts ("Tổ dân phố 34. P. Trung Hưng. TX.
 # Sơn Tây"): a stop after a number or a name, not after a unit's own abbreviation, before
-# the next part's unit abbreviation.
+# the next part's unit abbreviation or word ("Thị trấn" also as read before its marks
+# are restored, "Thi trấn").
 _STOP_FOR_COMMA = re.compile(
     r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
-    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]hị (?:trấn|xã)) ))"
+    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã)) ))"
 )
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
 # and a quote, backtick, degree sign or the like standing alone between words (specks).

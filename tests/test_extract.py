@@ -1390,6 +1390,10 @@ def test_a_comma_read_as_a_full_stop_between_address_parts_is_a_comma() -> None:
     assert address_value("Tổ dân phố 34. P. Trung Hưng. TX. Sơn Tây, TP Hà Nội", {}).value == (
         "Tổ dân phố 34, P. Trung Hưng, TX. Sơn Tây, TP Hà Nội"
     )
+    # ... and before a unit word whose mark was not read ("Thi trấn").
+    assert address_value(
+        "Tổ dân phố 34. Thi trấn Chúc Sơn, Huyện Chương Mỹ, TP Hà Nội", {}
+    ).value == ("Tổ dân phố 34, Thị trấn Chúc Sơn, Huyện Chương Mỹ, TP Hà Nội")
     # A unit's own abbreviation keeps its stop; a stop before a name stays a stop.
     for kept in ("Xóm 8, TT. Chúc Sơn, H. Chương Mỹ, TP. Hà Nội", "Thôn X. H. Gia Lâm"):
         assert address_value(kept, {}).value == kept
