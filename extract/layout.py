@@ -663,6 +663,28 @@ class PageLayout:
             first -= 1
         return out
 
+    def _before_own_label(self, r: int, toks: Sequence[Token], tag: str) -> bool:
+        """``toks`` (words of row ``r`` in a value's column) end where a label of the
+        same field ``tag`` starts: they are the unread rest of that label."""
+        end = self.rows[r].tokens.index(toks[-1]) + 1
+        return any(h.tag == tag and h.start == end for h in self._row_hits(r))
+
+    def _value_of_other_label(self, r: int, tok: Token, hit: LabelHit) -> bool:
+        """``tok``, found on row ``r`` under the blank after ``hit``, is the value of
+        another label on its own row: the first word after that label, starting left of
+        ``hit`` rather than under it ("Số máy 2:" left blank, and the chassis number
+        after "Số khung:" on the row under it, reaching under "Số máy 2:")."""
+        if tok.box[0] >= hit.box[0] - 0.5 * self.line_height:
+            return False
+        tokens = self.rows[r].tokens
+        idx = tokens.index(tok)
+        return any(
+            h.field != hit.field
+            and h.end <= idx
+            and all(LEADER.match(t.text) or not t.key for t in tokens[h.end : idx])
+            for h in self._row_hits(r)
+        )
+
     def _only_label_of(self, r: int, left: float, right: float, tag: str) -> bool:
         """Row ``r`` holds, inside ``[left, right)``, nothing but labels of field ``tag``."""
         hits = [h for h in self._row_hits(r) if h.tag == tag]
@@ -727,6 +749,8 @@ class PageLayout:
                 toks = toks[english_span(toks, 0, hit.label, prefix=True) :]
             # A row that starts far right of where the label ends is another block (the
             # place-and-date line above a signature), not this label's value.
+            if toks and self._value_of_other_label(nr, toks[0], hit):
+                continue
             if toks and toks[0].box[0] <= self._label_right(hit) + 4 * lh:
                 out.append(Value(tuple(toks), 1, True))
         return out
@@ -792,6 +816,8 @@ class PageLayout:
             r, toks = self._below(hit.row, bottom, left, right, 1.6 * lh, hit.label, hit.tag, floor)
             if toks and toks[0].box[0] > self._label_right(hit) + 4 * lh:
                 return EMPTY  # another block (a place-and-date line), not this value
+            if toks and self._value_of_other_label(r, toks[0], hit):
+                return EMPTY
             if not toks:
                 return EMPTY
             lines.append(toks)
@@ -879,6 +905,11 @@ class PageLayout:
                 bottom = max(t.box[3] for t in in_col)
                 continue
             toks = self._column_tokens(nr, left, right, floor)
+            if toks and tag is not None and self._before_own_label(nr, toks, tag):
+                # The English half of the label, read in part ("Pliace of" before a
+                # "residence" found as the field's label): no value of its own.
+                bottom = max(t.box[3] for t in in_col)
+                continue
             if label is not None and toks:
                 k = english_span(toks, 0, label, prefix=True)
                 if k:

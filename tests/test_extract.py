@@ -378,6 +378,20 @@ def test_wrapped_value_steps_over_the_english_half_read_as_a_label() -> None:
     )
 
 
+def test_wrapped_value_steps_over_an_english_half_read_in_part() -> None:
+    # ... and when only its last word is found as the label, its first words read garbled
+    # ("Pliace of"): they are the rest of that label, not the address's second line.
+    p = page(
+        (100, [(100, "Nơi thường trú:"), (400, "Số 222, ngách 22/84, ngõ 138 Minh")]),
+        (140, [(100, "Pliace of", 0.6), (280, "residence", 0.6)]),
+        (180, [(100, "Khai, Phường Thành Công, Quận Ba Đình, Thành phố Hà Nội")]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == (
+        "Số 222, ngách 22/84, ngõ 138 Minh Khai, Phường Thành Công, Quận Ba Đình,"
+        " Thành phố Hà Nội"
+    )
+
+
 def test_unreadable_english_half_after_a_slash() -> None:
     # Italic "Brand:" read "granơ." (colon as a full stop); "Nationality:" read
     # "Aaionaz" without any delimiter.
@@ -1107,6 +1121,24 @@ def test_an_engine_line_number_read_without_its_colon_is_the_labels() -> None:
         (980, [(295, "SC50AØ6800047")]),
     )
     assert values("registration_declaration", p)["engine_number"] == "SC50A06800047"
+
+
+def test_a_blank_engine_line_does_not_take_the_chassis_number_under_it() -> None:
+    """ "Số máy 2:" left blank; on the row under it the chassis number after "Số khung:"
+    is typed far right and reaches under "Số máy 2:": it is the chassis number only."""
+    p = page(
+        (861, [(172, "Số máy 1:"), (583, "CGA1-036552"), (1260, "Số máy 2:")]),
+        (923, [(172, "Số khung:"), (1100, "RLSBGM601KN925003")]),
+    )
+    got = values("registration_declaration", p)
+    assert got["engine_number"] == "CGA1-036552"
+    assert got["chassis_number"] == "RLSBGM601KN925003"
+    # A value typed under the blank line's own label is still its value.
+    p = page(
+        (861, [(172, "Số máy 1:"), (583, "CGA1-036552"), (1260, "Số máy 2:")]),
+        (923, [(172, "Số khung:"), (420, "RLSBGM601KN925003"), (1270, "JF86E7654321")]),
+    )
+    assert values("registration_declaration", p)["engine_number"] == "CGA1-036552; JF86E7654321"
 
 
 def test_declaration_date_from_the_signature_line_and_plate_from_new_plate() -> None:
