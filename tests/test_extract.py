@@ -387,8 +387,7 @@ def test_wrapped_value_steps_over_an_english_half_read_in_part() -> None:
         (180, [(100, "Khai, Phường Thành Công, Quận Ba Đình, Thành phố Hà Nội")]),
     )
     assert values("citizen_id", p)["place_of_residence"] == (
-        "Số 222, ngách 22/84, ngõ 138 Minh Khai, Phường Thành Công, Quận Ba Đình,"
-        " Thành phố Hà Nội"
+        "Số 222, ngách 22/84, ngõ 138 Minh Khai, Phường Thành Công, Quận Ba Đình, Thành phố Hà Nội"
     )
 
 
