@@ -38,7 +38,7 @@ _WS = re.compile(r"\s+")
 # OCR confusions inside numeric fields (letter or symbol → digit).
 DIGIT_CONFUSIONS: dict[str, str] = {
     **dict.fromkeys("OoQDØø", "0"),
-    **dict.fromkeys("Il|!i", "1"),
+    **dict.fromkeys("Il|!i]", "1"),  # "]": a serif 1's flag and foot
     **dict.fromkeys("Zz", "2"),
     **dict.fromkeys("Ss", "5"),
     "B": "8",

@@ -190,6 +190,8 @@ def test_digits_only_idempotent_and_digits(s: str) -> None:
         ("07|03|2013", "2013-03-07"),
         ("1I/12/2020", "2020-12-11"),  # an I inside a number is still a 1
         ("11:11.1990", "1990-11-11"),  # a stop read as a colon
+        ("Hà Nội, ngày 2] tháng 12 năm 2014", "2014-12-21"),  # a serif 1 read as "]"
+        ("ngày I] tháng II năm 2019", "2019-11-11"),
     ],
 )
 def test_parse_date_table(raw: str, iso: str) -> None:
