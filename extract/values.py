@@ -334,8 +334,8 @@ _LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”°•·^~*]+ ")
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")
 _GLUED_AFTER_COMMA = re.compile(r",(?=[^\W\d_])")
 # A ngách is numbered after the lane it leaves ("ngách 46/6"): a bar or "I" between its
-# two numbers is the slash ("ngách 46I6", "50i3").
-_NGACH_SLASH = re.compile(r"(?<=ngách )(\d+)[Iil|](\d+)\b", re.IGNORECASE)
+# two numbers is the slash ("ngách 46I6", "50i3", "22!84").
+_NGACH_SLASH = re.compile(r"(?<=ngách )(\d+)[Iil|!](\d+)\b", re.IGNORECASE)
 # ... and so is the one "1" inside four digits or more with no slash ("ngách 27142" for
 # "27/42"): a ngách's own number is never that long.
 _NGACH_ONE = re.compile(r"(?<=ngách )(\d{4,})\b", re.IGNORECASE)

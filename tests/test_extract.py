@@ -543,6 +543,7 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
         "Số 111, ngách 46/6, ngõ 95 Hàng Bông"
     )
     assert address_value("Số 129, ngách 50i3, ngõ 205", {}).value == "Số 129, ngách 50/3, ngõ 205"
+    assert address_value("Số 222, ngách 22!84, ngõ 138", {}).value == "Số 222, ngách 22/84, ngõ 138"
     assert address_value("Xóm †1, Sóc Sơn", {}).value == "Xóm 11, Sóc Sơn"  # a dagger for 1
     # "Số" read in capitals before a house number, a backtick alone between words.
     assert address_value("SỐ 157, ngõ 235 Bà Triệu, Hà Nội", {}).value == (
