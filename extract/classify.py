@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from extract.labels import CUES, FIELD_LABELS, MAX_PAGES, OTHER_LABELS, TITLES
 from extract.layout import Vocabulary, find_labels
-from extract.rows import Row, Token, build_rows, token_key, tokens_of
+from extract.rows import Row, Token, page_rows, token_key
 from hoso.schema import DOC_TYPES
 from ocr.model import Page
 
@@ -116,7 +116,7 @@ def page_evidence(page: Page) -> Mapping[str, Evidence]:
     asks about each page when it is read (is any document recognised in it?) and again
     when its file is split into documents; the evidence takes 17 ms a page.
     """
-    rows = build_rows(tokens_of(page))
+    _, rows = page_rows(page)
     segments = _segments(rows)
     heights = [t.height for r in rows for t in r.tokens if t.key]
     median_h = statistics.median(heights) if heights else 1.0

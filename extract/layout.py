@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.labels import Label
 from extract.normalize import clean_text
-from extract.rows import LEADER, Row, Token, build_rows, token_key, tokens_of
+from extract.rows import LEADER, Row, Token, page_rows, token_key
 from ocr.model import Box, Page, union
 
 #: (tag, label): the tag is what a hit reports (a field name, or None for a label that
@@ -924,8 +924,7 @@ class PageLayout:
 
 def analyse(page: Page, vocabulary: Vocabulary) -> PageLayout:
     """Regroup ``page`` into rows and find the labels of ``vocabulary`` on it."""
-    tokens = tokens_of(page)
-    rows = tuple(build_rows(tokens))
+    tokens, rows = page_rows(page)
     heights = [t.height for t in tokens if t.key]
     lh = float(statistics.median(heights)) if heights else 20.0
     hits = tuple(find_labels(rows, vocabulary))

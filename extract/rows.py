@@ -8,6 +8,7 @@ large line read again as a small line) and specks are left out.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -194,3 +195,11 @@ def tokens_of(page: Page) -> list[Token]:
     tokens = [tok for w in words if not _is_noise(w, median_h) for tok in split_word(w)]
     ghosts = _inside_others(tokens)
     return [t for i, t in enumerate(tokens) if i not in ghosts]
+
+
+@functools.lru_cache(maxsize=64)
+def page_rows(page: Page) -> tuple[tuple[Token, ...], tuple[Row, ...]]:
+    """The tokens of ``page`` and their rows, kept for the last pages asked about: the
+    classifier and the layout of each document regroup the same page (10 ms a page)."""
+    tokens = tokens_of(page)
+    return tuple(tokens), tuple(build_rows(tokens))
