@@ -142,6 +142,40 @@ def text_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(text, ok, () if ok else ("unexpected text",))
 
 
+#: Makes of cars, lorries, buses and motorbikes registered in Việt Nam, as registration
+#: papers print them (domestic assemblers included). A brand read in capitals within one
+#: letter of exactly one of them ("HYUNDAT", "T0YOTA") is that make.
+MAKES = (
+    "ACURA", "AUDI", "BAIC", "BENELLI", "BENTLEY", "BMW", "BYD", "CADILLAC", "CHENGLONG",
+    "CHERY", "CHEVROLET", "CITROEN", "DAEWOO", "DAIHATSU", "DONGBEN", "DONGFENG", "DUCATI",
+    "FERRARI", "FIAT", "FORD", "FOTON", "FUSO", "GAZ", "GEELY", "GPX", "HAVAL",
+    "HARLEY-DAVIDSON", "HINO", "HONDA", "HONGQI", "HOWO", "HYUNDAI", "INFINITI", "ISUZU",
+    "IVECO", "JAC", "JAGUAR", "JEEP", "KAMAZ", "KAWASAKI", "KIA", "KTM", "KYMCO",
+    "LAMBORGHINI", "LAND ROVER", "LEXUS", "LINCOLN", "MAN", "MASERATI", "MAZDA",
+    "MERCEDES-BENZ", "MG", "MINI", "MITSUBISHI", "NISSAN", "OPEL", "PEUGEOT", "PIAGGIO",
+    "PORSCHE", "RENAULT", "ROLLS-ROYCE", "SAMCO", "SCANIA", "SINOTRUK", "SKODA", "SSANGYONG",
+    "SUBARU", "SUZUKI", "SYM", "TERACO", "THACO", "TOYOTA", "TRIUMPH", "UAZ", "VEAM",
+    "VESPA", "VINFAST", "VOLKSWAGEN", "VOLVO", "WULING", "YADEA", "YAMAHA",
+)  # fmt: skip
+_MAKE_BY_KEY = {re.sub(r"[^A-Z]", "", m): m for m in MAKES}
+
+
+def brand_value(raw: str, ctx: Context) -> Parsed:
+    """A make (nhãn hiệu), as printed; one read in capitals with a letter wrong is the
+    listed make it is one edit from (:data:`MAKES`), when it is near no other."""
+    parsed = text_value(raw, ctx)
+    text = parsed.value
+    if text is None or text != text.upper():
+        return parsed
+    key = re.sub(r"[^A-Z0-9]", "", fold(text))
+    if key in _MAKE_BY_KEY:
+        return Parsed(text, True)
+    if len(key) < 5:
+        return parsed
+    near = [m for k, m in _MAKE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]
+    return Parsed(near[0], True) if len(near) == 1 else parsed
+
+
 #: The kinds of vehicle registration papers print (``Loại xe`` / ``Loại phương tiện``),
 #: a closed list: a reading that differs from one only in its marks ("Xe mồ tô") is that
 #: kind, as a unit name in an address is (:mod:`extract.gazetteer`).

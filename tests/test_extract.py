@@ -391,6 +391,22 @@ def test_wrapped_value_steps_over_an_english_half_read_in_part() -> None:
     )
 
 
+def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
+    from extract.values import Parsed, brand_value
+
+    assert brand_value("HYUNDAT", {}) == Parsed("HYUNDAI", True)
+    assert brand_value("T0YOTA", {}) == Parsed("TOYOTA", True)
+    assert brand_value("MERCEDES BENZ", {}).value == "MERCEDES BENZ"  # as printed
+    # Short makes are taken only as they are; a reading near two makes, or near none,
+    # and one in small letters stay as read.
+    assert brand_value("KIB", {}).value == "KIB"
+    assert brand_value("THACCO", {}).value == "THACO"
+    assert brand_value("TEACO", {}).value == "TEACO"  # one edit from TERACO and THACO
+    assert brand_value("MAZDAX", {}).value == "MAZDA"
+    assert brand_value("Hyundat", {}).value == "Hyundat"
+    assert brand_value("CÔNG TY CỔ PHẦN Ô TÔ", {}).value == "CÔNG TY CỔ PHẦN Ô TÔ"
+
+
 def test_unreadable_english_half_after_a_slash() -> None:
     # Italic "Brand:" read "granơ." (colon as a full stop); "Nationality:" read
     # "Aaionaz" without any delimiter.
