@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from extract import values as V
-from ocr.model import Box, Page
+from ocr.model import Box, Page, union
 
 if TYPE_CHECKING:
     from extract.fields import ExtractedField
@@ -64,6 +64,30 @@ def _key(value: str) -> str:
     return "".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _dropped_digits(field: ExtractedField, text: str, box: Box) -> bool:
+    """``text``, a second reading of ``field``'s box, is the valid page reading less one
+    or two of its first or last digits, read from a word box that starts (or ends) where
+    the page reading's does: the engine boxed the ink of those digits and wrote nothing
+    for them (a narrow "1" at the start of a crop: "18.8.1989" read "8.8.1989", "113335"
+    read "13335" by both models). Such a reading is no witness against the page's."""
+    if not field.valid or field.bbox is None or not field.raw:
+        return False
+    raw, read = _compact(field.raw), _compact(text)
+    slack = 0.3 * (field.bbox[3] - field.bbox[1])
+    for k in (1, 2):
+        if len(read) < 4 or len(raw) != len(read) + k:
+            continue
+        if raw[:k].isdigit() and raw[k:] == read and abs(box[0] - field.bbox[0]) <= slack:
+            return True
+        if raw[-k:].isdigit() and raw[:-k] == read and abs(box[2] - field.bbox[2]) <= slack:
+            return True
+    return False
+
+
 def _weight(r: _Reading) -> float:
     ok = {True: 1.0, None: 0.7, False: 0.3}[r.parsed.valid]
     return r.witness * ok * (0.5 + r.ocr) + (0.05 if r.original else 0.0)
@@ -96,6 +120,8 @@ def vote(
         if not words:
             continue
         text = " ".join(w.text for w in words)
+        if not copy and _dropped_digits(field, text, union([w.box for w in words])):
+            continue
         ocr = sum(w.confidence for w in words) / len(words)
         if copy:
             witness = COPY_WITNESS

@@ -1208,6 +1208,27 @@ def test_rereadings_outvote_a_page_misreading() -> None:
     assert kept.value == field.value and kept.features["agreement"] == 1.0
 
 
+def test_a_rereading_that_dropped_a_first_digit_it_boxed_is_no_witness() -> None:
+    """ "18.8.1989" read "8.8.1989" by both strip readings, from a word box starting at
+    the page reading's "1": the engine saw the ink and wrote nothing for it."""
+    from extract.values import past_date_value
+
+    parse = past_date_value("date_of_birth")
+    field = ExtractedField(
+        "1989-08-18", "18.8.1989", 0.9, 1, (1058, 1154, 1227, 1187), True, (), {"ocr_mean": 0.94}
+    )
+
+    def reading(text: str, x0: int) -> Page:
+        return Page(1, 2480, 3508, (Line((Word(text, (x0, 1154, 1227, 1187), 0.95),)),))
+
+    dropped = [reading("8.8.1989", 1058), reading("8.8.1989", 1058)]
+    assert vote(field, parse, {}, dropped).value == "1989-08-18"
+    # A reading whose box starts right of the page reading's (a speck the page read as a
+    # first "1" left out of it) is still a witness, and so is any other disagreement.
+    assert vote(field, parse, {}, [reading("8.8.1989", 1085)] * 2).value == "1989-08-08"
+    assert vote(field, parse, {}, [reading("19.8.1989", 1058)] * 2).value == "1989-08-19"
+
+
 def test_a_latin_model_reading_outweighs_two_alike_vietnamese_readings() -> None:
     """Model codes in monospaced type: ``vie`` reads EXCITER as EXCTTER twice (page and
     strip), the Latin model reads it right; for a Latin-only field its reading weighs more."""
