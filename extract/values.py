@@ -169,7 +169,10 @@ def brand_value(raw: str, ctx: Context) -> Parsed:
         return parsed
     key = re.sub(r"[^A-Z0-9]", "", fold(text))
     if key in _MAKE_BY_KEY:
-        return Parsed(text, True)
+        make = _MAKE_BY_KEY[key]
+        # Read as printed, or broken into pieces ("HO N DA"): the make.
+        split = text.count(" ") > make.count(" ") + make.count("-")
+        return Parsed(make if split else text, True)
     if len(key) < 5:
         return parsed
     near = [m for k, m in _MAKE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]

@@ -397,6 +397,7 @@ def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     assert brand_value("HYUNDAT", {}) == Parsed("HYUNDAI", True)
     assert brand_value("T0YOTA", {}) == Parsed("TOYOTA", True)
     assert brand_value("MERCEDES BENZ", {}).value == "MERCEDES BENZ"  # as printed
+    assert brand_value("HO N DA", {}).value == "HONDA"  # read in pieces
     # Short makes are taken only as they are; a reading near two makes, or near none,
     # and one in small letters stay as read.
     assert brand_value("KIB", {}).value == "KIB"
