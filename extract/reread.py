@@ -70,10 +70,12 @@ def _compact(text: str) -> str:
 
 def _dropped_digits(field: ExtractedField, text: str, box: Box) -> bool:
     """``text``, a second reading of ``field``'s box, is the valid page reading less one
-    or two of its first or last digits, read from a word box that starts (or ends) where
-    the page reading's does: the engine boxed the ink of those digits and wrote nothing
-    for them (a narrow "1" at the start of a crop: "18.8.1989" read "8.8.1989", "113335"
-    read "13335" by both models). Such a reading is no witness against the page's."""
+    or two 1s at its start or end, read from a word box that starts (or ends) where the
+    page reading's does: the engine boxed the narrow glyph and wrote nothing for it
+    ("18.8.1989" read "8.8.1989", "113335" read "13335" by both models). Such a reading
+    is no witness against the page's. Other extra first digits are the page reading's
+    own error as often (a "4" or "0" read from a mark before "150", "985522"): there the
+    second readings vote."""
     if not field.valid or field.bbox is None or not field.raw:
         return False
     raw, read = _compact(field.raw), _compact(text)
@@ -81,9 +83,9 @@ def _dropped_digits(field: ExtractedField, text: str, box: Box) -> bool:
     for k in (1, 2):
         if len(read) < 4 or len(raw) != len(read) + k:
             continue
-        if raw[:k].isdigit() and raw[k:] == read and abs(box[0] - field.bbox[0]) <= slack:
+        if raw[:k] == "1" * k and raw[k:] == read and abs(box[0] - field.bbox[0]) <= slack:
             return True
-        if raw[-k:].isdigit() and raw[:-k] == read and abs(box[2] - field.bbox[2]) <= slack:
+        if raw[-k:] == "1" * k and raw[:-k] == read and abs(box[2] - field.bbox[2]) <= slack:
             return True
     return False
 

@@ -1228,6 +1228,12 @@ def test_a_rereading_that_dropped_a_first_digit_it_boxed_is_no_witness() -> None
     # first "1" left out of it) is still a witness, and so is any other disagreement.
     assert vote(field, parse, {}, [reading("8.8.1989", 1085)] * 2).value == "1989-08-08"
     assert vote(field, parse, {}, [reading("19.8.1989", 1058)] * 2).value == "1989-08-19"
+    # A first digit other than 1 that the second readings leave out was a mark before
+    # the value, read as a digit on the page ("450" for "150").
+    from extract.values import capacity_value
+
+    cc = ExtractedField("450", "450", 0.9, 1, (900, 1154, 980, 1187), True, (), {"ocr_mean": 0.9})
+    assert vote(cc, capacity_value, {}, [reading("50", 900)] * 2).value != "450"
 
 
 def test_a_latin_model_reading_outweighs_two_alike_vietnamese_readings() -> None:
