@@ -747,10 +747,10 @@ class PageLayout:
             toks = self._column_tokens(nr, left, right)
             if hit.label is not None and toks:
                 toks = toks[english_span(toks, 0, hit.label, prefix=True) :]
-            # A row that starts far right of where the label ends is another block (the
-            # place-and-date line above a signature), not this label's value.
             if toks and self._value_of_other_label(nr, toks[0], hit):
                 continue
+            # A row that starts far right of where the label ends is another block (the
+            # place-and-date line above a signature), not this label's value.
             if toks and toks[0].box[0] <= self._label_right(hit) + 4 * lh:
                 out.append(Value(tuple(toks), 1, True))
         return out

@@ -68,7 +68,7 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-def _dropped_digits(field: ExtractedField, text: str, box: Box) -> bool:
+def _dropped_ones(field: ExtractedField, text: str, box: Box) -> bool:
     """``text``, a second reading of ``field``'s box, is the valid page reading less one
     or two 1s at its start or end, read from a word box that starts (or ends) where the
     page reading's does: the engine boxed the narrow glyph and wrote nothing for it
@@ -122,7 +122,7 @@ def vote(
         if not words:
             continue
         text = " ".join(w.text for w in words)
-        if not copy and _dropped_digits(field, text, union([w.box for w in words])):
+        if not copy and _dropped_ones(field, text, union([w.box for w in words])):
             continue
         ocr = sum(w.confidence for w in words) / len(words)
         if copy:
