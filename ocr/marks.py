@@ -19,7 +19,7 @@ import unicodedata
 import cv2
 import numpy as np
 
-from ocr.model import Line, Page, Word
+from ocr.model import Page, Word
 
 #: Combining marks written above a letter.
 ABOVE = frozenset("\u0300\u0301\u0303\u0309\u0302\u0306")
@@ -96,7 +96,4 @@ def _line(image: np.ndarray, words: tuple[Word, ...]) -> tuple[Word, ...]:
 def drop_phantom_marks(image: np.ndarray, page: Page) -> Page:
     """``page`` with the marks above capitals that the image does not have removed (see
     the module doc); ``page`` itself when none is."""
-    lines = tuple(Line(_line(image, line.words)) for line in page.lines)
-    if all(new.words == old.words for new, old in zip(lines, page.lines, strict=True)):
-        return page
-    return Page(page.number, page.width, page.height, lines, page.lang)
+    return page.relined(lambda words: _line(image, words))

@@ -83,6 +83,14 @@ class Page:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
+    def relined(self, fix: Callable[[tuple[Word, ...]], tuple[Word, ...]]) -> Page:
+        """The page with each line's words passed through ``fix`` (which sees a line's
+        words together); the page itself when no line changes."""
+        lines = tuple(Line(fix(line.words)) for line in self.lines)
+        if all(new.words == old.words for new, old in zip(lines, self.lines, strict=True)):
+            return self
+        return Page(self.number, self.width, self.height, lines, self.lang)
+
     def retexted(self, text_of: Callable[[Word], str]) -> Page:
         """The page with each word's text replaced by ``text_of(word)``; the page itself
         when no text changes."""

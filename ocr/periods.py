@@ -18,12 +18,10 @@ its stop back (:func:`restore_stops`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import cv2
 import numpy as np
 
-from ocr.model import Line, Page, Word
+from ocr.model import Page, Word
 
 #: A full stop is at most this share of the word's box height, in both directions...
 DOT_MAX = 0.35
@@ -81,15 +79,6 @@ def _stop_to_check(text: str) -> bool:
     return len(text) >= 2 and text.endswith(".") and text[-2].isalpha()
 
 
-def _rewrite(page: Page, fix: Callable[[tuple[Word, ...]], tuple[Word, ...]]) -> Page:
-    """``page`` with each line's words passed through ``fix``; ``page`` itself when no
-    line changed."""
-    lines = tuple(Line(fix(line.words)) for line in page.lines)
-    if all(new.words == old.words for new, old in zip(lines, page.lines, strict=True)):
-        return page
-    return Page(page.number, page.width, page.height, lines, page.lang)
-
-
 def drop_phantom_stops(image: np.ndarray, page: Page) -> Page:
     """``page`` with the full stops that :func:`has_stop` does not find removed."""
 
@@ -101,7 +90,7 @@ def drop_phantom_stops(image: np.ndarray, page: Page) -> Page:
             for w in words
         )
 
-    return _rewrite(page, fix)
+    return page.relined(fix)
 
 
 #: Words that may be an abbreviation whose stop was not read: the abbreviated
@@ -165,7 +154,7 @@ def restore_stops(image: np.ndarray, page: Page) -> Page:
                 out[i] = Word(w.text + ".", w.box, w.confidence)
         return tuple(out)
 
-    return _rewrite(page, fix)
+    return page.relined(fix)
 
 
 def correct_stops(image: np.ndarray, page: Page) -> Page:
