@@ -16,10 +16,10 @@ from __future__ import annotations
 import statistics
 import unicodedata
 
-import cv2
 import numpy as np
 
 from ocr.model import Page, Word
+from ocr.periods import ink_blobs
 
 #: Combining marks written above a letter.
 ABOVE = frozenset("\u0300\u0301\u0303\u0309\u0302\u0306")
@@ -28,8 +28,6 @@ ABOVE = frozenset("\u0300\u0301\u0303\u0309\u0302\u0306")
 MARK_RISE = 0.12
 #: The band searched for a mark's ink, in shares of the capitals' height above them.
 BAND = (0.5, 0.08)
-#: Ink is darker than the paper by this share of the paper-to-stroke contrast.
-INK_SHARE = 1 / 3
 #: Words shorter than this (pixels) are too small to judge.
 MIN_HEIGHT = 12
 
@@ -56,7 +54,8 @@ def unmarked(text: str) -> str:
 
 def _ink_above(image: np.ndarray, box: tuple[int, int, int, int], top: float, h: float) -> bool:
     """Whether the image shows ink between ``BAND`` shares of ``h`` above ``top`` over the
-    word's width (judged by the word's own paper and stroke levels)."""
+    word's width (judged by the word's own paper and stroke levels, as a full stop is:
+    :func:`ocr.periods.ink_blobs`); True where there is no contrast to judge by."""
     x0, y0, x1, y1 = box
     ih, iw = image.shape[:2]
     ya, yb = max(0, int(top - BAND[0] * h)), max(0, int(top - BAND[1] * h))
@@ -64,13 +63,8 @@ def _ink_above(image: np.ndarray, box: tuple[int, int, int, int], top: float, h:
     word = image[max(0, y0) : min(ih, y1), xa:xb]
     if yb <= ya or xb <= xa or word.size == 0:
         return True  # at the page's edge: nothing to judge by
-    paper, strokes = (float(v) for v in np.percentile(word, [90, 3]))
-    if paper - strokes < 40:
-        return True
-    band = image[ya:yb, xa:xb]
-    ink = np.where(band < paper - INK_SHARE * (paper - strokes), np.uint8(255), np.uint8(0))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    return any(stats[i][4] >= 3 for i in range(1, n))
+    blobs = ink_blobs(image[ya:yb, xa:xb], word)
+    return blobs is None or any(area >= 3 for *_, area in blobs)
 
 
 def _line(image: np.ndarray, words: tuple[Word, ...]) -> tuple[Word, ...]:

@@ -33,7 +33,7 @@ MIN_HEIGHT = 10
 INK_SHARE = 1 / 3
 
 
-def _ink_blobs(crop: np.ndarray, reference: np.ndarray) -> list[tuple[int, ...]] | None:
+def ink_blobs(crop: np.ndarray, reference: np.ndarray) -> list[tuple[int, ...]] | None:
     """Ink components of ``crop`` (x, y, w, h, area; at least 2 pixels), with ink judged by
     the paper and stroke levels of ``reference``; None when ``reference`` has too little
     contrast to judge by. A printed stop is a small blob, often fainter than the letters'
@@ -60,7 +60,7 @@ def has_stop(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     crop = image[ya:yb, xa:xb]
     if crop.size == 0:
         return True
-    blobs = _ink_blobs(crop, crop)
+    blobs = ink_blobs(crop, crop)
     if blobs is None:
         return True  # no contrast to judge by
     for cx, cy, cw, ch, _ in blobs:
@@ -131,7 +131,7 @@ def stop_after(
     crop = image[ya:yb, xa:xb]
     if word.size == 0 or crop.size == 0:
         return False
-    blobs = _ink_blobs(crop, word)
+    blobs = ink_blobs(crop, word)
     if blobs is None or len(blobs) != 1:
         return False  # nothing, or more than a stop (a comma and a speck, a letter)
     cx, cy, cw, ch, _ = blobs[0]
