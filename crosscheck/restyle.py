@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.fuzz import partial_ratio, ratio
 
 #: Unit kinds and how each style writes them (DOMAIN.md §4).
 _FORMS: dict[str, dict[str, str]] = {
@@ -64,6 +64,21 @@ def _split(address: str) -> list[str]:
     return [part.strip() for part in address.split(",")]
 
 
+def _skips_a_unit(parts: list[str], like: str, read: set[str]) -> bool:
+    """True when ``like`` reads a unit of the address after one it lacks altogether, unit
+    word and name: "Phường Bồ Đề, TP. Hà Nội" beside "Phường Bồ Đề, Quận Long Biên, Thành
+    phố Hà Nội" is the two-level address of the 2025 reform, not the other misread (a
+    reading cut short loses the units at its end, not one between two it kept)."""
+    units = [u for u in map(_unit, parts) if u is not None]
+    seen_before = False
+    for kind, _, name in units:
+        if kind in read:
+            seen_before = True
+        elif seen_before and partial_ratio(name.casefold(), like.casefold()) < NAME_AGREEMENT:
+            return True
+    return False
+
+
 def restyle(address: str, like: str) -> str | None:
     """``address`` with its unit words and province prefix written as ``like`` writes
     them, or None where ``like`` shows no single style (no unit word read intact, styles
@@ -79,6 +94,8 @@ def restyle(address: str, like: str) -> str | None:
         # other years print other administrative units), not this one misread.
         if kind not in named or ratio(name.casefold(), named[kind].casefold()) < NAME_AGREEMENT:
             return None
+    if _skips_a_unit(parts, like, {kind for kind, _, _ in units}):
+        return None
     (style,) = styles
     last, prefix = parts[-1], None
     name = next((last.removeprefix(p) for p in _PREFIXES if last.startswith(p)), last)

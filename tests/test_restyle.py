@@ -21,6 +21,11 @@ GOOD = "Số 202 phố Bà Triệu, thị trấn Văn Điển, huyện Thanh Tr�
             "Số 202 phố Bà Triệu, TT. Văn Điển, H. Thanh Trì, TP Hà Nội",
         ),
         (
+            # The district's unit word misread: its name is still there.
+            "Số 202 phố Bà Triệu, TT. Văn Điển, Hụyên Thanh Trì, TP Hà Nội",
+            "Số 202 phố Bà Triệu, TT. Văn Điển, H. Thanh Trì, TP Hà Nội",
+        ),
+        (
             "Sổ 202 phố Bà Triệu, thị trấn Văn Điển, huyện Thanh Trl, Hà Nội",
             "Số 202 phố Bà Triệu, thị trấn Văn Điển, huyện Thanh Trì, Hà Nội",
         ),
@@ -40,6 +45,8 @@ def test_the_good_reading_in_the_garbled_ones_style(garbled: str, expected: str)
         # Another year's administrative units: another address, not this one misread.
         "Số 202 phố Bà Triệu, xã Thanh Trì, Hà Nội",
         "Số 202 phố Bà Triệu, thị trấn Văn Điển, quận Hoàng Mai, Hà Nội",
+        # The two-level address of the 2025 reform, the district left out, read garbled.
+        "Số 202 phố Bà Trỉệu, thị trấn Văn Điển, TP. Hà Nội",
     ],
 )
 def test_no_style_or_another_address_gives_nothing(garbled: str) -> None:
