@@ -41,7 +41,7 @@ SIZE = (20, 28)
 CLOSE = 0.9
 
 
-def _glyphs(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
+def glyphs(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
     """The glyphs of a word crop, left to right, as (x0, y0, x1, y1): ink components,
     specks left out, pieces above or below one another joined."""
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -97,19 +97,19 @@ def reread_word(image: np.ndarray, word: Word) -> str:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
         return text
-    glyphs = _glyphs(crop)
-    if len(glyphs) != len(text):
+    boxes = glyphs(crop)
+    if len(boxes) != len(text):
         return text  # touching or broken glyphs: no reliable one-to-one match
-    heights = sorted(y1 - y0 for (_, y0, _, y1), c in zip(glyphs, text, strict=True) if c.isalnum())
+    heights = sorted(y1 - y0 for (_, y0, _, y1), c in zip(boxes, text, strict=True) if c.isalnum())
     tall = heights[len(heights) // 2]
     if tall < MIN_HEIGHT:
         return text
     shapes = {
         i: _normalised(crop, g)
-        for i, g in enumerate(glyphs)
+        for i, g in enumerate(boxes)
         if text[i] in _CONFUSABLE and g[3] - g[1] >= 0.8 * tall  # full-height glyphs
     }
-    groups = _groups(shapes, glyphs, text)
+    groups = _groups(shapes, boxes, text)
     out = list(text)
     for group in groups:
         labels = sorted({text[i] for i in group})
@@ -131,7 +131,7 @@ def reread_word(image: np.ndarray, word: Word) -> str:
 
 
 def _groups(
-    shapes: dict[int, np.ndarray], glyphs: list[tuple[int, int, int, int]], text: str
+    shapes: dict[int, np.ndarray], boxes: list[tuple[int, int, int, int]], text: str
 ) -> list[set[int]]:
     """Glyphs joined when they match closely and are read alike or as look-alikes."""
     parent = {i: i for i in shapes}
@@ -143,11 +143,11 @@ def _groups(
 
     keys = sorted(shapes)
     for k, i in enumerate(keys):
-        wi = glyphs[i][2] - glyphs[i][0]
+        wi = boxes[i][2] - boxes[i][0]
         for j in keys[k + 1 :]:
             if text[i] != text[j] and (text[i], text[j]) not in PAIRS:
                 continue
-            wj = glyphs[j][2] - glyphs[j][0]
+            wj = boxes[j][2] - boxes[j][0]
             if abs(wi - wj) > 0.25 * max(wi, wj, 1):
                 continue
             if float(np.sum(shapes[i] * shapes[j])) >= CLOSE:
