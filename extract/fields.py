@@ -342,6 +342,13 @@ class LabelledField:
         readings under it; empty when nothing is written there."""
         value = layout.value(hit, multiline=self.multiline)
         readings = [value] if value.tokens else []
+        if self.join and not self.multiline and value.text.endswith((",", ";", "/")):
+            # A list of values that goes on under the label's English half ("2ZR7509611,"
+            # or "2ZR6697563 /" beside "Số máy:", the next number under it): the whole
+            # list first.
+            listed = layout.value(hit, multiline=True)
+            if listed.tokens != value.tokens:
+                readings.insert(0, listed)
         if self.wrap and readings and not self.multiline:
             wrapped = layout.value(hit, multiline=True)
             if wrapped.tokens != value.tokens:

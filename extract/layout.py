@@ -827,8 +827,9 @@ class PageLayout:
             limit = min(right, margin)
             while len(lines) < MAX_LINES:
                 prev = lines[-1]
-                if prev[-1].box[2] < limit - 0.3 * (limit - left):
-                    break  # the previous line ended early: it did not wrap
+                listed = prev[-1].text.endswith((",", ";", "/"))
+                if prev[-1].box[2] < limit - 0.3 * (limit - left) and not listed:
+                    break  # the previous line ended early and not in a list: no wrap
                 nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
                 if toks and _junk(toks):
                     # The line's end may be a dotted leader read as letters ("Hà Nội {.Hị

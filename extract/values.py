@@ -615,14 +615,29 @@ def _after_label(raw: str) -> str:
     return raw
 
 
+#: An O beside a digit in an engine number: makers' engine codes and serials, like VINs,
+#: leave out O, I and Q ("N04C", "J08E", "4G63"; Mercedes' "OM651" has its O beside a
+#: letter), while the recognizer reads a narrow 0 as O ("NO4C-VN27080" on clean pages,
+#: where the same field read N04C on another page of the dossier).
+_O_BESIDE_DIGIT = re.compile(r"(?<=\d)O|O(?=\d)")
+
+
+_DOT_INSIDE = re.compile(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z0-9])")
+
+
 def engine_value(raw: str, ctx: Context) -> Parsed:
-    """Engine number(s), uppercase without spaces, several joined by '; '."""
-    # Several engine numbers may be printed "A / B"; none contains a slash itself.
-    raw = _after_label(raw)
+    """Engine number(s), uppercase without spaces, several joined by '; '. An O beside a
+    digit in a number otherwise free of O, I and Q is a 0 (the value stays doubtful)."""
+    # Several engine numbers may be printed "A / B"; none contains a slash itself, nor a
+    # full stop: one read inside a number is a speck ("2Z.R6697563").
+    raw = _DOT_INSIDE.sub("", _after_label(raw))
     value = normalize_engine_number(strip_leaders(raw).replace("/", ";")).strip(_EDGE + "()")
     if not value:
         return Parsed(None, None)
     ok = engine_number_ok(value) and any(c.isdigit() for c in value)
+    zeroed = _O_BESIDE_DIGIT.sub("0", value)
+    if ok and zeroed != value and not re.search("[IOQ]", zeroed):
+        return Parsed(zeroed, None, ("an O beside a digit taken for a 0",))
     return Parsed(value, ok, () if ok else ("not an engine number",))
 
 

@@ -433,6 +433,35 @@ def test_label_remnant_glued_to_an_identifier() -> None:
     assert engine_value("Engine No:JF63E6913238", {}).value == "JF63E6913238"
 
 
+def test_an_o_beside_a_digit_in_an_engine_number_is_a_zero() -> None:
+    # Read "NO4C-VN27080" from a clean "N04C-VN27080": engine codes leave out O, I and Q.
+    got = engine_value("NO4C-VN27080", {})
+    assert (got.value, got.valid) == ("N04C-VN27080", None)
+    assert engine_value("N04C-VN27080", {}).valid is True
+    # An O beside letters only, or a number holding an I, stays as read.
+    assert engine_value("OM651-12345678", {}).value == "OM651-12345678"
+    assert engine_value("IO4C-12345", {}).value == "IO4C-12345"
+
+
+def test_a_list_of_engine_numbers_goes_on_under_the_english_half() -> None:
+    # A hybrid's two engines: the first beside "Số máy:", a comma after it, the second
+    # under the label's English half.
+    p = page(
+        (100, [(100, "Số máy:"), (600, "2ZR7509611,")]),
+        (150, [(100, "Engine N°")]),
+        (200, [(600, "1NM1033675")]),
+        (300, [(100, "Số khung:"), (600, "RL4A53BE5P1234567")]),
+    )
+    assert values("registration_certificate", p)["engine_number"] == "2ZR7509611; 1NM1033675"
+    # ... or "A /" and "B" under it, a speck read as a full stop inside the first.
+    p = page(
+        (100, [(100, "Số máy (Engine N°):"), (600, "2Z.R6697563 /")]),
+        (150, [(600, "1NM6088553")]),
+        (300, [(100, "Số khung:"), (600, "RL4A53BE5P1234567")]),
+    )
+    assert values("registration_certificate", p)["engine_number"] == "2ZR6697563; 1NM6088553"
+
+
 def test_one_value_for_engine_and_chassis_is_a_problem() -> None:
     p = page(
         (100, [(100, "Số máy: RLHJFGSC5JK301551")]), (150, [(100, "Số khung: RLHJFGSC5JK301551")])
