@@ -382,6 +382,9 @@ _NGACH_ONE = re.compile(r"(?<=ngách )(\d{4,})\b", re.IGNORECASE)
 # digit 1 (Roman numerals are never mixed with digits). Between digits the letter may as
 # well be a slash ("12I3": "12/3" or "1213"), and is left as read.
 _ONE_IN_NUMBER = re.compile(r"(?<![^\W_])(?:[Il]+\d+|\d+[Il]+)(?![^\W_])")
+# A house number's leading 1 read apart from the rest of it, as a digit or a letter ("Số
+# 1 70", "Số I 10" for "Số 170", "Số 110"): a house number is one number.
+_ONE_APART = re.compile(r"\b([Ss]ố) [1Il] (\d{1,3})(?=[, ]|$)")
 # A full stop read after a comma (",. TP Hà Nội"): a speck, parts are separated by one.
 _STOP_AFTER_COMMA = re.compile(r",\.(?=\s|$)")
 
@@ -404,6 +407,7 @@ def _repair_address_words(text: str) -> str:
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
     text = _STOP_AFTER_COMMA.sub(",", text)
     text = _ONE_IN_NUMBER.sub(lambda m: re.sub(r"[Il]", "1", m[0]), text)
+    text = _ONE_APART.sub(r"\1 1\2", text)
     text = _LONE_QUOTE.sub("", text)
     if any(c.islower() for c in text):
         text = _CAPITAL_SO.sub("Số", text)

@@ -609,6 +609,13 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     )
     for kept in ("Xóm II, Hà Nội", "Nhà A1, Hà Nội", "TP. Hà Nội"):
         assert address_value(kept, {}).value == kept
+    # A house number's leading 1 read apart, as a digit or an I, is part of it.
+    assert address_value("Số I 10 ngõ 267 phố Kim Mã, Hà Nội", {}).value == (
+        "Số 110 ngõ 267 phố Kim Mã, Hà Nội"
+    )
+    assert address_value("Số 1 70, ngách 58/56, Hà Nội", {}).value == "Số 170, ngách 58/56, Hà Nội"
+    for kept in ("Số 1, ngõ 12, Hà Nội", "Số 1 ngõ 12, Hà Nội"):
+        assert address_value(kept, {}).value == kept
 
 
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
