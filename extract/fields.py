@@ -1243,7 +1243,8 @@ def _with_problems(f: ExtractedField, problems: Sequence[str]) -> ExtractedField
         problems=(*f.problems, *problems),
         valid=False,
         confidence=round(f.confidence * 0.5, 4),
-        features={**f.features, "cross_check_failed": 1.0},
+        # The calibration reads the verdict from the features: the cross-check's, now.
+        features={**f.features, "valid": 0.0, "cross_check_failed": 1.0},
     )
 
 

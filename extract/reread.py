@@ -155,5 +155,12 @@ def vote(
         valid=winner.parsed.valid,
         problems=winner.parsed.problems,
         confidence=round(min(0.99, factor * winner.ocr * scale), 4),
-        features={**features, "reread": 1.0, **({"copy": 1.0} if winner.copy else {})},
+        features={
+            **features,
+            # The evidence is the winning reading's: its validator's verdict, not the
+            # page reading's (an 11-digit ID that outvoted a 12-digit one is no ID).
+            "valid": {True: 1.0, None: 0.5, False: 0.0}[winner.parsed.valid],
+            "reread": 1.0,
+            **({"copy": 1.0} if winner.copy else {}),
+        },
     )

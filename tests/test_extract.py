@@ -1245,6 +1245,19 @@ def test_rereadings_outvote_a_page_misreading() -> None:
     assert kept.value == field.value and kept.features["agreement"] == 1.0
 
 
+def test_a_rereading_that_wins_brings_its_own_verdict() -> None:
+    # A CCCD read at confidence 0 (leader dots glued to it) outvoted by two readings that
+    # lost its last digit: the field's evidence says the value is no ID.
+    from extract.values import owner_id_value
+
+    field = ExtractedField(
+        "001053789395", "001053789395...", 0.2, 1, (0, 0, 300, 30), True, (), {"ocr_mean": 0.0}
+    )
+    again = [page((0, [(0, "00105378939", 0.95)])), page((0, [(0, "00105378939", 0.9)]))]
+    won = vote(field, owner_id_value, {}, again, latin=True)
+    assert (won.value, won.valid, won.features["valid"]) == ("00105378939", False, 0.0)
+
+
 def test_a_rereading_that_dropped_a_first_digit_it_boxed_is_no_witness() -> None:
     """ "18.8.1989" read "8.8.1989" by both strip readings, from a word box starting at
     the page reading's "1": the engine saw the ink and wrote nothing for it."""
