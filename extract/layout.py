@@ -362,6 +362,8 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
                 continue  # "Số", "Hạng", "ĐT" only as a whole word with a colon after it
             if w.english and not all(t.text.isascii() for t in span):
                 continue  # an English label is not spelled with Vietnamese letters
+            if sum(t.text.count(",") for t in span[:-1]) > w.text.count(","):
+                continue  # words of a list ("Thôn Nam, X. Tiền" is no "Năm SX")
             if not strength and (d > 0 or (w.ntok < LONG and not _same_marks(span, w.text))):
                 # Without a colon only a label read exactly, tone marks included, counts:
                 # the name "NGUYỄN QUÂN" folds to the label "Nguyên quán". A label of

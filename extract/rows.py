@@ -32,6 +32,8 @@ class Token:
     box: Box
     confidence: float
     glued: bool = False  # continues the previous token without a space
+    #: The index of the page line the recognizer read the word in (-1: not from a page).
+    line: int = -1
 
     @property
     def height(self) -> int:
@@ -58,11 +60,22 @@ def token_key(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
+#: How wide a narrow mark is beside a letter or digit, for splitting a word's box: the
+#: leader dots after "RLCUG0S4XPZ506105" take 0.4 of a capital's advance each (the VIN
+#: was 55 % of its word's box, not the third its share of the characters would give).
+NARROW = ".,:;·'|!"
+NARROW_WIDTH = 0.4
+
+
+def _advance(text: str) -> float:
+    return sum(NARROW_WIDTH if c in NARROW else 1.0 for c in text)
+
+
 def _piece(word: Word, start: int, stop: int, glued: bool) -> Token:
     x0, y0, x1, y1 = word.box
-    n = max(len(word.text), 1)
-    a = x0 + (x1 - x0) * start // n
-    b = x0 + (x1 - x0) * stop // n
+    total = max(_advance(word.text), 1e-9)
+    a = x0 + int((x1 - x0) * _advance(word.text[:start]) / total)
+    b = x0 + int((x1 - x0) * _advance(word.text[:stop]) / total)
     text = word.text[start:stop]
     return Token(text, token_key(text), (a, y0, max(b, a + 1), y1), word.confidence, glued)
 
@@ -139,7 +152,8 @@ def build_rows(tokens: Iterable[Token]) -> list[Row]:
             int(statistics.median(t.box[1] for t in tail)),
             int(statistics.median(t.box[3] for t in tail)),
         )
-    result = [Row(tuple(r)) for r in rows]
+    _rejoin_lines(rows, line_h)
+    result = [Row(tuple(r)) for r in rows if r]
     result.sort(
         key=lambda r: (
             statistics.median((t.box[1] + t.box[3]) / 2 for t in r.tokens),
@@ -147,6 +161,41 @@ def build_rows(tokens: Iterable[Token]) -> list[Row]:
         )
     )
     return result
+
+
+#: A line's stray words are set apart from their row's own by more than this many line
+#: heights (``_rejoin_lines``): a column gap (``extract.layout.COLUMN_GAP``).
+STRAY_GAP = 4.0
+
+
+def _rejoin_lines(rows: list[list[Token]], line_h: float) -> None:
+    """Return to their line the one or two words that chaining put in the row of another
+    column: the first word of an address's second line, set lower than the rest by its
+    marks or a descender, joined the row of the left column's value beside it ("Mê" of
+    "Mê Linh, TP Hà Nội" after "Không thời hạn"), cutting the address in two. The
+    recognizer read them in one line with the rest; a word moves to that line's row when
+    a column gap parts it from its own row's words and it still overlaps the line's row."""
+    where: dict[int, dict[int, list[Token]]] = {}
+    for i, row in enumerate(rows):
+        for t in row:
+            if t.line >= 0:
+                where.setdefault(t.line, {}).setdefault(i, []).append(t)
+    for parts in where.values():
+        if len(parts) < 2:
+            continue
+        home = max(parts, key=lambda i: len(parts[i]))
+        home_box = union([t.box for t in parts[home]])
+        for i, stray in parts.items():
+            if i == home or len(stray) > 2 or len(stray) >= len(parts[home]):
+                continue
+            others = [t for t in rows[i] if t not in stray]
+            box = union([t.box for t in stray])
+            apart = all(
+                max(t.box[0] - box[2], box[0] - t.box[2]) > STRAY_GAP * line_h for t in others
+            )
+            if others and apart and _v_overlap(box, home_box) > 0.3:
+                rows[i] = others
+                rows[home] = sorted([*rows[home], *stray], key=lambda t: t.box[0])
 
 
 _EDGE_MARKS = ":.,;"
@@ -189,10 +238,15 @@ def _inside_others(tokens: Sequence[Token]) -> set[int]:
 
 def tokens_of(page: Page) -> list[Token]:
     """All tokens of a page (words split at label delimiters), noise left out."""
-    words = [w for w in page.words if w.text.strip()]
-    heights = [w.height for w in words if w.confidence >= 0.5]
+    words = [(n, w) for n, line in enumerate(page.lines) for w in line.words if w.text.strip()]
+    heights = [w.height for _, w in words if w.confidence >= 0.5]
     median_h = float(statistics.median(heights)) if heights else 30.0
-    tokens = [tok for w in words if not _is_noise(w, median_h) for tok in split_word(w)]
+    tokens = [
+        replace(tok, line=n)
+        for n, w in words
+        if not _is_noise(w, median_h)
+        for tok in split_word(w)
+    ]
     ghosts = _inside_others(tokens)
     return [t for i, t in enumerate(tokens) if i not in ghosts]
 

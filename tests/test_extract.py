@@ -77,6 +77,10 @@ def test_split_word_separates_label_colon_and_leaders() -> None:
     ]
     # Dates and codes keep their slashes.
     assert [t.text for t in split_word(Word("12/05/1990", (0, 0, 200, 30), 0.9))] == ["12/05/1990"]
+    # Leader dots are narrow: the VIN before them took 55 % of this word's box (a third
+    # of it, by characters, cut the VIN's second reading after "XP").
+    vin, dots = split_word(Word("RLCUG0S4XPZ506105" + "." * 34, (820, 0, 1613, 30), 0.55))
+    assert 1250 <= vin.box[2] == dots.box[0] <= 1290
 
 
 def test_a_label_glued_to_its_neighbour_keeps_its_column_below() -> None:
@@ -388,6 +392,40 @@ def test_wrapped_value_steps_over_an_english_half_read_in_part() -> None:
     )
     assert values("citizen_id", p)["place_of_residence"] == (
         "Số 222, ngách 22/84, ngõ 138 Minh Khai, Phường Thành Công, Quận Ba Đình, Thành phố Hà Nội"
+    )
+
+
+def test_words_of_a_list_are_no_label() -> None:
+    # "Nam, X." folds one letter from the label "Năm SX": a comma the label lacks says
+    # it is the list of an address, which runs on past it.
+    p = page(
+        (100, [(100, "Nơi ĐKHK thường trú:"), (560, "Thôn Nam, X. Tiền")]),
+        (140, [(100, "Phong, H. Mê Linh, TP Hà Nội")]),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == (
+        "Thôn Nam, X. Tiền Phong, H. Mê Linh, TP Hà Nội"
+    )
+
+
+def test_a_wrapped_line_keeps_its_first_word_set_low() -> None:
+    # The second line's first word, its box drawn down by a mark below, lies as much
+    # beside "Không thời hạn" (the left column's value) as beside the rest of its line;
+    # the recognizer read it in that line, and a column gap parts it from the left one.
+    top = words(100, [(100, "Có giá trị đến:"), (900, "Nơi thường trú:")])
+    top += words(100, [(1200, "Tổ dân phố 18, X. Tiền Phong, H.")])
+    first = Word("Mê", (900, 138, 940, 196), 0.97)
+    p = Page(
+        1,
+        2480,
+        3508,
+        (
+            Line(tuple(top)),
+            Line(tuple(words(135, [(100, "Không thời hạn")]))),
+            Line((first, *words(156, [(960, "Linh, TP Hà Nội")]))),
+        ),
+    )
+    assert values("citizen_id", p)["place_of_residence"] == (
+        "Tổ dân phố 18, X. Tiền Phong, H. Mê Linh, TP Hà Nội"
     )
 
 
@@ -1148,6 +1186,12 @@ def test_plate_checked_against_vehicle_type() -> None:
     assert f.valid is False
     assert f.problems == ("car plate 30A-123.45 on a motorbike (Xe mô tô)",)
     assert f.features["cross_check_failed"] == 1.0
+    # The calibration sees the verdict: a plate read well but contradicted is doubtful.
+    assert f.features["valid"] == 0.0
+    assert (
+        extract_fields("registration_certificate", [p], calibrated=True)["plate_number"].confidence
+        < 0.5
+    )
 
 
 def test_licence_classes_checked_against_issue_date() -> None:
