@@ -687,6 +687,15 @@ class PageLayout:
             for h in self._row_hits(r)
         )
 
+    def _runs_on(self, r: int, tok: Token) -> bool:
+        """``tok``, the first word of row ``r`` inside a value's column, continues a phrase
+        begun left of the column, a word's gap away: the row is a line across the page
+        (the declaration's pledge under a row of labels whose values OCR dropped), not a
+        value of this column."""
+        tokens = self.rows[r].tokens
+        idx = tokens.index(tok)
+        return idx > 0 and tok.box[0] - tokens[idx - 1].box[2] <= self.line_height
+
     def _only_label_of(self, r: int, left: float, right: float, tag: str) -> bool:
         """Row ``r`` holds, inside ``[left, right)``, nothing but labels of field ``tag``."""
         hits = [h for h in self._row_hits(r) if h.tag == tag]
@@ -749,7 +758,9 @@ class PageLayout:
             toks = self._column_tokens(nr, left, right)
             if hit.label is not None and toks:
                 toks = toks[english_span(toks, 0, hit.label, prefix=True) :]
-            if toks and self._value_of_other_label(nr, toks[0], hit):
+            if toks and (
+                self._value_of_other_label(nr, toks[0], hit) or self._runs_on(nr, toks[0])
+            ):
                 continue
             # A row that starts far right of where the label ends is another block (the
             # place-and-date line above a signature), not this label's value.

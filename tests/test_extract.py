@@ -429,6 +429,17 @@ def test_a_wrapped_line_keeps_its_first_word_set_low() -> None:
     )
 
 
+def test_a_line_across_the_page_is_no_value_of_a_column() -> None:
+    # The lone "2" under "Số chỗ ngồi:" was not read; the pledge under the row runs
+    # through the column, a word's gap from its words left of it.
+    p = page(
+        (100, [(100, "Dung tích:"), (800, "Số chỗ ngồi:"), (1500, "Năm sản xuất:")]),
+        (150, [(110, "125cm3"), (1510, "2019")]),
+        (220, [(100, "Tôi xin cam đoan về nội dung khai trên là đúng và hoàn toàn chịu trách")]),
+    )
+    assert values("registration_declaration", p)["seats"] is None
+
+
 def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     from extract.values import Parsed, brand_value
 
