@@ -49,6 +49,27 @@ def test_a_crop_takes_the_whole_of_a_glyph_its_box_cuts() -> None:
     assert crop_region(ruled, (x0, y0, x1, y1 + 3))[0] == x0 - MARGIN
 
 
+def test_a_crop_takes_a_whole_glyph_just_outside_its_box() -> None:
+    """Tesseract boxed "26-04-1977" from its 6, leaving the 2 out (a letter's gap away):
+    both readings of the crop read "6-04-1977". The crop takes the 2; the label before
+    the value, a word's space away, stays out."""
+    img = Image.new("L", (900, 200), 240)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    draw.text((100, 60), "ngày:", font=font, fill=60)
+    draw.text((260, 60), "26-04-1977", font=font, fill=60)
+    _, y0, x1, y1 = (int(v) for v in draw.textbbox((260, 60), "26-04-1977", font=font))
+    image = np.asarray(img)
+    columns = np.flatnonzero((image[y0:y1, 250:x1] < 150).any(axis=0)) + 250
+    gaps = np.flatnonzero(np.diff(columns) > 1)
+    two_end, six = int(columns[gaps[0]]), int(columns[gaps[0] + 1])  # the 2's end, the 6
+    left = crop_region(image, (six, y0, x1, y1))[0]
+    two = int(columns[0])
+    assert two - 4 <= left < two
+    label_end = int(np.flatnonzero((image[y0:y1, 100:250] < 150).any(axis=0))[-1]) + 100
+    assert left > label_end and two_end < six
+
+
 def test_split_assigns_words_by_position() -> None:
     words = (
         Word("A", (30, 30, 60, 60), 0.9),
