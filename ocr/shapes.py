@@ -3,14 +3,16 @@
 Tesseract's models read some glyphs of serial numbers and plates as their look-alikes
 with high confidence and in every reading (page, strip, Latin model alike): the 6 of
 "RLUA6FT02BA007189" as G in a bold sans face, the 8 of "JF86E…" as S, the F of
-"30F-568.88" and "JF58E…" as E in a bold serif one, on clean 300 dpi pages. Language and
-position cannot tell them apart in a VIN, an engine code or a plate series, where both
-are allowed. Their strokes can, whatever the face: a 6 closes a bowl in its lower half
-where a G is open at the right, an 8 closes two where an S closes none, and an E has an
-arm along the baseline where an F has only its stem (and a serif). A glyph read "G" in a
-code whose ink encloses a low bowl is a 6; one read "S" with two bowls an 8 (one high up:
-a 9; one low: a 6); one read "E" whose foot is as narrow as an F's is an F. Nothing else
-changes: a glyph whose strokes do not say otherwise keeps its reading.
+"30F-568.88" and "JF58E…" as E in a bold serif one, the slab-serif I of "GRAND I10" as
+T, on clean 300 dpi pages. Language and position cannot tell them apart in a VIN, an
+engine code, a model code or a plate series, where both are allowed. Their strokes can,
+whatever the face: a 6 closes a bowl in its lower half where a G is open at the right,
+an 8 closes two where an S closes none, an E has an arm along the baseline where an F
+has only its stem (and a serif), and an upright I's foot is as wide as its top where a
+T's is not. A glyph read "G" in a code whose ink encloses a low bowl is a 6; one read
+"S" with two bowls an 8 (one high up: a 9; one low: a 6); one read "E" whose foot is as
+narrow as an F's is an F; one read "T" barred at both ends an I. Nothing else changes:
+a glyph whose strokes do not say otherwise keeps its reading.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ HIGH = 0.45
 BAND = 0.15
 FOOT = 0.75
 ARM = 0.8
+SLAB = 0.9
 
 
 def _bowls(ink: np.ndarray) -> list[float]:
@@ -80,11 +83,20 @@ def _foot_missing(ink: np.ndarray) -> bool:
     return _span(ink[:band]) >= ARM and _span(ink[h - band :]) < FOOT
 
 
+def _barred_both_ends(ink: np.ndarray) -> bool:
+    """``ink`` (a glyph read "T") is as wide at its foot as at its top: a slab-serif I
+    (a T's foot, serifs included, spans 0.7 of its width at most in the faces
+    installed; an upright I's bars span it all)."""
+    h = ink.shape[0]
+    band = max(1, int(BAND * h))
+    return _span(ink[:band]) >= SLAB and _span(ink[h - band :]) >= SLAB
+
+
 def reread_word(image: np.ndarray, word: Word) -> str:
     """The word's text with each G or S whose glyph closes bowls read as the digit they
-    make, and each E whose glyph has no foot read as F."""
+    make, each E whose glyph has no foot read as F, each T barred at both ends as I."""
     text = word.text
-    if not set("GES").intersection(text) or not CODE.match(text):
+    if not set("GEST").intersection(text) or not CODE.match(text):
         return text
     x0, y0, x1, y1 = word.box
     ih, iw = image.shape[:2]
@@ -100,16 +112,18 @@ def reread_word(image: np.ndarray, word: Word) -> str:
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     out = list(text)
     for i, (c, (gx0, gy0, gx1, gy1)) in enumerate(zip(text, boxes, strict=True)):
-        if c not in "GES" or gy1 - gy0 < MIN_HEIGHT:
+        if c not in "GEST" or gy1 - gy0 < MIN_HEIGHT:
             continue
         glyph = ink[gy0:gy1, gx0:gx1]
         if c == "E":
             out[i] = "F" if _foot_missing(glyph) else c
+        elif c == "T":
+            out[i] = "I" if _barred_both_ends(glyph) else c
         else:
             out[i] = _closed(c, glyph)
     return "".join(out)
 
 
 def correct_shapes(image: np.ndarray, page: Page) -> Page:
-    """``page`` with the digits and Fs of its codes given back."""
+    """``page`` with the digits, Fs and Is of its codes given back."""
     return page.retexted(lambda w: reread_word(image, w))

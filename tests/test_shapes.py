@@ -74,6 +74,15 @@ def test_an_f_read_as_e_is_an_f_and_an_e_stays(font: str, noise: float) -> None:
     assert reread_word(image, Word("RLHJEB7E0H4736143", box, 0.9)) == "RLHJEB7E0H4736143"
 
 
+@pytest.mark.parametrize("font", [f for f in FONTS if "Sans" not in f] + [FONTS[0]])
+def test_a_slab_serif_i_read_as_t_is_an_i(font: str) -> None:
+    # "GRAND I10" read "GRAND T10": the I is barred at both ends, a T only at its top.
+    image, box = _printed("I10", font)
+    assert reread_word(image, Word("T10", box, 0.9)) == "I10"
+    image, box = _printed("T10", font)
+    assert reread_word(image, Word("T10", box, 0.9)) == "T10"
+
+
 def test_only_codes_are_looked_at() -> None:
     image, box = _printed("GIANG FE", FONTS[0])
     page = Page(1, 1100, 100, (Line((Word("GIANG EE", box, 0.9),)),))
