@@ -733,9 +733,16 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
         len(words) > 2 and words[-2:] == ["Việt", "Nam"] and all(w.isascii() for w in words[:-2])
     ):  # an unreadable English half of the label before it ("Aaionaz Việt Nam")
         return Parsed("Việt Nam", True)
+    viet = [i for i, w in enumerate(words) if fold(w) == "VIET"]
+    if len(viet) == 1 and all(w.isascii() for j, w in enumerate(words) if j != viet[0]):
+        # "Việt" alone, or after an unreadable English half of the label ("Nawonay
+        # Việt"): no other country's name has that word, and "Nam" was lost.
+        return Parsed("Việt Nam", None, ("half of the nationality read",))
+    if len(folded) >= 6 and Levenshtein.distance(folded, "VIETNAM") == 1:
+        return Parsed("Việt Nam", None, ("the nationality misread",))  # "Việt Nan"
     if folded in ("VIET", "NAM") or fold(words[0]) == "VIET":
-        # Half of "Việt Nam" (the other word was not read), or "Việt" and the words of
-        # another line: no other country's name starts with "Việt".
+        # "Nam" alone (the sex beside it, as often as half the nationality), or "Việt"
+        # and the words of another line ("Việt Nguyễn").
         return Parsed(text, False, ("incomplete nationality",))
     # A country's name has no digit and no comma: "Q. Cầu Giấy, TP Hà Nội" is an address
     # read after a label taken for "Quốc tịch".

@@ -1088,10 +1088,18 @@ def test_an_empty_field_says_whether_its_label_is_on_the_page() -> None:
     assert features["place_of_origin"] == {"label_seen": 0.0, "value_blank": 0.0, "searched": 0.0}
 
 
-def test_half_a_nationality_is_not_valid() -> None:
+def test_half_a_nationality_is_viet_nam_for_review() -> None:
+    # No other country's name has the word "Việt": half of it read, or read one letter
+    # wrong, is Việt Nam, doubtful. "Nam" alone may be the sex beside it.
     p = page((100, [(100, "Quốc tịch: Việt")]))
     got = extract_fields("citizen_id", [p], None, calibrated=False)["nationality"]
-    assert (got.value, got.valid) == ("Việt", False)
+    assert (got.value, got.valid) == ("Việt Nam", None)
+    for read in ("Nawonay Việt", "Việt Nan"):
+        assert (nationality_value(read, {}).value, nationality_value(read, {}).valid) == (
+            "Việt Nam",
+            None,
+        )
+    assert nationality_value("Nam", {}).valid is False
     p = page((100, [(100, "Quốc tịch: VIỆT NAM")]))
     got = extract_fields("citizen_id", [p], None, calibrated=False)["nationality"]
     assert (got.value, got.valid) == ("Việt Nam", True)
