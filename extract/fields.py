@@ -24,7 +24,7 @@ from extract import calibration, evidence, mrz, rubbings
 from extract import values as V
 from extract.gazetteer import listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
-from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse
+from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse, closed_up
 from extract.normalize import fold, parse_date
 from extract.plates import parse_plate, vehicle_kind
 from extract.reread import Reader, vote
@@ -341,6 +341,8 @@ class LabelledField:
         """The value after ``hit``, then (for fields whose validator can choose) the other
         readings under it; empty when nothing is written there."""
         value = layout.value(hit, multiline=self.multiline)
+        if self.latin:
+            value = closed_up(value)  # codes: letters read apart are one code
         readings = [value] if value.tokens else []
         if self.join and not self.multiline and value.text.endswith((",", ";", "/")):
             # A list of values that goes on under the label's English half ("2ZR7509611,"

@@ -558,6 +558,27 @@ class Value:
 
 
 EMPTY = Value((), 0, False)
+#: Two words of a value closer than this share of their mean glyph width are one word
+#: whose letters the engine split ("RAN G E R", "VI S IO N": 0.25 apart; the space of
+#: "GRAND I10" is 0.5 or more in the faces installed).
+GLUE = 0.35
+
+
+def closed_up(value: Value) -> Value:
+    """``value`` with the pieces of a word read apart joined (:data:`GLUE`)."""
+    tokens = list(value.tokens)
+    changed = False
+    for i in range(1, len(tokens)):
+        a, b = tokens[i - 1], tokens[i]
+        if b.glued or not a.text or not b.text or b.box[1] > a.box[3] or a.box[1] > b.box[3]:
+            continue  # already one word, or on another line
+        glyph = (a.box[2] - a.box[0] + b.box[2] - b.box[0]) / (len(a.text) + len(b.text))
+        if 0 <= b.box[0] - a.box[2] < GLUE * glyph:
+            tokens[i] = replace(b, glued=True)
+            changed = True
+    return replace(value, tokens=tuple(tokens)) if changed else value
+
+
 # Between two columns' values on one row: wider than any gap between a value's words.
 COLUMN_GAP = 4.0
 

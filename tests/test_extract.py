@@ -440,6 +440,20 @@ def test_a_line_across_the_page_is_no_value_of_a_column() -> None:
     assert values("registration_declaration", p)["seats"] is None
 
 
+def test_a_code_whose_letters_were_read_apart_is_one_code() -> None:
+    # "RANGER" printed letter-spaced, read "RAN G E R": the pieces are a quarter of a
+    # glyph apart, a space is half a glyph or more ("GRAND I10").
+    def code(y: int, *pieces: tuple[int, str]) -> list[Word]:
+        return [Word(t, (x, y, x + CHAR_W * len(t), y + HEIGHT), 0.93) for x, t in pieces]
+
+    label = words(100, [(100, "Số loại:")])
+    spaced = code(100, (600, "RAN"), (658, "G"), (680, "E"), (702, "R"))
+    p = Page(1, 2480, 3508, (Line(tuple(label + spaced)),))
+    assert values("registration_certificate", p)["model_code"] == "RANGER"
+    p = page((100, [(100, "Số loại: GRAND I10")]))
+    assert values("registration_certificate", p)["model_code"] == "GRAND I10"
+
+
 def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     from extract.values import Parsed, brand_value
 
