@@ -22,7 +22,7 @@ import numpy as np
 from ocr import tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
-from ocr.reread import LEFT, MARGIN, compose
+from ocr.reread import LEFT, MARGIN, batches, compose
 
 #: Word confidence below which a recovered word is dropped (seals and signatures read as
 #: text come out with low confidence).
@@ -77,8 +77,24 @@ def read_lines(
     timeout: float = tesseract.DEFAULT_TIMEOUT_S,
     engine: Engine | None = None,
 ) -> list[list[Word]]:
-    """The words of each of ``boxes``, read in one call, in page coordinates (words under
-    :data:`MIN_CONFIDENCE` dropped)."""
+    """The words of each of ``boxes``, read in one call per strip (:func:`batches`), in
+    page coordinates (words under :data:`MIN_CONFIDENCE` dropped)."""
+    return [
+        words
+        for group in batches(boxes)
+        for words in _read_batch(image, group, lang=lang, dpi=dpi, timeout=timeout, engine=engine)
+    ]
+
+
+def _read_batch(
+    image: np.ndarray,
+    boxes: Sequence[Box],
+    *,
+    lang: str,
+    dpi: int | None,
+    timeout: float,
+    engine: Engine | None,
+) -> list[list[Word]]:
     strip, bands = compose(image, boxes)
     read = tesseract.ocr_page(strip, 1, lang=lang, psm=6, dpi=dpi, timeout=timeout, engine=engine)
     h, w = image.shape[:2]

@@ -23,6 +23,25 @@ from ocr.model import Box, Line, Page, Word
 MARGIN = 6  # pixels kept around each value box
 GAP = 28  # blank rows between crops in the strip
 LEFT = 24
+#: The tallest strip read in one call. Tesseract reads no image over 32,767 pixels
+#: high: the recovery strip of a hard page's 600 candidate lines (41,002 pixels) failed,
+#: and the whole file with it. Taller strips are read in parts.
+MAX_STRIP = 16_000
+
+
+def batches(boxes: Sequence[Box]) -> list[list[Box]]:
+    """``boxes`` in order, in groups whose strip stays under :data:`MAX_STRIP` high (a
+    box taller than that alone in its group)."""
+    out: list[list[Box]] = []
+    height = GAP
+    for box in boxes:
+        tall = box[3] - box[1] + 2 * MARGIN + GAP
+        if not out or height + tall > MAX_STRIP:
+            out.append([])
+            height = GAP
+        out[-1].append(box)
+        height += tall
+    return out
 
 
 @dataclass
@@ -90,6 +109,9 @@ class StripReader:
 
     def _read_strip(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
         """One reading per box, its words' boxes in the page's coordinates."""
+        return [p for group in batches(boxes) for p in self._read_batch(image, group, lang)]
+
+    def _read_batch(self, image: np.ndarray, boxes: Sequence[Box], lang: str) -> list[Page]:
         strip, bands, regions = _composed(image, boxes)
         page = tesseract.ocr_page(
             strip, 1, lang=lang, psm=6, dpi=self.dpi, timeout=self.timeout, engine=self.engine
