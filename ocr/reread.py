@@ -181,35 +181,35 @@ NEAR = 0.3
 
 def crop_region(image: np.ndarray, box: Box) -> Box:
     """The region read for ``box``: the box with ``MARGIN`` around it, widened to the
-    whole of the glyphs the box cuts. An engine's word box may miss part of a glyph at
-    the word's end (the left half of "838094"'s first 8: its crop read "338094" in both
-    models); pieces of ink that only lie near the box are left out."""
+    whole of the glyphs the box cuts and of a glyph just outside it (``NEAR``). An
+    engine's word box may miss part of a glyph at the word's end (the left half of
+    "838094"'s first 8: its crop read "338094" in both models), or the whole of one;
+    pieces of ink that only lie near the box are left out."""
     h, w = image.shape[:2]
     x0, y0, x1, y1 = box
     top, bottom = max(0, y0 - MARGIN), min(h, y1 + MARGIN)
     left, right = max(0, x0 - MARGIN), min(w, x1 + MARGIN)
-    reach = int((REACH + NEAR + 1.0) * (y1 - y0))
-    wide0, wide1 = max(0, left - reach), min(w, right + reach)
-    window = image[top:bottom, wide0:wide1]
-    if window.size == 0 or window.ndim != 2 or int(window.max()) - int(window.min()) < 40:
-        return left, top, right, bottom
-    _, ink = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    inner0, inner1 = x0 - wide0, x1 - wide0  # the box in the window's columns
     tall = y1 - y0
-    near = NEAR * tall
-    for cx, _, cw, ch, _ in stats[1:n]:
-        if ch < 0.4 * tall or cw > 2 * tall:
-            continue  # a speck, a rule or an underline: no glyph
-        cut0, cut1 = cx < inner0 < cx + cw, cx < inner1 < cx + cw
-        if cut0 and cx >= inner0 - REACH * tall:
-            left = min(left, wide0 + int(cx) - 2)  # a glyph the box's left edge cuts
-        if cut1 and cx + cw <= inner1 + REACH * tall:
-            right = max(right, wide0 + int(cx + cw) + 2)
-        if ch >= 0.6 * tall and 0 <= inner0 - (cx + cw) <= near:
-            left = min(left, wide0 + int(cx) - 2)  # a whole glyph just before the box
-        if ch >= 0.6 * tall and 0 <= cx - inner1 <= near:
-            right = max(right, wide0 + int(cx + cw) + 2)
+    for reach, outside in ((REACH, False), (REACH + NEAR + 1.0, True)):
+        wide0, wide1 = max(0, left - int(reach * tall)), min(w, right + int(reach * tall))
+        window = image[top:bottom, wide0:wide1]
+        if window.size == 0 or window.ndim != 2 or int(window.max()) - int(window.min()) < 40:
+            break
+        _, ink = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        inner0, inner1 = x0 - wide0, x1 - wide0  # the box in the window's columns
+        for cx, _, cw, ch, _ in stats[1:n]:
+            if ch < 0.4 * tall or cw > 2 * tall:
+                continue  # a speck, a rule or an underline: no glyph
+            if not outside:
+                if cx < inner0 < cx + cw:  # a glyph the box's left edge cuts
+                    left = min(left, wide0 + int(cx) - 2)
+                if cx < inner1 < cx + cw:
+                    right = max(right, wide0 + int(cx + cw) + 2)
+            elif ch >= 0.6 * tall and 0 <= inner0 - (cx + cw) <= NEAR * tall:
+                left = min(left, wide0 + int(cx) - 2)  # a whole glyph just before it
+            elif ch >= 0.6 * tall and 0 <= cx - inner1 <= NEAR * tall:
+                right = max(right, wide0 + int(cx + cw) + 2)
     return max(0, left), top, min(w, right), bottom
 
 
