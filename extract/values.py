@@ -365,6 +365,9 @@ _STOP_FOR_COMMA = re.compile(
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
 # and a quote, backtick, degree sign or the like standing alone between words (specks).
 _CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
+# "phố" (street) before a street's name read with another mark on its o ("phổ Bà
+# Triệu", "phô Kim Mã"): no other word of that spelling stands before a name.
+_PHO_MISREAD = re.compile(r"(?<![^\W\d_])ph[ôổồỗộ](?= [A-ZĐ])")
 _LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”°•·^~*]+ ")
 # Address parts are printed "a, b": a space the engine put before a comma goes, one it
 # left out after a comma before a letter comes back ("Xóm 7,X. Trung Giã").
@@ -411,6 +414,7 @@ def _repair_address_words(text: str) -> str:
     text = _LONE_QUOTE.sub("", text)
     if any(c.islower() for c in text):
         text = _CAPITAL_SO.sub("Số", text)
+    text = _PHO_MISREAD.sub("phố", text)
     text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
     text = _NGACH_ONE.sub(_ngach_one, _NGACH_SLASH.sub(r"\1/\2", text))

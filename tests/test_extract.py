@@ -679,6 +679,10 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     assert address_value("Số 1 70, ngách 58/56, Hà Nội", {}).value == "Số 170, ngách 58/56, Hà Nội"
     for kept in ("Số 1, ngõ 12, Hà Nội", "Số 1 ngõ 12, Hà Nội"):
         assert address_value(kept, {}).value == kept
+    # "phố" before a street's name, its o read with another mark.
+    for read in ("Số 13 phổ Bà Triệu, Hà Nội", "Số 13 phô Bà Triệu, Hà Nội"):
+        assert address_value(read, {}).value == "Số 13 phố Bà Triệu, Hà Nội"
+    assert address_value("phường Phổ Quang, Hà Nội", {}).value == "phường Phổ Quang, Hà Nội"
 
 
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
