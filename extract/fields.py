@@ -1170,6 +1170,7 @@ def _citizen_id(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedFiel
         coded = parse_id_number(number.value)
         if coded is not None and coded.sex is not None and coded.sex == sex.value:
             out["sex"] = _raised(sex, number.confidence)
+    out.update(_from_the_number(out))
     origin = out.get("place_of_origin")
     if origin and origin.valid and origin.value and listed_place(origin.value, origin.raw or ""):
         out["place_of_origin"] = _raised(origin, LISTED_PLACE)
@@ -1184,6 +1185,40 @@ def _citizen_id(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedFiel
         ):
             out["date_of_birth"] = _raised(dob, expiry.confidence)
             out["expiry_date"] = _raised(expiry, dob.confidence)
+    return out
+
+
+#: How much of a valid number's confidence a fact read off it keeps (the fact the card
+#: prints was not read: a seal or a fold over it, the number still legible).
+FROM_NUMBER = 0.9
+
+
+def _from_the_number(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """The sex and nationality a card left unread, from its valid 12-digit number: the
+    personal identification number is given to citizens only (nationality Việt Nam),
+    and its fourth digit codes the holder's sex and century (DOMAIN.md §5.1). Every
+    card with such a number prints both (the 9-digit CMND, which does not, has none)."""
+    number = fields.get("id_number")
+    if not number or not number.valid or not number.value or len(number.value) != 12:
+        return {}
+    coded = parse_id_number(number.value)
+    if coded is None or coded.kind != "cccd":
+        return {}
+    confidence = round(number.confidence * FROM_NUMBER, 4)
+    out = {}
+    for name, value in (("sex", coded.sex), ("nationality", "Việt Nam")):
+        f = fields.get(name)
+        if f is not None and f.value is None and value is not None:
+            out[name] = ExtractedField(
+                value,
+                None,
+                confidence,
+                number.page,
+                None,
+                None,
+                ("read from the ID number: not read on the card",),
+                {**f.features, "from_number": 1.0},
+            )
     return out
 
 

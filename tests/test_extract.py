@@ -1213,6 +1213,24 @@ def test_cccd_checked_against_birth_year_and_sex() -> None:
     assert any("Nữ" in p for p in f.problems)
 
 
+def test_sex_and_nationality_unread_on_a_card_come_from_its_number() -> None:
+    # A seal over "Giới tính" and "Quốc tịch": the 12-digit number is a citizen's and
+    # codes the sex (4th digit 0: a man born in the 1900s). For review, not accepted.
+    p = page(
+        (100, [(100, "Số định danh cá nhân: 001090012345")]),
+        (160, [(100, "Họ và tên: NGUYỄN VĂN AN")]),
+        (220, [(100, "Ngày sinh: 12/05/1990")]),
+        (280, [(100, "Giới tính:"), (1300, "Quốc tịch:")]),
+    )
+    got = extract_fields("citizen_id", [p])
+    assert (got["sex"].value, got["nationality"].value) == ("Nam", "Việt Nam")
+    assert got["sex"].confidence < 0.95 and got["sex"].problems
+    # A 9-digit CMND prints neither and codes neither.
+    p = page((100, [(100, "Số: 012345678")]), (160, [(100, "Họ tên: NGUYỄN VĂN AN")]))
+    got = extract_fields("citizen_id", [p])
+    assert (got["sex"].value, got["nationality"].value) == (None, None)
+
+
 def test_plate_checked_against_vehicle_type() -> None:
     p = page(
         (100, [(100, "Loại xe: Xe mô tô")]),
