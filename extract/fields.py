@@ -433,6 +433,10 @@ FLAT = 0.25
 #: dropped a word as a speck ("Số [1,] ngách"). Some forms space their words widely.
 WORD_GAP = 2.5
 WORD_GAP_HEIGHT = 0.8
+#: ... and the end of a line the value wraps from, ``TAIL`` of its words' height long,
+#: when no word was read there: the page reading dropped the unit word the line ended
+#: with ("P. Trung Hưng, TX." read without "TX.").
+TAIL = 4.0
 #: A word read again replaces the page's word, or fills the gap, when read at least this
 #: confidently. A doubtful word with nothing read in its place goes when it is shaped like
 #: a speck: flat, or narrower than ``NARROW`` of its height per letter ("TT)" in 18 px
@@ -462,10 +466,26 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
             return None
         return tokens[i] if _same_row(tokens[i], tok) else None
 
+    def tail(i: int, tok: Token) -> Token | None:
+        """A word read after ``tok``, the last of a line the value wraps from."""
+        if i + 1 >= len(tokens) or beside(i + 1, tok) is not None:
+            return None
+        x0, x1 = tok.box[2] + 0.2 * height, min(layout.page.width, tok.box[2] + TAIL * height)
+        if x1 - x0 < height:
+            return None
+        box = (int(x0), tok.box[1], int(x1), tok.box[3])
+        if layout.holds_words(box):
+            return None
+        found = _word_reading(reader, page, box, [tok])
+        if found is None or not any(c.isalnum() for c in found.text):
+            return None
+        return found if found.confidence >= WORD_KEPT else None
+
     out: list[Token] = []
     changed = False
     for i, tok in enumerate(tokens):
         prev, after = beside(i - 1, tok), beside(i + 1, tok)
+        end = tail(i, tok)  # goes after the token, however the token itself is read
         if (
             prev is not None
             and wide is not None
@@ -491,8 +511,13 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
                 changed = True
                 if found.text:
                     out.append(found)
+                if end is not None:
+                    out.append(end)
                 continue
         out.append(tok)
+        if end is not None:
+            out.append(end)
+            changed = True
     return Value(tuple(out), value.lines, value.below) if changed else value
 
 

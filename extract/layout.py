@@ -897,6 +897,14 @@ class PageLayout:
             return self.value(replace(hit, end=stop), multiline=multiline)
         return Value(flat, len(lines), below)
 
+    def holds_words(self, box: Box) -> bool:
+        """A word of the page's reading has its centre inside ``box``."""
+        return any(
+            box[0] <= t.cx < box[2] and box[1] <= (t.box[1] + t.box[3]) / 2 < box[3]
+            for row in self.rows
+            for t in row.tokens
+        )
+
     def _text_margin(self) -> float:
         """The right edge of the page's text: the rightmost end of a row holding two words
         read with some confidence. Specks and page edges read as letters far right of the
