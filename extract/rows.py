@@ -205,6 +205,8 @@ def _is_noise(word: Word, median_h: float) -> bool:
     """Tesseract's readings of rules, dotted lines and specks: unsure and oddly shaped."""
     if word.confidence >= 0.3 or word.text in ("-", "–", ",", "/"):
         return False  # separators are short by nature
+    if word.text.endswith(":") and len(word.text) >= 4 and word.text[:-1].isalpha():
+        return False  # a label's last word and its colon ("chi:" of "Địa chỉ:"), boxed tall
     h = word.height
     if h < 0.5 * median_h or h > 1.7 * median_h:
         return True

@@ -454,6 +454,17 @@ def test_a_code_whose_letters_were_read_apart_is_one_code() -> None:
     assert values("registration_certificate", p)["model_code"] == "GRAND I10"
 
 
+def test_a_label_word_read_unsure_and_boxed_tall_is_no_speck() -> None:
+    # "Địa chỉ:" read "Địa chi:", its last word at confidence 0 in a box as tall as the
+    # marks above and below the line: a speck is not spelled with a colon after it.
+    label = [Word("Địa", (100, 90, 150, 150), 0.79), Word("chi:", (160, 90, 200, 150), 0.0)]
+    value = words(100, [(300, "Số 82, ngách 28/57, ngõ 47 Tam Trinh, Hà Nội")])
+    p = Page(1, 2480, 3508, (Line((*label, *value)),))
+    assert values("registration_declaration", p)["owner_address"] == (
+        "Số 82, ngách 28/57, ngõ 47 Tam Trinh, Hà Nội"
+    )
+
+
 def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     from extract.values import Parsed, brand_value
 
