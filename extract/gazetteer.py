@@ -37,11 +37,16 @@ _WORD = re.compile(r"\S+")
 _EDGE = ",.;:"
 
 
-#: Folded type words and abbreviations that may stand before a bare unit name.
+#: Folded type words and abbreviations that may stand before a bare unit name, and the
+#: street words: streets are named after the places they lead to ("đường Cầu Giấy", "phố
+#: Kim Mã"), spelt as the place is.
 _BEFORE_BARE = frozenset(
     {"P", "Q", "H", "X", "TT", "TX", "TP", "T", "PHUONG", "QUAN", "HUYEN", "XA", "TINH"}
-    | {"THI TRAN", "THI XA", "THANH PHO"}
+    | {"THI TRAN", "THI XA", "THANH PHO", "DUONG", "PHO"}
 )
+#: A lane's or alley's number before a street's name ("ngõ 168 Ngọc Lâm").
+_LANE = re.compile(r"^\d+(?:/\d+)?$")
+_LANE_WORDS = frozenset({"NGO", "NGACH", "HEM", "KIET"})
 
 
 @functools.cache
@@ -132,6 +137,8 @@ def _bare_allowed(text: str, start: int, end: int) -> bool:
     if whole_part:
         return True
     words = before.replace(",", " ").split()
+    if len(words) >= 2 and _LANE.match(words[-1]) and fold(words[-2]) in _LANE_WORDS:
+        return True
     return any(fold(" ".join(words[-k:])) in _BEFORE_BARE for k in (1, 2) if len(words) >= k)
 
 

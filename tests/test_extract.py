@@ -612,7 +612,7 @@ def test_a_comma_lost_before_a_listed_unit_is_put_back() -> None:
     )
     for kept in (
         "Số 5 phố Huế phường Hàng Bài quận Hoàn Kiếm Hà Nội",  # printed without commas
-        "Số 12 phố Phường Mai, Hà Nội",  # no listed unit after the word
+        "Số 12 Phường Mai, Hà Nội",  # no listed unit after the word
         "Số 33 phố Láng Hạ, phường Quang Trung, thị xã Sơn Tây, TP. Hà Nội",  # "thị xã"
     ):
         assert address_value(kept, {}).value == kept

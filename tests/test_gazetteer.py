@@ -120,3 +120,15 @@ def test_an_i_read_as_l_in_a_listed_name_is_restored() -> None:
     assert restore_marks("Tổ 1, phường Hàng Ga1") == "Tổ 1, phường Hàng Gai"
     # Words that are no listed unit name keep their l ("Royal City" is a building).
     assert restore_marks("Số 1 Royal City, quận Thanh Xuân") == "Số 1 Royal City, quận Thanh Xuân"
+
+
+def test_a_street_named_after_a_place_takes_the_places_marks() -> None:
+    # Streets are named after the places they lead to, and spelt as the place is.
+    assert restore_marks("Số 157 đường Cầu Giây, TT. Quang Minh") == (
+        "Số 157 đường Cầu Giấy, TT. Quang Minh"
+    )
+    assert restore_marks("ngách 82/37, ngõ 168 Ngoc Lâm, Phường Láng Hạ") == (
+        "ngách 82/37, ngõ 168 Ngọc Lâm, Phường Láng Hạ"
+    )
+    # Not after any number: "Số 12" is a house, not a lane.
+    assert restore_marks("Số 12 Ngoc Lâm") == "Số 12 Ngoc Lâm"
