@@ -618,6 +618,8 @@ class PageLayout:
     #: Labels of fields missing from ``hits``, read too garbled for ``find_labels``
     #: (:func:`recover_labels`): a value after one counts only when it validates.
     recovered: tuple[LabelHit, ...] = ()
+    #: The wordings of the vocabulary's labels, marks kept (``_label_keys``).
+    label_keys: frozenset[str] = frozenset()
 
     def hits_for(self, tag: str) -> list[LabelHit]:
         """Hits whose tag is ``tag``, top to bottom."""
@@ -874,6 +876,8 @@ class PageLayout:
                     break  # nothing below, or specks and leader dots read as letters
                 if _PLACE_DATE.search(" ".join(t.key for t in toks)):
                     break  # the place-and-date line above a signature ("Hà Nội, ngày …")
+                if self._opens_with_label(toks):
+                    break  # the next field's label, read without the colon it needs
                 lines.append(toks)
                 r = nr
                 bottom = max(t.box[3] for t in toks)
@@ -896,6 +900,12 @@ class PageLayout:
         if not flat and not below:
             return self.value(replace(hit, end=stop), multiline=multiline)
         return Value(flat, len(lines), below)
+
+    def _opens_with_label(self, toks: Sequence[Token]) -> bool:
+        """``toks`` start with a label's whole wording, read exactly ("Hạng EE" under an
+        address: "Hạng" counts as a label only with its colon, which OCR lost)."""
+        keys = [_marked(t.text) for t in toks[:3]]
+        return any("".join(keys[:n]) in self.label_keys for n in range(1, len(keys) + 1))
 
     def holds_words(self, box: Box) -> bool:
         """A word of the page's reading has its centre inside ``box``."""
@@ -971,4 +981,12 @@ def analyse(page: Page, vocabulary: Vocabulary) -> PageLayout:
     heights = [t.height for t in tokens if t.key]
     lh = float(statistics.median(heights)) if heights else 20.0
     hits = tuple(find_labels(rows, vocabulary))
-    return PageLayout(page, rows, hits, lh, tuple(recover_labels(rows, vocabulary, hits)))
+    recovered = tuple(recover_labels(rows, vocabulary, hits))
+    return PageLayout(page, rows, hits, lh, recovered, _label_keys(vocabulary))
+
+
+@functools.cache
+def _label_keys(vocabulary: Vocabulary) -> frozenset[str]:
+    """The vocabulary's Vietnamese wordings as ``_marked`` spells them, marks kept ("hạng"
+    is a label, "hàng" of "Hàng Gai" is not)."""
+    return frozenset(_marked(w.text) for w in _compile(vocabulary) if not w.english)

@@ -465,6 +465,19 @@ def test_a_label_word_read_unsure_and_boxed_tall_is_no_speck() -> None:
     )
 
 
+def test_a_wrapped_address_stops_at_a_label_read_without_its_colon() -> None:
+    # "Hạng:" read "Hạng" under a licence's address: a label all the same, as it is
+    # spelt with its marks ("Hàng Gai" on the line before is not).
+    p = page(
+        (100, [(100, "Nơi cư trú: Số 77 ngõ 272 phố Kim Mã, phường")]),
+        (140, [(100, "Hàng Gai, quận Hoàn Kiếm, TP. Hà Nội")]),
+        (178, [(100, "Hạng EE")]),
+    )
+    assert values("driving_license", p)["address"] == (
+        "Số 77 ngõ 272 phố Kim Mã, phường Hàng Gai, quận Hoàn Kiếm, TP. Hà Nội"
+    )
+
+
 def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     from extract.values import Parsed, brand_value
 
