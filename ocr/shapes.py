@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from ocr.model import Page, Word
-from ocr.twins import MIN_HEIGHT, glyphs
+from ocr.twins import MIN_HEIGHT, word_glyphs
 
 #: Words looked at: capitals and digits (a dot or hyphen between), at least one digit.
 CODE = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9.\-]*$")
@@ -98,17 +98,10 @@ def reread_word(image: np.ndarray, word: Word) -> str:
     text = word.text
     if not set("GEST").intersection(text) or not CODE.match(text):
         return text
-    x0, y0, x1, y1 = word.box
-    ih, iw = image.shape[:2]
-    pad = max(2, (y1 - y0) // 6)
-    crop = image[max(0, y0 - pad) : min(ih, y1 + pad), max(0, x0 - pad) : min(iw, x1 + pad)]
-    if crop.ndim == 3:
-        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+    found = word_glyphs(image, word)
+    if found is None:
         return text
-    boxes = glyphs(crop)
-    if len(boxes) != len(text):
-        return text  # touching or broken glyphs: no one-to-one match
+    crop, boxes = found
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     out = list(text)
     for i, (c, (gx0, gy0, gx1, gy1)) in enumerate(zip(text, boxes, strict=True)):

@@ -66,6 +66,24 @@ def glyphs(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def word_glyphs(
+    image: np.ndarray, word: Word
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]] | None:
+    """The word's crop (grey) and its glyphs' boxes in it, one per character of its
+    text; None where the crop has no contrast or its ink does not split into as many
+    glyphs (touching or broken glyphs: no reliable one-to-one match)."""
+    x0, y0, x1, y1 = word.box
+    ih, iw = image.shape[:2]
+    pad = max(2, (y1 - y0) // 6)
+    crop = image[max(0, y0 - pad) : min(ih, y1 + pad), max(0, x0 - pad) : min(iw, x1 + pad)]
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+        return None
+    boxes = glyphs(crop)
+    return (crop, boxes) if len(boxes) == len(word.text) else None
+
+
 def _normalised(crop: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     """The glyph's ink at ``SIZE``, zero mean, unit norm: its dot product with another
     is their correlation."""
@@ -89,17 +107,10 @@ def reread_word(image: np.ndarray, word: Word) -> str:
     text = word.text
     if not _CANDIDATE.match(text) or not _CONFUSABLE.intersection(text):
         return text
-    x0, y0, x1, y1 = word.box
-    ih, iw = image.shape[:2]
-    pad = max(2, (y1 - y0) // 6)
-    crop = image[max(0, y0 - pad) : min(ih, y1 + pad), max(0, x0 - pad) : min(iw, x1 + pad)]
-    if crop.ndim == 3:
-        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+    found = word_glyphs(image, word)
+    if found is None:
         return text
-    boxes = glyphs(crop)
-    if len(boxes) != len(text):
-        return text  # touching or broken glyphs: no reliable one-to-one match
+    crop, boxes = found
     heights = sorted(y1 - y0 for (_, y0, _, y1), c in zip(boxes, text, strict=True) if c.isalnum())
     tall = heights[len(heights) // 2]
     if tall < MIN_HEIGHT:
