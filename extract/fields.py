@@ -474,8 +474,8 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
         if x1 - x0 < height:
             return None
         box = (int(x0), tok.box[1], int(x1), tok.box[3])
-        if layout.holds_words(box):
-            return None
+        if layout.holds_words((box[0], box[1], int(x1 + height), box[3])):
+            return None  # a word read there, or just after (the crop may take its glyphs)
         found = _word_reading(reader, page, box, [tok])
         if found is None or not any(c.isalnum() for c in found.text):
             return None

@@ -908,9 +908,9 @@ class PageLayout:
         return any("".join(keys[:n]) in self.label_keys for n in range(1, len(keys) + 1))
 
     def holds_words(self, box: Box) -> bool:
-        """A word of the page's reading has its centre inside ``box``."""
+        """A word of the page's reading reaches into ``box``."""
         return any(
-            box[0] <= t.cx < box[2] and box[1] <= (t.box[1] + t.box[3]) / 2 < box[3]
+            t.box[0] < box[2] and box[0] < t.box[2] and t.box[1] < box[3] and box[1] < t.box[3]
             for row in self.rows
             for t in row.tokens
         )

@@ -478,6 +478,17 @@ def test_a_wrapped_address_stops_at_a_label_read_without_its_colon() -> None:
     )
 
 
+def test_a_word_reaching_into_a_region_is_held_there() -> None:
+    # "Điện thoại:" starting just inside the end of an address's line: the region holds
+    # it though its centre lies beyond (a crop there would take its first letter).
+    from extract.layout import analyse
+
+    p = page((100, [(100, "Số 236 phố Hàng Bông, P."), (1786, "Điện thoại:")]))
+    lay = analyse(p, vocabulary("registration_declaration"))
+    assert lay.holds_words((1600, 100, 1800, 130))
+    assert not lay.holds_words((1600, 100, 1780, 130))
+
+
 def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     from extract.values import Parsed, brand_value
 
