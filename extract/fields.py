@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeGuard
 
 from extract import calibration, evidence, mrz, rubbings
 from extract import values as V
@@ -127,7 +127,7 @@ def confidence(
         "ocr_mean": round(value.confidence, 4),
         "ocr_min": round(value.min_confidence, 4),
         "label_score": round(label_score, 4),
-        "valid": {True: 1.0, None: 0.5, False: 0.0}[parsed.valid],
+        "valid": V.valid_feature(parsed.valid),
         "below": 1.0 if value.below else 0.0,
         "lines": float(value.lines),
         "words": float(len(value.tokens)),
@@ -477,15 +477,12 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
         if layout.holds_words((box[0], box[1], int(x1 + height), box[3])):
             return None  # a word read there, or just after (the crop may take its glyphs)
         found = _word_reading(reader, page, box, [tok])
-        if found is None or not any(c.isalnum() for c in found.text):
-            return None
-        return found if found.confidence >= WORD_KEPT else None
+        return found if _a_word(found) else None
 
     out: list[Token] = []
     changed = False
     for i, tok in enumerate(tokens):
         prev, after = beside(i - 1, tok), beside(i + 1, tok)
-        end = tail(i, tok)  # goes after the token, however the token itself is read
         if (
             prev is not None
             and wide is not None
@@ -494,13 +491,10 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
         ):
             gap = (prev.box[2], tok.box[1], tok.box[0], tok.box[3])
             found = _word_reading(reader, page, gap, [prev, tok])
-            if (
-                found is not None
-                and any(c.isalnum() for c in found.text)
-                and found.confidence >= WORD_KEPT
-            ):
+            if _a_word(found):
                 out.append(found)
                 changed = True
+        kept = [tok]
         single = not tok.glued and not (after is not None and after.glued)
         flat = tok.height < FLAT * height and tok.text not in (",", ".")
         if single and (tok.confidence < WORD_REREAD_BELOW or flat):
@@ -508,17 +502,21 @@ def _reread_words(reader: Reader, layout: PageLayout, value: Value) -> Value:
             found = _word_reading(reader, page, tok.box, around)
             speck = flat or tok.box[2] - tok.box[0] < NARROW * tok.height * len(tok.text)
             if found is not None and (found.confidence >= WORD_KEPT or (speck and not found.text)):
+                kept = [found] if found.text else []
                 changed = True
-                if found.text:
-                    out.append(found)
-                if end is not None:
-                    out.append(end)
-                continue
-        out.append(tok)
+        end = tail(i, tok)
         if end is not None:
-            out.append(end)
+            kept.append(end)
             changed = True
+        out += kept
     return Value(tuple(out), value.lines, value.below) if changed else value
+
+
+def _a_word(found: Token | None) -> TypeGuard[Token]:
+    """A word read again stands in the value: letters or digits, read confidently."""
+    return (
+        found is not None and any(c.isalnum() for c in found.text) and found.confidence >= WORD_KEPT
+    )
 
 
 def _read_well(doc: Document, layout: PageLayout) -> bool:
@@ -1306,7 +1304,7 @@ def _with_problems(f: ExtractedField, problems: Sequence[str]) -> ExtractedField
         valid=False,
         confidence=round(f.confidence * 0.5, 4),
         # The calibration reads the verdict from the features: the cross-check's, now.
-        features={**f.features, "valid": 0.0, "cross_check_failed": 1.0},
+        features={**f.features, "valid": V.valid_feature(False), "cross_check_failed": 1.0},
     )
 
 

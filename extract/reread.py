@@ -159,7 +159,7 @@ def vote(
             **features,
             # The evidence is the winning reading's: its validator's verdict, not the
             # page reading's (an 11-digit ID that outvoted a 12-digit one is no ID).
-            "valid": {True: 1.0, None: 0.5, False: 0.0}[winner.parsed.valid],
+            "valid": V.valid_feature(winner.parsed.valid),
             "reread": 1.0,
             **({"copy": 1.0} if winner.copy else {}),
         },

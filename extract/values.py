@@ -72,6 +72,13 @@ class Parsed:
 
 ValueParser = Callable[[str, Context], Parsed]
 
+
+def valid_feature(valid: bool | None) -> float:
+    """A validator's verdict as the calibration's evidence: 1 valid, 0.5 undecided, 0
+    invalid."""
+    return {True: 1.0, None: 0.5, False: 0.0}[valid]
+
+
 _EDGE = " :;,.-_|/"
 _LETTER = re.compile(r"[^\W\d_]")
 _TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?")
