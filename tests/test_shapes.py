@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from ocr.model import Line, Page, Word
 from ocr.shapes import correct_shapes, reread_word
+from tests.drawn import code_image
 
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -24,16 +24,7 @@ FONTS = [
 def _printed(
     text: str, font: str, noise: float = 0.0
 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    img = Image.new("L", (1100, 100), 235)
-    draw = ImageDraw.Draw(img)
-    face = ImageFont.truetype(font, 40)
-    draw.text((30, 20), text, font=face, fill=40)
-    box = draw.textbbox((30, 20), text, font=face)
-    pixels = np.asarray(img).astype(np.float64)
-    if noise:
-        pixels = pixels + np.random.default_rng(3).normal(0, noise, pixels.shape)
-    x0, y0, x1, y1 = (int(v) for v in box)
-    return np.clip(pixels, 0, 255).astype(np.uint8), (x0, y0, x1, y1)
+    return code_image(text, font, font_px=40, paper=235, ink=40, noise=noise, seed=3)
 
 
 @pytest.mark.parametrize("font", FONTS)

@@ -6,10 +6,10 @@ import random
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from ocr.model import Line, Page, Word
 from ocr.twins import PAIRS, correct_lookalikes, reread_word
+from tests.drawn import code_image
 
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -23,18 +23,12 @@ FONTS = [
 
 
 def _code(text: str, font: str, noisy: bool = False) -> tuple[np.ndarray, Word]:
-    """``text`` printed on a grey page (blurred and grainy if ``noisy``) and a reading of
-    it with its box, to be given another text."""
-    img = Image.new("L", (1100, 100), 232)
-    draw = ImageDraw.Draw(img)
-    face = ImageFont.truetype(font, 44)
-    draw.text((30, 20), text, font=face, fill=45)
-    box = draw.textbbox((30, 20), text, font=face)
-    pixels = np.asarray(img).astype(np.float64)
-    if noisy:
-        pixels = pixels + np.random.default_rng(7).normal(0, 8, pixels.shape)
-    image = np.clip(pixels, 0, 255).astype(np.uint8)
-    return image, Word(text, (int(box[0]), int(box[1]), int(box[2]), int(box[3])), 0.95)
+    """``text`` printed on a grey page (grainy if ``noisy``) and a reading of it with its
+    box, to be given another text."""
+    image, box = code_image(
+        text, font, font_px=44, paper=232, ink=45, noise=8.0 if noisy else 0.0, seed=7
+    )
+    return image, Word(text, box, 0.95)
 
 
 @pytest.mark.parametrize("font", FONTS)
