@@ -2,7 +2,8 @@
 
 Exit codes: 0 everything processed (documents may still need review); 1 unexpected error;
 2 bad settings or usage; 3 some input file was rejected as unusable; 4 some file failed to
-process (retryable); 5 not found.
+process (retryable); 5 not found; 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM), the
+pool's workers ended with it and the unfinished files left for the same command to finish.
 """
 
 from __future__ import annotations

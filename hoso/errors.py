@@ -6,6 +6,8 @@ entry points translate them in exactly one place. Library code raises, never exi
 
 from __future__ import annotations
 
+import signal
+
 
 class HosoError(Exception):
     """Base of every error hoso raises on purpose."""
@@ -55,3 +57,18 @@ class NotFound(HosoError):
 
     exit_code = 5
     http_status = 404
+
+
+class Interrupted(HosoError):
+    """The run was stopped by a signal (Ctrl-C, SIGTERM); its unfinished files stay
+    queued in the store and the same ``hoso run`` finishes them. Exits 128 + the signal."""
+
+    http_status = 503
+
+    def __init__(self, signum: int) -> None:
+        self.exit_code = 128 + signum
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"stopped by {name}: the files in progress were left unfinished;"
+            " run the same command again to finish them"
+        )

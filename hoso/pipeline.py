@@ -18,7 +18,7 @@ import worker
 from hoso import db, records
 from hoso.errors import HosoError
 from hoso.models import Batch, Document, File, FileState
-from hoso.runner import Job, reextract_files, run_jobs
+from hoso.runner import Job, reextract_files, run_jobs, stopping_workers_on_signal
 from hoso.schema import validation_errors
 from hoso.settings import Settings
 from ingest import rasterize, upload
@@ -87,7 +87,8 @@ def run_embedded(
     jobs = [Job(sha, item.page_count or 0) for sha, item in todo.items()]
     on_start(sum(j.pages for j in jobs))
     if jobs:
-        run_jobs(s, jobs, min(s.worker_count, len(jobs)), on_done)
+        with stopping_workers_on_signal():
+            run_jobs(s, jobs, min(s.worker_count, len(jobs)), on_done)
     shas = sorted({i.sha256 for i in ingested})
     out_dir.mkdir(parents=True, exist_ok=True)
     summary.records_path = out_dir / "records.jsonl"
@@ -160,7 +161,8 @@ def reextract(
     with ctx.sessions() as session:
         rows = session.execute(stmt.order_by(File.created_at)).all()
     on_start(sum(r.page_count or 0 for r in rows))
-    return reextract_files(s, [r.sha256 for r in rows], s.worker_count, on_done)
+    with stopping_workers_on_signal():
+        return reextract_files(s, [r.sha256 for r in rows], s.worker_count, on_done)
 
 
 def ocr_file(s: Settings, path: Path, fmt: str) -> Iterator[str]:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 import worker
+from hoso.errors import Interrupted
 from hoso.models import FileState
 from hoso.settings import Settings
 
@@ -23,14 +30,51 @@ class Job:
     pages: int  # expected, for progress
 
 
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def _init_pool_process(settings: Settings) -> None:
+    """A pool process ends with the process that started it, however that one ends (the
+    kernel sends it SIGTERM; Linux only): an orphaned worker would go on writing into a
+    store that a later run may be using."""
+    if sys.platform.startswith("linux"):
+        parent = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # it died before the request took effect
+            os._exit(1)
+    worker.init_process(settings)
+
+
 def _pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
     # spawn: each worker builds its own engine, store and Tesseract environment.
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=mp.get_context("spawn"),
-        initializer=worker.init_process,
+        initializer=_init_pool_process,
         initargs=(settings,),
     )
+
+
+@contextlib.contextmanager
+def stopping_workers_on_signal() -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM end the pool's processes at once (the files they
+    hold stay unfinished in the store, for the next run) and raise :class:`Interrupted`.
+    Without it, the pool's executor waits for the running jobs before the process exits."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        for proc in mp.active_children():
+            proc.terminate()
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def longest_first(jobs: Sequence[Job]) -> list[Job]:
