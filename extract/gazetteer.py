@@ -312,6 +312,11 @@ def _provinces() -> frozenset[str]:
     return frozenset(fold(n) for n in (*names, *_CITIES))
 
 
+def is_province(text: str) -> bool:
+    """``text`` is the bare name of a province or centrally governed city ("HÀ NỘI")."""
+    return fold(text) in _provinces()
+
+
 def ends_with_province(address: str) -> bool:
     """The address ends with its province or centrally governed city, as every address
     and quê quán is written (a house or hamlet, commune, district, province); one that

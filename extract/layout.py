@@ -233,6 +233,8 @@ def _unknown_english(tokens: Sequence[Token], j: int, paren: bool) -> int:
             return j
         if text.endswith((":", ")")):
             return m + 1
+        if m == j and paren and re.fullmatch(r"\([^\d\s()]{1,15}\)[.,;]", text):
+            return m + 1  # "(Aszess).", "(r„s).": a word in parentheses, the colon a stop
         # The colon read as a full stop: one italic word right after the slash ("granơ."
         # for "Brand:"), with the value after it.
         if m == j and m + 1 < len(tokens) and re.fullmatch(r"[^\W\d_]{3,}\.", text):
@@ -298,6 +300,42 @@ def _extend(row: Row, end: int, label: Label, short: bool) -> tuple[int, int]:
     return j, delimited
 
 
+#: The rest of a longer wording of a label ("thường trú" after "Nơi ĐKHK") is taken with
+#: the label when it is at least this many letters long.
+LONGER_REST = 4
+
+
+@functools.cache
+def _rests(label: Label, wording: str) -> tuple[tuple[str, int], ...]:
+    """The folded keys (and word counts) of what the label's longer wordings that begin
+    with ``wording`` add to it."""
+    head = _wording_tokens(wording)
+    out = []
+    for text in (*label.vi, *label.en):
+        toks = _wording_tokens(text)
+        rest = "".join(toks[len(head) :])
+        if toks[: len(head)] == head and len(rest) >= LONGER_REST:
+            out.append((rest, len(toks) - len(head)))
+    return tuple(out)
+
+
+def _longer_wording(toks: Sequence[Token], end: int, w: _Wording) -> int:
+    """The end of the label matched as ``w`` through the rest of a longer wording of it
+    that follows in lowercase ("Nơi ĐKHK" + "thường tr" of "Nơi ĐKHK thường trú:"), read
+    with up to its letters' allowed edits and no colon: without the colon the longer
+    wording is not found on its own, and its last words would open the value."""
+    best = end
+    for rest, words in _rests(w.label, w.text):
+        key = ""
+        for m in range(end, min(len(toks), end + words + 1)):
+            if not toks[m].text[:1].islower():
+                break
+            key += toks[m].key
+            if m + 1 > best and Levenshtein.distance(key, rest) <= allowed_edits(len(rest)):
+                best = m + 1
+    return best
+
+
 def _rest_of_label(toks: Sequence[Token], j: int) -> tuple[int, bool]:
     """Through the colon of a longer label than the one matched ("Số máy 1:", "Số
     CMND/Hộ chiếu của chủ xe:"): label words are lowercase, values mostly are not."""
@@ -353,8 +391,9 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
             span_key = spans[si][3]
             if Levenshtein.distance(span_key[:2], w.key[:2]) > 1:
                 continue  # a label's first letters are read; "GIẤY PHÉP" is not "Số giấy phép"
-            full_end, strength = _extend(row, end, w.label, w.strict or w.ntok < 2)
             span = row.tokens[start:end]
+            end = _longer_wording(row.tokens, end, w)
+            full_end, strength = _extend(row, end, w.label, w.strict or w.ntok < 2)
             if w.strict and (
                 strength < _STRONG
                 or not all(re.fullmatch(r"[^\W\d_]+[:.;/(]*", t.text) for t in span)

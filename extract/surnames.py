@@ -53,6 +53,11 @@ def is_listed(name: str) -> bool:
     return bool(words) and words[0].upper() in _surnames()[0]
 
 
+def is_given_name(word: str) -> bool:
+    """``word`` is a listed middle or given name, marks included (case aside)."""
+    return word.upper() in _given_names()[0]
+
+
 def restore_surname(name: str) -> str:
     """``name`` with its first word's tone marks restored when it is a misread surname."""
     words = name.split(" ")

@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from extract.gazetteer import (
     ends_with_province,
     is_listed_unit,
+    is_province,
     join_split_syllables,
     restore_marks,
 )
@@ -39,7 +40,7 @@ from extract.normalize import (
 )
 from extract.places import repair_address, repair_origin
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
-from extract.surnames import restore_given_names, restore_surname
+from extract.surnames import is_given_name, restore_given_names, restore_surname
 from extract.validators import (
     cccd_problems,
     date_problems,
@@ -332,6 +333,10 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         and digits <= letters // 4
         and not re.search(r"[:;@#=<>{}\[\]]", text)
     )
+    if ok and is_province(text) and not is_given_name(text.split()[-1]):
+        # The lettering of a seal over the name ("ỦY BAN NHÂN DÂN ... HÀ NỘI") read in its
+        # place ("Hà Nam", "Hà Giang" are also people: a surname and a given name).
+        return Parsed(text, False, ("a province's name, not a person's",))
     if ok and len(text.split()) < 2:
         # A full name is a family name and a given name ("Họ, chữ đệm và tên"); one word
         # is a name read in part ("NGU", "VŨ").
@@ -397,6 +402,9 @@ _ONE_IN_NUMBER = re.compile(r"(?<![^\W_])(?:[Il]+\d+|\d+[Il]+)(?![^\W_])")
 _ONE_APART = re.compile(r"\b([Ss]ố) [1Il] (\d{1,3})(?=[, ]|$)")
 # A full stop read after a comma (",. TP Hà Nội"): a speck, parts are separated by one.
 _STOP_AFTER_COMMA = re.compile(r",\.(?=\s|$)")
+# A semicolon between two parts ("ngõ 218 Trần Phú; phường Trung Hòa"): the comma with
+# a speck over it; an address separates its parts with commas only.
+_SEMICOLON_FOR_COMMA = re.compile(r"(?<=[^\W_]);(?= [^\W\d_])")
 
 
 def _ngach_one(m: re.Match[str]) -> str:
@@ -415,7 +423,7 @@ def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
     text = _STOP_FOR_COMMA.sub(",", text)
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
-    text = _STOP_AFTER_COMMA.sub(",", text)
+    text = _SEMICOLON_FOR_COMMA.sub(",", _STOP_AFTER_COMMA.sub(",", text))
     text = _ONE_IN_NUMBER.sub(lambda m: re.sub(r"[Il]", "1", m[0]), text)
     text = _ONE_APART.sub(r"\1 1\2", text)
     text = _LONE_QUOTE.sub("", text)

@@ -395,6 +395,20 @@ def test_wrapped_value_steps_over_an_english_half_read_in_part() -> None:
     )
 
 
+def test_the_rest_of_a_longer_wording_read_without_its_colon_is_label() -> None:
+    # "Nơi ĐKHK thường trú:" with its last letters and colon under a seal ("thường tr",
+    # "thường t*¿"): the short wording "Nơi ĐKHK" is found, and the words after it are
+    # the rest of the label, not the address's first words.
+    for tail in ("tr", "t*¿", "trú"):
+        p = page(
+            (100, [(100, f"Nơi ĐKHK thường {tail}"), (700, "Số 87 ngõ 180 đường Tam Trinh,")]),
+            (140, [(100, "P. Yên Nghĩa, Q. Hà Đông, TP Hà Nội")]),
+        )
+        assert values("citizen_id", p)["place_of_residence"] == (
+            "Số 87 ngõ 180 đường Tam Trinh, P. Yên Nghĩa, Q. Hà Đông, TP Hà Nội"
+        )
+
+
 def test_words_of_a_list_are_no_label() -> None:
     # "Nam, X." folds one letter from the label "Năm SX": a comma the label lacks says
     # it is the list of an address, which runs on past it.
@@ -616,6 +630,10 @@ def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
         "Số 54, ngách 31/21, ngõ 82, Q. Long Biên"
     )
     assert address_value("P Phúc Xá, Q Đống Đa", {}).value == "P. Phúc Xá, Q. Đống Đa"
+    # A semicolon between parts is a comma (addresses print no semicolon).
+    assert address_value("ngõ 218 Trần Phú; phường Trung Hòa, quận Cầu Giấy, Hà Nội", {}).value == (
+        "ngõ 218 Trần Phú, phường Trung Hòa, quận Cầu Giấy, Hà Nội"
+    )
     # Not a unit letter: inside a name, before a number or a lowercase word.
     for kept in (
         "Xóm Q Hạ, Hà Nội",
@@ -1215,6 +1233,34 @@ def test_a_name_of_one_word_is_read_in_part() -> None:
     assert name_value("VŨ", {}).problems == ("a family name and a given name are expected",)
     assert name_value("VŨ HẢI", {}).valid is True
     assert name_value("CÔNG TY TNHH AN PHÁT", {}).valid is True
+
+
+def test_a_seals_place_name_read_over_the_name_is_no_name() -> None:
+    # The seal's lettering "HÀ NỘI" read where the name is (three documents of a dossier
+    # agreed on it at 0.9+): the name under it, read on the row below, is the value.
+    assert name_value("HÀ NỘI", {}).problems == ("a province's name, not a person's",)
+    p = page(
+        (100, [(100, "Họ và tên / Full name:"), (900, "HÀ NỘI")]),
+        (150, [(150, "TRẦN NGỌC HỒNG")]),
+        (200, [(100, "Ngày sinh / Date of birth: 12/05/1990")]),
+    )
+    assert values("citizen_id", p)["full_name"] == "TRẦN NGỌC HỒNG"
+    # A surname and a listed given name are a person, whatever province they also name.
+    for name in ("Hà Nam", "HÀ GIANG", "Thái Bình"):
+        assert name_value(name, {}).valid is True
+
+
+def test_an_english_half_in_parentheses_read_garbled_with_a_stop_is_label() -> None:
+    # "Địa chỉ (Address):" with the half read "(Aszess)." and "Loại xe (Type):" as
+    # "(r„s).": not the value's first words.
+    p = page(
+        (100, [(100, "Tên chủ xe (Owner's full name): NGUYỄN VĂN AN")]),
+        (160, [(100, "Địa chỉ (Aszess). Số 212 ngõ 4 đường Nguyễn Chí Thanh, TP Hà Nội")]),
+        (220, [(100, "Loại xe (r„s). Xe mô tô")]),
+    )
+    got = values("registration_certificate", p)
+    assert got["owner_address"] == "Số 212 ngõ 4 đường Nguyễn Chí Thanh, TP Hà Nội"
+    assert got["vehicle_type"] == "Xe mô tô"
 
 
 def test_a_syllable_ending_in_a_stop_carries_a_sharp_or_heavy_tone() -> None:
