@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -48,6 +49,39 @@ def test_flatten_makes_faint_text_on_grey_paper_black_on_white() -> None:
     assert np.median(flat[320:340, 260:1440]) > 245  # the card's paper is white now
     assert np.median(flat[:200, :]) > 245  # and so is the page around it
     assert flat.min() < 200  # the text is still ink
+
+
+def _sealed_row(seal: int = 150, ink: int = 70, paper: int = 212) -> np.ndarray:
+    """A row of print under a grey seal's ring: a red seal scanned in grey lies half-way
+    between the print and the paper."""
+    img = Image.new("L", (1400, 500), paper)
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((350, 20, 810, 480), outline=seal, width=9)
+    draw.text(
+        (100, 215),
+        "Ngày sinh / Date of birth: 06.11.1995",
+        font=ImageFont.truetype(FONT, 44),
+        fill=ink,
+    )
+    return np.asarray(img)
+
+
+def test_ink_levels_make_a_grey_seal_paper_and_keep_the_print() -> None:
+    image = _sealed_row()
+    ring = (slice(240, 260), slice(350, 362))  # the ring's left side, clear of the print
+    print_row = (slice(215, 270), slice(830, 1300))  # print clear of the ring
+
+    def otsu_ink(a: np.ndarray) -> np.ndarray:
+        return cv2.threshold(a, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1] > 0
+
+    assert otsu_ink(image)[ring].mean() > 0.5  # the ring is ink to Otsu's threshold ...
+    out = clean.ink_levels(image)
+    assert otsu_ink(out)[ring].mean() < 0.05  # ... and paper once stretched
+    kept = otsu_ink(out)[print_row].sum() / otsu_ink(image)[print_row].sum()
+    assert kept > 0.8
+    assert out[print_row].min() == 0 and np.median(out) == 255
+    flat = np.full((50, 50), 200, np.uint8)
+    assert clean.ink_levels(flat) is flat  # no ink: unchanged
 
 
 def test_a_faint_card_is_read_from_its_flattened_copy() -> None:
@@ -284,21 +318,56 @@ def _title_only(confidence: float) -> Page:
     return Page(1, 1700, 2200, (Line(tuple(words)),))
 
 
-def test_a_poorly_read_page_is_read_again_flattened_for_what_the_first_reading_lost() -> None:
+def test_a_poorly_read_page_is_read_again_for_what_the_first_reading_lost() -> None:
     ocr = open_engine(load({}).ocr_engine)
     image = _card_on_a_page()
     reader = StripReader(lambda n: image, engine=ocr)
     poor = _title_only(0.6)
-    again = worker.second_readings([poor], reader)
+    again = worker.second_readings([poor], reader, {1})
     assert "296321150867" in again[1].text
     labels, docs = worker.extract_documents([poor], reader)
     assert labels[0][0] == "driving_license"
     got = {f.name: f.value for f in docs[0].fields}
     assert got["license_number"] == "296321150867"
     assert got["date_of_birth"] == "1998-06-03"
-    # A page read with confidence is not read again, nor a page with no words (a blank).
-    assert worker.second_readings([_title_only(0.9)], reader) == {}
-    assert worker.second_readings([Page(1, 1700, 2200, ())], reader) == {}
+    assert worker.second_readings([poor], reader, set()) == {}
+
+
+def _citizen_id(confidence: float, *, lost: tuple[str, ...] = ()) -> Page:
+    rows = [
+        "CĂN CƯỚC CÔNG DÂN",
+        "Số / No.: 001090012345",
+        "Họ và tên / Full name: NGUYỄN VĂN AN",
+        "Ngày sinh / Date of birth: 12/05/1990",
+        "Giới tính / Sex: Nam",
+        "Quốc tịch / Nationality: Việt Nam",
+        "Quê quán / Place of origin: Xã Vân Nội, Huyện Đông Anh, Hà Nội",
+        "Nơi thường trú / Place of residence: Số 5 phố Huế, Quận Hai Bà Trưng, Hà Nội",
+        "Có giá trị đến / Date of expiry: 12/05/2030",
+    ]
+    lines = []
+    for i, text in enumerate(r for r in rows if not r.startswith(lost)):
+        x, out = 100, []
+        for part in text.split():
+            out.append(Word(part, (x, 100 + 60 * i, x + 18 * len(part), 130 + 60 * i), confidence))
+            x += 18 * (len(part) + 1)
+        lines.append(Line(tuple(out)))
+    return Page(1, 2480, 3508, tuple(lines))
+
+
+def test_the_pages_read_again_are_the_poorly_read_and_the_doubtful_with_fields_lost() -> None:
+    def chosen(page: Page) -> set[int]:
+        spans = classify.split_documents([classify.classify_page(page)])
+        return worker.doubtful_pages([page], spans)
+
+    below, doubtful = worker.SECOND_LOOK_BELOW, worker.SECOND_LOOK_DOUBTFUL
+    assert chosen(_citizen_id(below - 0.05)) == {1}  # poorly read: always
+    # Read fairly well: only when the first reading lacks fields of its document.
+    fair = (below + doubtful) / 2
+    assert chosen(_citizen_id(fair)) == set()
+    assert chosen(_citizen_id(fair, lost=("Ngày sinh", "Quê quán", "Nơi"))) == {1}
+    assert chosen(_citizen_id(doubtful + 0.02, lost=("Ngày sinh", "Quê quán", "Nơi"))) == set()
+    assert chosen(Page(1, 1700, 2200, ())) == set()  # a blank page
 
 
 def test_an_address_word_the_page_reading_dropped_garbled_or_invented_is_read_again() -> None:
