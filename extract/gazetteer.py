@@ -193,7 +193,14 @@ def _lookup(
 ) -> frozenset[str] | None:
     key = fold(core)
     names = typed.get(key)
-    if names is None and key in bare and _bare_allowed(text, start, start + len(core)):
+    # A name without its unit word is capitalised: "phố Minh Khai" (the street) after
+    # "ngõ 210" is no commune "Phổ Minh".
+    if (
+        names is None
+        and key in bare
+        and core[:1].isupper()
+        and _bare_allowed(text, start, start + len(core))
+    ):
         names = bare[key]
     return names
 

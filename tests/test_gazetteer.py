@@ -37,6 +37,9 @@ def test_unit_names_get_their_marks_back(read: str, restored: str) -> None:
     [
         # Streets sharing the letters of some unit's bare name elsewhere in the country.
         "Số 54 phố Minh Khai, phường Hoàng Liệt, quận Hoàng Mai, Hà Nội",
+        # ... also after a lane's number, where bare names are looked up: the lowercase
+        # "phố Minh" is the street word and a name, not the commune "Phổ Minh".
+        "Số 238 ngõ 210 phố Minh Khai, Phường Tây Hồ, TP. Hà Nội",
         "Số 178 ngõ 244 đường Nguyễn Chí Thanh, xã Tả Thanh Oai",
         # House numbers and hamlets are not in the list.
         "Xóm 11, Thôn Bắc",
