@@ -374,12 +374,15 @@ def _extract(
 #: reading what the first one lost (``extract.fields.Document.second``) ...
 SECOND_LOOK_BELOW = 0.8
 #: ... and so is a page read with a mean confidence under this whose document, extracted
-#: from the first reading alone, lacks ``SECOND_LOOK_FIELDS`` fields or more or holds
-#: values its validators reject. Measured on the tuning sets (``docs/accuracy.md``): with
-#: one such field 33 % of the clean pages were read again for no gain; with two, 15 %
-#: (hard, scan and photo gained nearly as much as with one).
+#: from the first reading alone, has ``SECOND_LOOK_FIELDS`` fields lost (a value its
+#: validator rejects, or none after its label; one field without its label found counts
+#: too), or ``SECOND_LOOK_UNLABELLED`` fields without their labels found. Older forms do
+#: not print every field (a CMND has no sex, nationality or expiry; a motorbike's
+#: certificate no seats): counting those as lost read a seventh of the clean pages again
+#: for nothing (``docs/accuracy.md``).
 SECOND_LOOK_DOUBTFUL = 0.9
 SECOND_LOOK_FIELDS = 2
+SECOND_LOOK_UNLABELLED = 4
 
 
 def _mean_below(page: Page, level: float) -> bool:
@@ -395,9 +398,10 @@ def doubtful_pages(pages: Sequence[Page], spans: Sequence[classify.Span]) -> set
         doubtful = {p.number for p in own if _mean_below(p, SECOND_LOOK_DOUBTFUL)} - out
         if not doubtful or span.doc_type == classify.UNKNOWN:
             continue
-        got = fields.extract_fields(span.doc_type, own, None, False)
-        bad = sum(f.value is None or f.valid is False for f in got.values())
-        if bad >= SECOND_LOOK_FIELDS:
+        got = fields.extract_fields(span.doc_type, own, None, False).values()
+        unlabelled = sum(f.value is None and not f.features.get("label_seen") for f in got)
+        lost = sum(f.valid is False or f.value is None for f in got) - unlabelled
+        if lost + min(unlabelled, 1) >= SECOND_LOOK_FIELDS or unlabelled >= SECOND_LOOK_UNLABELLED:
             out |= doubtful
     return out
 

@@ -81,7 +81,9 @@ def valid_feature(valid: bool | None) -> float:
 
 
 _EDGE = " :;,.-_|/"
-_LETTER = re.compile(r"[^\W\d_]")
+# (Spacing modifier letters, U+02B0-U+02FF, are no letters of a value: "ˆ" is a speck
+# read as a circumflex on its own.)
+_LETTER = re.compile(r"[^\W\d_\u02b0-\u02ff]")
 _TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?")
 _IDENT = re.compile(r"[A-Z0-9][A-Z0-9\-/.]{3,24}")
 

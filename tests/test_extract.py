@@ -1277,6 +1277,8 @@ def test_specks_after_a_name_are_not_part_of_it() -> None:
     # A leader's end and a speck read after the name ("CƯỜNG ...{ 1."): no letter, no name.
     assert name_value("NGUYỄN TRỌNG CƯỜNG ...{ 1.", {}) == name_value("NGUYỄN TRỌNG CƯỜNG", {})
     assert name_value("NGUYỄN TRỌNG CƯỜNG", {}).valid is True
+    # A modifier letter alone is no letter ("-ˆ" after a name on a photo, at 1.0).
+    assert name_value("HOÀNG QUỲNH ANH -ˆ", {}).value == "HOÀNG QUỲNH ANH"
     # A stop or comma after a word inside a person's name is a speck.
     assert name_value("LƯU NGỌC. TRUNG", {}) == name_value("LƯU NGỌC TRUNG", {})
     assert name_value("LƯU, NGỌC TRUNG.", {}).value == "LƯU NGỌC TRUNG"
