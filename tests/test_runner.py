@@ -17,7 +17,7 @@ import worker
 from hoso.runner import Job, longest_first
 from ocr.model import Page
 from storage.local import LocalStore
-from tests.clirun import REPO, clean_env
+from tests.clirun import REPO, clean_env, hoso
 
 
 def test_files_go_to_the_pool_longest_first_ties_in_order() -> None:
@@ -120,8 +120,7 @@ def test_a_stopped_run_ends_its_workers_and_the_same_run_finishes_the_files(
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert "stopped by SIGTERM" in err and "run the same command again" in err
     assert _gone(pool, within_s=5) == set()
-    again = subprocess.run(args, env=env, cwd=REPO, text=True, capture_output=True, timeout=600)
-    assert again.returncode == 0, again.stderr
+    hoso(*args[3:], env=env)  # the same command again, exit code 0
     lines = (tmp_path / "out" / "records.jsonl").read_text("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert len({r["source"]["sha256"] for r in records}) == 2
