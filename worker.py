@@ -220,10 +220,12 @@ def _read_on_its_side(
 ) -> tuple[orient.Upright, Page]:
     """A page read as garbage in which no document was recognised may lie on its side: a
     portrait form scanned landscape, so faint or skewed that its line direction was
-    missed. It is read turned a quarter each way; a reading in which a document type is
-    recognised is kept, with its image (flattened, as such a page is faint)."""
+    missed. It is read turned a quarter each way, and by half a turn (a faint page's
+    half turn, read unflattened, may have stayed as garbage as the page read upside
+    down); a reading in which a document type is recognised is kept, with its image
+    (flattened, as such a page is faint)."""
     best, evidence = (up, page), _document_evidence(page)
-    for turn in (90, 270):
+    for turn in (90, 270, 180):
         side = orient.turned(up, turn)
         side = orient.Upright(
             clean.flatten(side.image), side.rotation_deg, side.skew_deg, side.rotation_confidence

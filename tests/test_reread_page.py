@@ -124,6 +124,20 @@ def test_a_faint_card_on_its_side_is_read_turned() -> None:
         assert "296321150867" in page.text
 
 
+def test_a_faint_card_upside_down_is_read_by_its_flattened_half_turn() -> None:
+    """The half-turn recheck reads the page as it is, and a faint card stays garbage that
+    way too; the flattened half turn reads."""
+    settings = load({})
+    ocr = open_engine(settings.ocr_engine)
+    image = np.ascontiguousarray(np.rot90(_card_on_a_page(paper=215, ink=150, page=225), 2))
+    unflattened = worker.recognize(np.ascontiguousarray(np.rot90(image, 2)), 1, 300, settings, ocr)
+    assert classify.classify_page(unflattened)[0] == classify.UNKNOWN  # the failure itself
+    up, page = worker.recognize_upright(orient.Upright(image, 0, 0.0, 0.3), 1, 300, settings, ocr)
+    assert up.rotation_deg == 180
+    assert classify.classify_page(page)[0] == "driving_license"
+    assert "296321150867" in page.text
+
+
 CERTIFICATE = [
     "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
     "Tên chủ xe: NGUYỄN VĂN AN",
