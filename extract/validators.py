@@ -158,11 +158,18 @@ def _compact_id(s: str) -> str:
     return re.sub(r"\s+", "", s).strip(":.,;_")
 
 
+# ISO 3779: the last four characters of a VIN (of its vehicle indicator section) are
+# digits; the letters OCR reads for a digit there (S for 5, B for 8) are that digit.
+_VIN_SERIAL_DIGITS = str.maketrans("SBZGD", "58260")
+
+
 def normalize_vin_like(s: str) -> str:
-    """Uppercase, drop spaces/hyphens/dots; if 17 characters, read I→1 and O/Q→0."""
+    """Uppercase, drop spaces/hyphens/dots; if 17 characters, read I→1 and O/Q→0, and
+    a digit's look-alike letter among the last four (all digits in a VIN) as the digit."""
     s = re.sub(r"[\s\-._/]+", "", _compact_id(s))
     if len(s) == 17 and s.isascii() and s.isalnum():
         s = s.translate(str.maketrans("IOQ", "100"))
+        s = s[:13] + s[13:].translate(_VIN_SERIAL_DIGITS)
     return s
 
 

@@ -155,13 +155,25 @@ def test_vin_ok_rejects(bad: str) -> None:
     assert not vin_ok(bad) and not vin_check_digit_ok(bad)
 
 
-@given(st.text(alphabet=VIN_CHARS, min_size=17, max_size=17), st.data())
+@given(
+    st.text(alphabet=VIN_CHARS, min_size=13, max_size=13),
+    st.text(alphabet="0123456789", min_size=4, max_size=4),
+    st.data(),
+)
 @PROPS
-def test_normalize_vin_like_repairs_ioq(vin: str, data: st.DataObject) -> None:
+def test_normalize_vin_like_repairs_ioq(head: str, serial: str, data: st.DataObject) -> None:
+    vin = head + serial  # ISO 3779: a VIN's last four characters are digits
     noisy = vin.replace("0", data.draw(st.sampled_from("OQ0"))).replace("1", "I").lower()
     noisy = noisy[:5] + " - " + noisy[5:]
     assert normalize_vin_like(noisy) == vin
     assert normalize_chassis_number(noisy) == vin
+
+
+def test_letters_read_for_digits_in_a_vins_last_four_are_the_digits() -> None:
+    assert normalize_vin_like("RLCS5035XRC05S865") == "RLCS5035XRC055865"
+    assert normalize_chassis_number("JHHYHAXW5D566BZ35") == "JHHYHAXW5D5668235"
+    # Before the last four, letters are the VIN's own ("RLCSS…" may be printed so).
+    assert normalize_vin_like("RLCSS035XRC055865") == "RLCSS035XRC055865"
 
 
 def test_vin_like_mapping_only_at_length_17() -> None:
