@@ -336,11 +336,15 @@ NO_EXPIRY = "Không thời hạn"
 def parse_expiry(s: str) -> str | None:
     """Expiry date: ``'Không thời hạn'`` for no expiry, else as ``parse_date``. The
     field holds a date or that phrase, so words without a figure that begin it ("Không
-    thời", its end lost under a seal) are that phrase."""
+    thời", its end lost under a seal) or end it ("g thời hạn") are that phrase ("Không"
+    alone is too little: a religion "Không" is printed on cards too)."""
     key = fold(s).replace(" ", "")
     if "KHONGTHOIHAN" in key:
         return NO_EXPIRY
-    if key.startswith("KHONGTH") and not any(c.isdigit() for c in key):
+    letters = re.sub(r"[^A-Z0-9]", "", key)
+    if not any(c.isdigit() for c in key) and (
+        letters.startswith("KHONGTH") or (letters.endswith("THOIHAN") and len(letters) <= 12)
+    ):
         return NO_EXPIRY
     return parse_date(s)
 

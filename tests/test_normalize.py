@@ -254,6 +254,9 @@ def test_parse_expiry() -> None:
     assert parse_expiry("Không thời") == "Không thời hạn"
     assert parse_expiry("Không thò") == "Không thời hạn"
     assert parse_expiry("Không") is None  # too little to say
+    # Its start lost: the end of the phrase, no other words.
+    assert parse_expiry("g thời hạn") == "Không thời hạn"
+    assert parse_expiry("thời hạn sử dụng còn lại") is None
     assert parse_expiry("Không th 12/03/2034") == "2034-03-12"
 
 
