@@ -1183,12 +1183,25 @@ def _citizen_id(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedFiel
     out = dict(fields)
     number, sex = out.get("id_number"), out.get("sex")
     if number and number.valid and number.value and len(number.value) == 9:
-        # An old CMND (9 digits) prints no sex, nationality or expiry on its face: such a
-        # field found missing, with no label of it on the card, is confirmed by the number.
-        for name in NOT_ON_CMND:
-            f = out.get(name)
-            if f is not None and f.value is None and not f.features.get("label_seen"):
-                out[name] = _raised(f, number.confidence)
+        shown = [
+            f
+            for f in (out.get(name) for name in NOT_ON_CMND)
+            if f is not None and (f.value is not None or f.features.get("label_seen"))
+        ]
+        if shown:
+            # A card that prints a sex, a nationality or an expiry is no CMND: nine digits
+            # are its 12-digit number read short ("001192055" of "001192055563").
+            out["id_number"] = _with_problems(
+                number, ("nine digits on a card that is no CMND: a CCCD number read short",)
+            )
+        else:
+            # An old CMND (9 digits) prints no sex, nationality or expiry on its face: such
+            # a field found missing, with no label of it on the card, is confirmed by the
+            # number.
+            for name in NOT_ON_CMND:
+                f = out.get(name)
+                if f is not None and f.value is None:
+                    out[name] = _raised(f, number.confidence)
     if number and sex and number.valid and sex.valid and number.value and sex.value:
         coded = parse_id_number(number.value)
         if coded is not None and coded.sex is not None and coded.sex == sex.value:
@@ -1217,19 +1230,23 @@ FROM_NUMBER = 0.9
 
 
 def _from_the_number(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
-    """The sex and nationality a card left unread, from its valid 12-digit number: the
+    """The sex and nationality a card left unread, from its 12-digit number (the sex
+    from a valid one only): the
     personal identification number is given to citizens only (nationality Việt Nam),
     and its fourth digit codes the holder's sex and century (DOMAIN.md §5.1). Every
     card with such a number prints both (the 9-digit CMND, which does not, has none)."""
     number = fields.get("id_number")
-    if not number or not number.valid or not number.value or len(number.value) != 12:
+    if not number or not number.value or len(number.value) != 12:
         return {}
     coded = parse_id_number(number.value)
     if coded is None or coded.kind != "cccd":
         return {}
     confidence = round(number.confidence * FROM_NUMBER, 4)
     out = {}
-    for name, value in (("sex", coded.sex), ("nationality", "Việt Nam")):
+    # A number that a check found wrong (its birth year against the date of birth) is
+    # still a citizen's: its sex digit may be the misread one, the nationality stands.
+    facts = (("sex", coded.sex), ("nationality", "Việt Nam"))
+    for name, value in facts if number.valid else facts[1:]:
         f = fields.get(name)
         if f is not None and f.value is None and value is not None:
             out[name] = ExtractedField(

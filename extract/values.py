@@ -183,10 +183,13 @@ def brand_value(raw: str, ctx: Context) -> Parsed:
         # Read as printed, or broken into pieces ("HO N DA"): the make.
         split = text.count(" ") > make.count(" ") + make.count("-")
         return Parsed(make if split else text, True)
-    if len(key) < 5:
-        return parsed
     near = [m for k, m in _MAKE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]
-    return Parsed(near[0], True) if len(near) == 1 else parsed
+    if len(key) >= 5 and len(near) == 1:
+        return Parsed(near[0], True)
+    if key and any(k.startswith(key) for k in _MAKE_BY_KEY):
+        # The start of a listed make, its end lost ("HOND", "HY" under a seal).
+        return Parsed(text, False, ("the start of a make: cut short",))
+    return parsed
 
 
 #: The kinds of vehicle registration papers print (``Loại xe`` / ``Loại phương tiện``),
@@ -199,6 +202,10 @@ VEHICLE_TYPES = (
     "Xe máy chuyên dùng", "Máy kéo",
 )  # fmt: skip
 _VEHICLE_TYPE_BY_KEY = {fold(t): t for t in VEHICLE_TYPES}
+# ... and by their letters alone, for a kind read with a space lost or put in ("Ôtô con",
+# "Ô tô co n"); kinds whose letters another kind shares are left out.
+_VEHICLE_TYPE_BY_LETTERS = unique_by_fold(t.replace(" ", "") for t in VEHICLE_TYPES)
+_VEHICLE_TYPE_SPACED = {t.replace(" ", ""): t for t in VEHICLE_TYPES}
 
 
 def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
@@ -211,6 +218,9 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
         # "Ô tô tải (pickup" of "Ô tô tải (pickup cabin kép)", wrapped onto the next line.
         return Parsed(parsed.value, False, ("cut short: a parenthesis is not closed",))
     listed = _VEHICLE_TYPE_BY_KEY.get(fold(parsed.value))
+    if listed is None:
+        squashed = _VEHICLE_TYPE_BY_LETTERS.get(fold(parsed.value.replace(" ", "")))
+        listed = _VEHICLE_TYPE_SPACED.get(squashed or "")
     if listed is not None:  # in the case it was printed in
         return Parsed(listed.upper() if parsed.value.isupper() else listed, True)
     words = fold(parsed.value).split()
@@ -376,6 +386,9 @@ _STOP_FOR_COMMA = re.compile(
     r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
     r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã)) ))"
 )
+# ... and after a house's or lane's number before the lane or street that follows ("Số
+# 136. ngách 83/10").
+_STOP_BEFORE_LANE = re.compile(r"(?<=\d)\.(?= (?:ngõ|ngách|hẻm|kiệt|phố|đường) )")
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
 # and a quote, backtick, degree sign or the like standing alone between words (specks).
 _CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
@@ -383,10 +396,24 @@ _CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
 # Triệu", "phô Kim Mã"): no other word of that spelling stands before a name.
 _PHO_MISREAD = re.compile(r"(?<![^\W\d_])ph[ôổồỗộ](?= [A-ZĐ])")
 _LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”°•·^~*]+ ")
+# The words that number a house, lane or alley before their number, read with another
+# mark ("Sổ 12", "So 127", "ngã 206", "ngồ 8"): no other word of those letters stands
+# before a number in an address ("ngã ba", a crossroads, has none).
+_HOUSE_WORD = re.compile(r"(?<![^\W\d_])S[oóòỏõọôốồổỗộơớờởỡợ](?= \d)")
+_LANE_WORD = re.compile(r"(?<![^\W\d_])([Nn])g[oóòỏõọôốồổỗộơớờởỡợãà](?= \d)")
+# "Số" joined to its number by a dash or a low line ("Số-169"): a speck between them.
+_HOUSE_DASH = re.compile(r"(?<![^\W\d_])(Số)[-–—_~](?=\d)")
+# "đường" (road) before a road's name read with other marks ("đướng Nguyễn Chí Thanh",
+# "dường Láng"): no other word of those letters stands, in lower case, before a name.
+_DUONG_MISREAD = re.compile(r"(?<![^\W\d_])[đd][ưu][ơờớởỡợoòóỏõọ]ng(?= [A-ZĐ])")
+# A slashed zero in a number ("Số 10Ø"): Vietnamese has no Ø.
+_SLASHED_ZERO = re.compile(r"(?<=\d)[Øø]|[Øø](?=\d)")
 # Address parts are printed "a, b": a space the engine put before a comma goes, one it
 # left out after a comma before a letter comes back ("Xóm 7,X. Trung Giã").
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")
 _GLUED_AFTER_COMMA = re.compile(r",(?=[^\W\d_])")
+# A unit's abbreviation glued to its name ("TP.Hà Nội"): the space after its stop lost.
+_GLUED_AFTER_UNIT = re.compile(r"(?<![^\W\d_])(TP|TX|TT|[PQHX])\.(?=[A-ZĐ])")
 # A ngách is numbered after the lane it leaves ("ngách 46/6"): a bar or "I" between its
 # two numbers is the slash ("ngách 46I6", "50i3", "22!84").
 _NGACH_SLASH = re.compile(r"(?<=ngách )(\d+)[Iil|!](\d+)\b", re.IGNORECASE)
@@ -406,7 +433,7 @@ _ONE_APART = re.compile(r"\b([Ss]ố) [1Il] (\d{1,3})(?=[, ]|$)")
 _STOP_AFTER_COMMA = re.compile(r",\.(?=\s|$)")
 # A semicolon between two parts ("ngõ 218 Trần Phú; phường Trung Hòa"): the comma with
 # a speck over it; an address separates its parts with commas only.
-_SEMICOLON_FOR_COMMA = re.compile(r"(?<=[^\W_]);(?= [^\W\d_])")
+_SEMICOLON_FOR_COMMA = re.compile(r"(?<=[^\W_]);(?= ?[^\W\d_])")
 
 
 def _ngach_one(m: re.Match[str]) -> str:
@@ -423,15 +450,19 @@ def _unit_stop(m: re.Match[str]) -> str:
 
 def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
-    text = _STOP_FOR_COMMA.sub(",", text)
-    text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
+    text = _STOP_BEFORE_LANE.sub(",", _STOP_FOR_COMMA.sub(",", text))
     text = _SEMICOLON_FOR_COMMA.sub(",", _STOP_AFTER_COMMA.sub(",", text))
+    text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
+    text = _GLUED_AFTER_UNIT.sub(r"\1. ", text)
     text = _ONE_IN_NUMBER.sub(lambda m: re.sub(r"[Il]", "1", m[0]), text)
     text = _ONE_APART.sub(r"\1 1\2", text)
     text = _LONE_QUOTE.sub("", text)
     if any(c.islower() for c in text):
         text = _CAPITAL_SO.sub("Số", text)
     text = _PHO_MISREAD.sub("phố", text)
+    text = _DUONG_MISREAD.sub("đường", _SLASHED_ZERO.sub("0", text))
+    text = _HOUSE_WORD.sub("Số", _HOUSE_DASH.sub(r"\1 ", text))
+    text = _LANE_WORD.sub(lambda m: m[1] + "gõ", text)
     text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
     text = _NGACH_ONE.sub(_ngach_one, _NGACH_SLASH.sub(r"\1/\2", text))
@@ -499,12 +530,26 @@ def _speck_word(word: str) -> bool:
     return (len(word) == 1 and word.isalpha()) or not all(map(_vietnamese_char, word))
 
 
+def _english_word(word: str) -> bool:
+    """A word of unmarked Latin letters, a colon after it or not ("Address:", "of"): the
+    English half of an address's label ("Place of residence") read into its value."""
+    letters = word.rstrip(":")
+    return letters.isascii() and letters.isalpha()
+
+
 def _without_leading_junk(text: str) -> str:
     """``text`` without up to two words of specks read before the address's first word
-    ("Asøss Số 130 ngõ 246", "c Số 186")."""
+    ("Asøss Số 130 ngõ 246", "c Số 186"), or up to four of specks and the English half
+    of its label ("¿ Address: Số 163", "F € of resie Tổ dân phố 5")."""
     words = text.split(" ")
-    for k in (1, 2):
-        if len(words) > k and words[k] in _ADDRESS_START and all(map(_speck_word, words[:k])):
+    for k in (1, 2, 3, 4):
+        if len(words) <= k or words[k] not in _ADDRESS_START:
+            continue
+        if all(map(_speck_word, words[:k])) and k <= 2:
+            return " ".join(words[k:])
+        if all(_speck_word(w) or _english_word(w) for w in words[:k]) and any(
+            map(_english_word, words[:k])
+        ):
             return " ".join(words[k:])
     return text
 
@@ -771,11 +816,23 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(text, ok, () if ok else ("not a nationality",))
 
 
+# A date field's value that is a day, a month and a year with a separator read as a space
+# ("05 08 2031", "13 03.1969"): in the value of a date's label, nothing but a date.
+_SPACED_DATE = re.compile(r"\W*(\d{1,2})[\s/.\-]+(\d{1,2})[\s/.\-]+(\d{4})\W*")
+
+
+def spaced_date(raw: str) -> str | None:
+    """The ISO date of a value that is only a date whose separators were read as spaces
+    (:data:`_SPACED_DATE`), else None."""
+    m = _SPACED_DATE.fullmatch(_clean(raw))
+    return parse_date(f"{m[1]}/{m[2]}/{m[3]}") if m else None
+
+
 def past_date_value(field: str) -> ValueParser:
     """Parser of a date field checked with ``date_problems(field, ...)``."""
 
     def parse(raw: str, ctx: Context) -> Parsed:
-        iso = parse_date(raw) or misworded_date(raw)
+        iso = parse_date(raw) or misworded_date(raw) or spaced_date(raw)
         if iso is None:
             return _as_read(raw, "not a date")
         problems = date_problems(field, iso)
@@ -789,7 +846,7 @@ birth_date_value = past_date_value("date_of_birth")
 
 def expiry_value(raw: str, ctx: Context) -> Parsed:
     """Expiry date, or 'Không thời hạn'."""
-    value = parse_expiry(raw)
+    value = parse_expiry(raw) or spaced_date(raw)
     if value is None:
         return _as_read(raw, "not a date")
     problems = date_problems("expiry_date", value)
@@ -828,11 +885,37 @@ _MISWORDED = re.compile(
 )
 
 
+# A worded date with one of its words lost, not misread: "ngày 28 08 năm 2022" (the
+# month's word under a seal), "ngày 28 tháng 08 2022".
+_WORD_LOST = (
+    re.compile(r"\bNGAY\s+(\d{1,2})\s*[,.]?\s+(\d{1,2})\s*[,.]?\s+NAM\s+(\d{4})(?!\d)"),
+    re.compile(r"\bNGAY\s+(\d{1,2})\s+THANG\s+(\d{1,2})\s*[,.]?\s+(\d{4})(?!\d)"),
+)
+# A year of five digits with a 6, 8 or 9 beside a 0 ("năm 26009", "26020"): a dotted zero
+# read as two glyphs, its dot as a digit of its own (the one-glyph misreading is
+# :data:`ZERO_LOOKALIKES`).
+_SPLIT_ZERO_YEAR = re.compile(r"(?<=\bNAM )\d{5}(?!\d)")
+
+
+def _split_zero_year(m: re.Match[str]) -> str:
+    digits = m[0]
+    years = {
+        digits[:i] + digits[i + 1 :]
+        for i, c in enumerate(digits)
+        if c in ZERO_LOOKALIKES and "0" in digits[max(0, i - 1) : i] + digits[i + 1 : i + 2]
+    }
+    plausible = [y for y in years if 1900 <= int(y) <= 2100]
+    return plausible[0] if len(plausible) == 1 else digits
+
+
 def misworded_date(text: str) -> str | None:
     """The ISO date of a worded date whose words OCR misread but whose numbers it kept
     ("lý 05 thán, 05 năm 2020", "rigày 11 tháng 01 nãtn 2001"): "tháng" and "năm" each
-    read with at most two letters wrong (folded, punctuation aside)."""
-    for m in _MISWORDED.finditer(fold(text)):
+    read with at most two letters wrong (folded, punctuation aside); or one of them lost
+    (:data:`_WORD_LOST`), or the year's dotted zero read as two digits
+    (:data:`_SPLIT_ZERO_YEAR`)."""
+    folded = _SPLIT_ZERO_YEAR.sub(_split_zero_year, fold(text))
+    for m in _MISWORDED.finditer(folded):
         month_word = re.sub(r"[^A-Z]", "", m[2])
         year_word = re.sub(r"[^A-Z]", "", m[4])
         if (
@@ -840,6 +923,11 @@ def misworded_date(text: str) -> str | None:
             and Levenshtein.distance(year_word, "NAM") <= 2
         ):
             iso = parse_date(f"{m[1]}/{m[3]}/{m[5]}")
+            if iso is not None:
+                return iso
+    for pattern in _WORD_LOST:
+        for m in pattern.finditer(folded):
+            iso = parse_date(f"{m[1]}/{m[2]}/{m[3]}")
             if iso is not None:
                 return iso
     return None

@@ -26,6 +26,7 @@ from extract.values import (
     chassis_value,
     color_value,
     engine_value,
+    expiry_value,
     misworded_date,
     name_value,
     nationality_value,
@@ -518,6 +519,10 @@ def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     assert brand_value("MAZDAX", {}).value == "MAZDA"
     assert brand_value("Hyundat", {}).value == "Hyundat"
     assert brand_value("CÔNG TY CỔ PHẦN Ô TÔ", {}).value == "CÔNG TY CỔ PHẦN Ô TÔ"
+    # The start of a make, its end lost, is doubtful.
+    assert brand_value("HOND", {}) == Parsed("HOND", False, ("the start of a make: cut short",))
+    assert brand_value("HY", {}).valid is False
+    assert brand_value("MITSUBISH", {}).value == "MITSUBISHI"  # one letter from the make
 
 
 def test_unreadable_english_half_after_a_slash() -> None:
@@ -738,6 +743,41 @@ def test_address_commas_spaced_and_ngach_slashes_restored() -> None:
     assert address_value("phường Phổ Quang, Hà Nội", {}).value == "phường Phổ Quang, Hà Nội"
 
 
+def test_house_lane_and_road_words_read_with_other_marks_are_set_right() -> None:
+    # A word of the letters of "Số" or "ngõ" before a number, "đường" before a name.
+    pairs = {
+        "So 127, ngách 74/22, ngõ 73 Bà Triệu, Hà Nội": (
+            "Số 127, ngách 74/22, ngõ 73 Bà Triệu, Hà Nội"
+        ),
+        "Số 189, ngách 13/21, ngã 206 Trường Chinh, Hà Nội": (
+            "Số 189, ngách 13/21, ngõ 206 Trường Chinh, Hà Nội"
+        ),
+        "Số 207 đướng Nguyễn Chí Thanh, Hà Nội": "Số 207 đường Nguyễn Chí Thanh, Hà Nội",
+        "Số 9 dường Láng, Hà Nội": "Số 9 đường Láng, Hà Nội",
+        # A dash between "Số" and its number, a slashed zero in a number.
+        "Số-169 đường Lạc Long Quân, Hà Nội": "Số 169 đường Lạc Long Quân, Hà Nội",
+        "Số 10Ø ngõ 168 đường Cầu Giấy, Hà Nội": "Số 100 ngõ 168 đường Cầu Giấy, Hà Nội",
+        # A full stop after a number before the lane, a semicolon glued to the next part.
+        "Số 136. ngách 83/10, ngõ 266 Nguyễn Văn Cừ, Hà Nội": (
+            "Số 136, ngách 83/10, ngõ 266 Nguyễn Văn Cừ, Hà Nội"
+        ),
+        "Số 179, ngách 71/29;ngõ 23 Láng Hạ, Hà Nội": "Số 179, ngách 71/29, ngõ 23 Láng Hạ, Hà Nội",
+    }
+    for read, printed in pairs.items():
+        assert address_value(read, {}).value == printed
+    # The English half of the label read before the address, a unit's stop glued to it.
+    assert address_value("¿ Address: Số 163 ngõ 216, Hà Nội", {}).value == "Số 163 ngõ 216, Hà Nội"
+    assert address_value("F € of resie Tổ dân phố 5, P. Hàng Gai, TP Hà Nội", {}).value == (
+        "Tổ dân phố 5, P. Hàng Gai, TP Hà Nội"
+    )
+    assert address_value("Số 199, Q. Cầu Giấy, TP.Hà Nội", {}).value == (
+        "Số 199, Q. Cầu Giấy, TP. Hà Nội"
+    )
+    # Those words before a name, not a number, are other words.
+    for kept in ("ngã tư Sở, Hà Nội", "Số 5 ngõ Sơn Tây, Hà Nội", "thôn Dương Xá, Hà Nội"):
+        assert address_value(kept, {}).value == kept
+
+
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
     short = owner_id_value("0011585537", {})
     assert (short.value, short.valid) == ("0011585537", False)
@@ -816,6 +856,10 @@ def test_a_cmnd_number_confirms_the_fields_such_a_card_does_not_print() -> None:
     assert got["sex"].confidence > cccd["sex"].confidence
     seen = extract_fields("citizen_id", [page(*cmnd, (300, [(100, "Giới tính:")]))])
     assert "corroborated" not in seen["sex"].features
+    # A card that prints a nationality is no CMND: nine digits are a number read short.
+    short = extract_fields("citizen_id", [page(*cmnd, (300, [(100, "Quốc tịch: Việt Nam")]))])
+    assert short["id_number"].valid is False and "read short" in short["id_number"].problems[0]
+    assert "corroborated" not in short["sex"].features
 
 
 def certificate(*lines: str) -> dict[str, ExtractedField]:
@@ -951,6 +995,9 @@ def test_a_colour_word_read_without_its_marks_gets_them() -> None:
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
     assert vehicle_type_value("Xe mồ tô", {}).value == "Xe mô tô"  # a listed kind
     assert vehicle_type_value("XE MỒ TÔ", {}).value == "XE MÔ TÔ"
+    # ... read with a space lost or put in.
+    assert vehicle_type_value("Ôtô con", {}).value == "Ô tô con"
+    assert vehicle_type_value("Xemô tô", {}).value == "Xe mô tô"
     # A listed kind cut short is read in part, not another kind.
     assert vehicle_type_value("Xe mô tô hai", {}).valid is False
     assert vehicle_type_value("Xe mô tô", {}).valid is True
@@ -1308,6 +1355,15 @@ def test_sex_and_nationality_unread_on_a_card_come_from_its_number() -> None:
     got = extract_fields("citizen_id", [p])
     assert (got["sex"].value, got["nationality"].value) == ("Nam", "Việt Nam")
     assert got["sex"].confidence < 0.95 and got["sex"].problems
+    # A number whose birth year the date of birth contradicts is still a citizen's; its
+    # sex digit may be the misread one.
+    p = page(
+        (100, [(100, "Số định danh cá nhân: 001090012345")]),
+        (220, [(100, "Ngày sinh: 12/05/1995")]),
+        (280, [(100, "Giới tính:"), (1300, "Quốc tịch:")]),
+    )
+    got = extract_fields("citizen_id", [p])
+    assert (got["sex"].value, got["nationality"].value) == (None, "Việt Nam")
     # A 9-digit CMND prints neither and codes neither.
     p = page((100, [(100, "Số: 012345678")]), (160, [(100, "Họ tên: NGUYỄN VĂN AN")]))
     got = extract_fields("citizen_id", [p])
@@ -1793,3 +1849,32 @@ def test_a_place_and_date_line_with_misread_words_keeps_its_numbers() -> None:
     assert misworded_date("Tổ 5 Phường 12 Quận 10 năm 2019") is None
     assert misworded_date("Số 12 ngõ 34 phố 56 Hà Nội 2020") is None
     assert misworded_date("Hà Nội, ngày 10 3i ng 1. tiềm 2008") is None
+
+
+def test_a_worded_date_with_a_word_lost_or_a_zero_read_as_two_digits() -> None:
+    # The month's word lost under a seal: its numbers on one row of a declaration.
+    declaration = page(
+        (100, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]),
+        (900, [(1200, "Hà Nội ngày 28"), (1500, "08 năm 2022")]),
+    )
+    assert values("registration_declaration", declaration)["declaration_date"] == "2022-08-28"
+    assert misworded_date("Hà Nội, ngày 5 tháng 11 2019") == "2019-11-05"
+    # A dotted zero read "60" in a year of five digits.
+    assert misworded_date("Hà NỘI, ngày 3 thắng 2 năm 26009") == "2009-02-03"
+    assert misworded_date("ngày 28 tháng 01 năm 26020") == "2020-01-28"
+    # Without "ngày", or with a fifth digit that no dotted zero explains, no date.
+    assert misworded_date("Tổ 28 08 năm 2022") is None
+    assert misworded_date("ngày 3 tháng 2 năm 23022") is None
+
+
+def test_a_date_value_with_its_separators_read_as_spaces() -> None:
+    card = page(
+        (100, [(100, "Họ tên: NGUYỄN CÔNG VIỆT")]),
+        (200, [(100, "Ngày sinh: 13 03.1969")]),
+        (300, [(100, "Có giá trị đến: 05 08 2031")]),
+    )
+    got = values("driving_license", card)
+    assert (got["date_of_birth"], got["expiry_date"]) == ("1969-03-13", "2031-08-05")
+    # Only a whole value of a day, a month and a year: other numbers are no date.
+    assert expiry_value("Số 12 3 2020", {}).value == "Số 12 3 2020"
+    assert expiry_value("12 3 20201", {}).valid is False
