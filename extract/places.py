@@ -244,6 +244,35 @@ def _unit_part(part: str, units: dict[str, str]) -> tuple[str, str] | None:
     return (f"{head} {written}" if head else written), name
 
 
+def _unit_word(part: str) -> str | None:
+    """The unit word or abbreviation that ``part`` begins with, as printed, else None."""
+    m = _UNIT.match(part)
+    return m.group(1) if m else None
+
+
+def _in_style_of(word: str, unit: str) -> str:
+    """``unit``'s word written as ``word`` (another unit's) is: abbreviated ("P." → "Q."),
+    in small letters ("phường" → "quận") or capitalised ("Phường" → "Quận")."""
+    if word.endswith("."):
+        return _SHORT[unit][0]
+    return unit.lower() if word[:1].islower() else unit
+
+
+def _with_unit_word(
+    ward: str, ward_unit: str, district: str, district_unit: str
+) -> tuple[str, str]:
+    """A ward and a district part of one address, the one printed without its unit
+    word given it in the style of the other ("phường Thượng Cát, Bắc Từ Liêm" →
+    "..., quận Bắc Từ Liêm"): an address writes its units all alike, and OCR lost the
+    word (a seal, a fold)."""
+    ward_word, district_word = _unit_word(ward), _unit_word(district)
+    if ward_word and not district_word and district_unit in _SHORT:
+        district = f"{_in_style_of(ward_word, district_unit)} {district}"
+    elif district_word and not ward_word and ward_unit in _SHORT:
+        ward = f"{_in_style_of(district_word, ward_unit)} {ward}"
+    return ward, district
+
+
 def repair_address(value: str) -> str:
     """``value`` (a residence address: house, street, then ward, district and province)
     with the unit parts at its end set right from the hierarchy, as
@@ -276,6 +305,11 @@ def repair_address(value: str) -> str:
             ward = _unit_part(parts[-3], communes[province][name])
             if ward is not None:
                 parts[-3] = ward[0]
+                ward_unit = communes[province][name][ward[1]]
+                district_unit = districts[province][name]
+                parts[-3], parts[-2] = _with_unit_word(
+                    parts[-3], ward_unit, parts[-2], district_unit
+                )
             return ", ".join(parts)
     if province in after:
         commune = _unit_part(parts[-2], after[province])

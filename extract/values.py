@@ -388,7 +388,7 @@ _STOP_FOR_COMMA = re.compile(
 )
 # ... and after a house's or lane's number before the lane or street that follows ("Số
 # 136. ngách 83/10").
-_STOP_BEFORE_LANE = re.compile(r"(?<=\d)\.(?= (?:ngõ|ngách|hẻm|kiệt|phố|đường) )")
+_STOP_BEFORE_LANE = re.compile(r"(?<=\d)[.);:](?= (?:ngõ|ngách|hẻm|kiệt|phố|đường) )")
 # "Số" before a house number read in capitals ("SỐ 34") in an address printed in mixed case,
 # and a quote, backtick, degree sign or the like standing alone between words (specks).
 _CAPITAL_SO = re.compile(r"(?<!\S)SỐ(?= \d)")
@@ -401,6 +401,16 @@ _LONE_QUOTE = re.compile(r"(?<!\S)['‘’`\"“”°•·^~*]+ ")
 # before a number in an address ("ngã ba", a crossroads, has none).
 _HOUSE_WORD = re.compile(r"(?<![^\W\d_])S[oóòỏõọôốồổỗộơớờởỡợ](?= \d)")
 _LANE_WORD = re.compile(r"(?<![^\W\d_])([Nn])g[oóòỏõọôốồổỗộơớờởỡợãà](?= \d)")
+# ... or with one letter of it lost or misread ("gõ 79", "rgỏ 6" after a ngách's number).
+_LANE_WORD_NEAR = re.compile(r"(?<=\d[,.);:] )[^\W\d_]{2,3}(?= \d)")
+
+
+def _lane_word(m: re.Match[str]) -> str:
+    word = m[0]
+    near = word.islower() and Levenshtein.distance(fold(word), "NGO") <= 1
+    return "ngõ" if near else word
+
+
 # "Số" joined to its number by a dash or a low line ("Số-169"): a speck between them.
 _HOUSE_DASH = re.compile(r"(?<![^\W\d_])(Số)[-–—_~](?=\d)")
 # "đường" (road) before a road's name read with other marks ("đướng Nguyễn Chí Thanh",
@@ -450,6 +460,7 @@ def _unit_stop(m: re.Match[str]) -> str:
 
 def _repair_address_words(text: str) -> str:
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
+    text = _LANE_WORD_NEAR.sub(_lane_word, _LANE_WORD.sub(lambda m: m[1] + "gõ", text))
     text = _STOP_BEFORE_LANE.sub(",", _STOP_FOR_COMMA.sub(",", text))
     text = _SEMICOLON_FOR_COMMA.sub(",", _STOP_AFTER_COMMA.sub(",", text))
     text = _GLUED_AFTER_COMMA.sub(", ", _SPACE_BEFORE_COMMA.sub(",", text))
@@ -462,7 +473,6 @@ def _repair_address_words(text: str) -> str:
     text = _PHO_MISREAD.sub("phố", text)
     text = _DUONG_MISREAD.sub("đường", _SLASHED_ZERO.sub("0", text))
     text = _HOUSE_WORD.sub("Số", _HOUSE_DASH.sub(r"\1 ", text))
-    text = _LANE_WORD.sub(lambda m: m[1] + "gõ", text)
     text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
     text = _NGACH_ONE.sub(_ngach_one, _NGACH_SLASH.sub(r"\1/\2", text))
@@ -490,7 +500,7 @@ def _without_label_end(text: str) -> str:
 _UNIT_START = re.compile(
     r"(?<=[^\W\d_])(?<![Tt]hị)(?<![Tt]hành) "
     r"(?=(?:[Tt]hành phố|[Tt]hị trấn|[Tt]hị xã|[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã"
-    r"|TP\.|TT\.|TX\.|[PQHX]\.) )"
+    r"|TP\.?|TT\.|TX\.|[PQHX]\.?) )"
 )
 
 
@@ -512,6 +522,11 @@ def _comma_before_units(text: str) -> str:
 
 #: Words that begin a residence address ("Số 12 ngõ 3", "Thôn Đoài", "Xóm 11").
 _ADDRESS_START = frozenset({"Số", "Thôn", "Xóm", "Tổ", "Khu", "Ngõ", "Ấp", "Đội", "Cụm", "Khối"})
+# The first word of an address, "Thôn" or "Xóm" read with other marks or a letter wrong
+# ("Thồn", "Ẩhôn", "Xom 11") before a name or a number; "Tổ dân phố" read in pieces
+# ("Tố đán phố 2", "Tổ d n.phố 8") before its number.
+_FIRST_WORD = re.compile(r"^([^\W\d_]{3,4})[,.]?(?= [A-ZĐ\d])")
+_STREET_GROUP = re.compile(r"^((?:[^\W\d_]{1,3}[ .]+){1,3}ph[^\W\d_]{1,2})(?= \d)")
 #: The marks Vietnamese letters carry: grave, acute, tilde, hook, dot below, circumflex,
 #: breve, horn.
 _VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
@@ -535,6 +550,27 @@ def _english_word(word: str) -> bool:
     English half of an address's label ("Place of residence") read into its value."""
     letters = word.rstrip(":")
     return letters.isascii() and letters.isalpha()
+
+
+def _first_word(m: re.Match[str]) -> str:
+    word = m[1]
+    key = fold(word)
+    if key == "THON" or (len(key) == 4 and Levenshtein.distance(key, "THON") == 1):
+        return _in_case_of(word, "Thôn")
+    if key == "XOM":
+        return _in_case_of(word, "Xóm")
+    return m[0]
+
+
+def _street_group(m: re.Match[str]) -> str:
+    letters = re.sub(r"[^A-Z]", "", fold(m[1]))
+    return "Tổ dân phố" if Levenshtein.distance(letters, "TODANPHO") <= 1 else m[0]
+
+
+def _address_start(text: str) -> str:
+    """``text`` with its first word set right (:data:`_FIRST_WORD`,
+    :data:`_STREET_GROUP`)."""
+    return _STREET_GROUP.sub(_street_group, _FIRST_WORD.sub(_first_word, text, count=1), count=1)
 
 
 def _without_leading_junk(text: str) -> str:
@@ -584,9 +620,11 @@ def _without_trailing_junk(text: str) -> str:
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
-    text = _without_leading_junk(_without_label_end(_clean(raw)))
+    text = _address_start(_without_leading_junk(_without_label_end(_clean(raw))))
     text = restore_marks(join_split_syllables(_repair_address_words(text)))
-    text = repair_address(_comma_before_units(_without_trailing_junk(text)))
+    text = _comma_before_units(_without_trailing_junk(text))
+    # A bare unit letter that began a part only once its comma was put back ("Q Tây Hồ").
+    text = repair_address(_BARE_UNIT_LETTER.sub(_unit_stop, text))
     if not text:
         return Parsed(None, None)
     ok = len(_LETTER.findall(text)) >= 3

@@ -773,6 +773,32 @@ def test_house_lane_and_road_words_read_with_other_marks_are_set_right() -> None
     assert address_value("Số 199, Q. Cầu Giấy, TP.Hà Nội", {}).value == (
         "Số 199, Q. Cầu Giấy, TP. Hà Nội"
     )
+    # The first word, or "Tổ dân phố", read with a letter or a mark wrong or in pieces.
+    starts = {
+        "Tố đán phố 2, phường Cửa Nam, Hà Nội": "Tổ dân phố 2, phường Cửa Nam, Hà Nội",
+        "Tổ d n.phố 8, phường Bồ Đề, Hà Nội": "Tổ dân phố 8, phường Bồ Đề, Hà Nội",
+        "Thồn, Trung, xã Bát Tràng, Hà Nội": "Thôn Trung, xã Bát Tràng, Hà Nội",
+        "Ẩhôn Đoài, thị trấn Quang Minh, Hà Nội": "Thôn Đoài, thị trấn Quang Minh, Hà Nội",
+        "Xom 11, Xã Tiền Phong, Hà Nội": "Xóm 11, Xã Tiền Phong, Hà Nội",
+        # "ngõ" one letter off after a ngách's number, its comma read as a stop or bracket.
+        "Số 168, ngách 73/80. rgỏ 6 Trần Phú, Hà Nội": (
+            "Số 168, ngách 73/80, ngõ 6 Trần Phú, Hà Nội"
+        ),
+        "Số 222, ngách 16/70) ngö 146 Tam Trinh, Hà Nội": (
+            "Số 222, ngách 16/70, ngõ 146 Tam Trinh, Hà Nội"
+        ),
+        # A comma lost before a bare unit letter or "TP".
+        "Tổ dân phố 23, P. Thụy Khuê Q Tây Hồ, TP Hà Nội": (
+            "Tổ dân phố 23, P. Thụy Khuê, Q. Tây Hồ, TP Hà Nội"
+        ),
+        "Số 124 đường Lê Duẩn, P. Thượng Cát, Q. Bắc Từ Liêm TP Hà Nội": (
+            "Số 124 đường Lê Duẩn, P. Thượng Cát, Q. Bắc Từ Liêm, TP Hà Nội"
+        ),
+    }
+    for read, printed in starts.items():
+        assert address_value(read, {}).value == printed
+    for kept in ("thôn Đoài, xã Kim Chung, Hà Nội", "Tổ 5, phường Bồ Đề, Hà Nội", "Khu A, Hà Nội"):
+        assert address_value(kept, {}).value == kept
     # Those words before a name, not a number, are other words.
     for kept in ("ngã tư Sở, Hà Nội", "Số 5 ngõ Sơn Tây, Hà Nội", "thôn Dương Xá, Hà Nội"):
         assert address_value(kept, {}).value == kept

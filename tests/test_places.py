@@ -130,3 +130,26 @@ def test_a_province_the_district_and_commune_do_not_settle_stays_lost() -> None:
     # A district cut short is three quarters alike to other provinces' districts ("Thuận"
     # of Thuận Thành, Bắc Ninh, and Thọ Xuân, Thanh Hóa): too little to infer from.
     assert repair_origin("Mão Điền, Thuận") == "Mão Điền, Thuận"
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        (
+            "Số 162 ngõ 164 phố Thái Hà, phường Thượng Cát, Bắc Từ Liêm, TP. Hà Nội",
+            "Số 162 ngõ 164 phố Thái Hà, phường Thượng Cát, quận Bắc Từ Liêm, TP. Hà Nội",
+        ),
+        ("Xóm 6, Uy Nỗ, H. Đông Anh, TP Hà Nội", "Xóm 6, X. Uy Nỗ, H. Đông Anh, TP Hà Nội"),
+        (
+            "Số 5, Phường Đội Cấn, Ba Đình, Thành phố Hà Nội",
+            "Số 5, Phường Đội Cấn, Quận Ba Đình, Thành phố Hà Nội",
+        ),
+    ],
+)
+def test_a_unit_word_lost_is_written_as_the_other_units_are(read: str, expected: str) -> None:
+    assert repair_address(read) == expected
+
+
+def test_units_printed_without_their_words_stay_so() -> None:
+    assert repair_address("Số 5, Đội Cấn, Ba Đình, Hà Nội") == "Số 5, Đội Cấn, Ba Đình, Hà Nội"
+    assert repair_origin("Hoằng Lộc, Hoằng Hóa, Thanh Hóa") == "Hoằng Lộc, Hoằng Hóa, Thanh Hóa"
