@@ -1036,6 +1036,8 @@ def extract_fields(
     known: dict[str, ExtractedField] = {}
     for extractor in REGISTRY[doc_type]:
         known[extractor.name] = extractor.extract(doc, known)
+    if doc_type == "citizen_id":
+        known = _birth_year_of_the_card(known)
     known = cross_check(doc_type, known)
     # How well the whole document was read: a field missing from a well-read page, or
     # from one where the labels of most other fields were found, is more likely not
@@ -1076,6 +1078,37 @@ def _iso_date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _birth_year_of_the_card(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """A chip card's date of birth whose year alone the card contradicts twice: the
+    12-digit number codes the birth year, and the expiry is the birthday at one of
+    :data:`CARD_AGES`. Where the number and the expiry agree on a year, and the date of
+    birth has the expiry's day and month but another year ("1985-10-27" on a card
+    numbered 094080… that runs to 2020-10-27), its year is the misread part: it takes
+    theirs. A guess the card's other fields admit, as a zero repaired is
+    (:func:`_zero_repaired`): neither valid nor invalid to the calibration."""
+    out = dict(fields)
+    number, dob, expiry = out.get("id_number"), out.get("date_of_birth"), out.get("expiry_date")
+    if not (number and dob and expiry and number.value and dob.value and expiry.value):
+        return out
+    coded = parse_id_number(number.value)
+    born, ends = _iso_date(dob.value), _iso_date(expiry.value)
+    if coded is None or coded.kind != "cccd" or coded.birth_year is None:
+        return out
+    if born is None or ends is None or born.year == coded.birth_year:
+        return out
+    if (born.month, born.day) != (ends.month, ends.day):
+        return out
+    if ends.year - coded.birth_year not in CARD_AGES:
+        return out
+    try:
+        value = born.replace(year=coded.birth_year).isoformat()
+    except ValueError:  # 29 February in a year without one
+        return out
+    features = {**dob.features, "valid": 0.5, "repaired": 1.0}
+    out["date_of_birth"] = replace(dob, value=value, valid=True, problems=(), features=features)
+    return out
 
 
 def _raised(f: ExtractedField, other: float) -> ExtractedField:

@@ -804,6 +804,23 @@ def test_house_lane_and_road_words_read_with_other_marks_are_set_right() -> None
         assert address_value(kept, {}).value == kept
 
 
+def test_a_birth_year_that_the_number_and_the_expiry_both_contradict_is_theirs() -> None:
+    # 094 0 80...: a man born in 1980; the card runs to his 40th birthday.
+    rows = [
+        (100, [(100, "Số định danh cá nhân: 094080938098")]),
+        (160, [(100, "Ngày sinh: 27/10/1985")]),
+        (220, [(100, "Có giá trị đến: 27/10/2020")]),
+    ]
+    got = extract_fields("citizen_id", [page(*rows)])
+    assert got["date_of_birth"].value == "1980-10-27"
+    assert got["id_number"].valid is True
+    # With another day, or an expiry at no card age from the number's year, it stays.
+    other_day = [rows[0], (160, [(100, "Ngày sinh: 26/10/1985")]), rows[2]]
+    assert extract_fields("citizen_id", [page(*other_day)])["date_of_birth"].value == "1985-10-26"
+    other_end = [rows[0], rows[1], (220, [(100, "Có giá trị đến: 27/10/2022")])]
+    assert extract_fields("citizen_id", [page(*other_end)])["date_of_birth"].value == "1985-10-27"
+
+
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
     short = owner_id_value("0011585537", {})
     assert (short.value, short.valid) == ("0011585537", False)
