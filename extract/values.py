@@ -407,7 +407,9 @@ _LANE_WORD_NEAR = re.compile(r"(?<=\d[,.);:] )[^\W\d_]{2,3}(?= \d)")
 
 def _lane_word(m: re.Match[str]) -> str:
     word = m[0]
-    near = word.islower() and Levenshtein.distance(fold(word), "NGO") <= 1
+    key = fold(word)
+    # ("ngá" may as well be "ngách" cut short.)
+    near = word.islower() and key != "NGA" and Levenshtein.distance(key, "NGO") <= 1
     return "ngõ" if near else word
 
 
