@@ -384,8 +384,8 @@ _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 # are restored, "Thi trấn").
 _STOP_FOR_COMMA = re.compile(
     r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
-    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|TP|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã)))"
-    r" )"
+    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|TP"
+    r"|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã))) )"
 )
 # ... and after a house's or lane's number before the lane or street that follows ("Số
 # 136. ngách 83/10").

@@ -788,7 +788,9 @@ def test_house_lane_and_road_words_read_with_other_marks_are_set_right() -> None
             "Số 222, ngách 16/70, ngõ 146 Tam Trinh, Hà Nội"
         ),
         # A comma lost before a bare unit letter or "TP", or read as a stop before "TP".
-        "Số 1, P. Hoàng Liệt, Q. Hoàng Mai. TP Hà Nội": "Số 1, P. Hoàng Liệt, Q. Hoàng Mai, TP Hà Nội",
+        "Số 1, P. Hoàng Liệt, Q. Hoàng Mai. TP Hà Nội": (
+            "Số 1, P. Hoàng Liệt, Q. Hoàng Mai, TP Hà Nội"
+        ),
         "Tổ dân phố 23, P. Thụy Khuê Q Tây Hồ, TP Hà Nội": (
             "Tổ dân phố 23, P. Thụy Khuê, Q. Tây Hồ, TP Hà Nội"
         ),
