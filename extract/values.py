@@ -558,7 +558,8 @@ def _english_word(word: str) -> bool:
 def _first_word(m: re.Match[str]) -> str:
     word = m[1]
     key = fold(word)
-    if key == "THON" or (len(key) == 4 and Levenshtein.distance(key, "THON") == 1):
+    # Its T misread ("Ẩhôn") or its marks: "Than" (of Than Uyên), "Thân" stay.
+    if key == "THON" or (len(key) == 4 and key[1:] == "HON"):
         return _in_case_of(word, "Thôn")
     if key == "XOM":
         return _in_case_of(word, "Xóm")
