@@ -1264,10 +1264,10 @@ FROM_NUMBER = 0.9
 
 def _from_the_number(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
     """The sex and nationality a card left unread, from its 12-digit number (the sex
-    from a valid one only): the
-    personal identification number is given to citizens only (nationality Việt Nam),
-    and its fourth digit codes the holder's sex and century (DOMAIN.md §5.1). Every
-    card with such a number prints both (the 9-digit CMND, which does not, has none)."""
+    from a valid one only): the personal identification number is given to citizens
+    only (nationality Việt Nam), and its fourth digit codes the holder's sex and century
+    (DOMAIN.md §5.1). Every card with such a number prints both (the 9-digit CMND, which
+    does not, has none)."""
     number = fields.get("id_number")
     if not number or not number.value or len(number.value) != 12:
         return {}
