@@ -312,7 +312,7 @@ def test_lookup_finds_the_row_a_misread_key_is_one_character_from(
         {**CAR, "registry_id": "R2", "status": "active", "plate_number": "30A-999.99",
          "chassis_number": "RL4B9999999999999", "engine_number": "2NR1234561"},
         {**CAR, "registry_id": "R3", "status": "active", "plate_number": "30A-888.88",
-         "chassis_number": "RL4B9999999999995", "engine_number": "1KD0000000"},
+         "chassis_number": "RL4B9999999959999", "engine_number": "1KD0000000"},
     ]  # fmt: skip
     path = tmp_path / "registry.csv"
     header = list(importer.REGISTRY_COLUMNS)
@@ -324,9 +324,10 @@ def test_lookup_finds_the_row_a_misread_key_is_one_character_from(
     misread = Paper("d1", "h1", "registration_certificate",
                     {**CAR, "plate_number": "30A-123", "chassis_number": "RL4B1234S67890123",
                      "engine_number": "2NR12345G7"})  # fmt: skip
-    # The chassis number is one confusable character from R3's, the engine number from R2's.
+    # The chassis number is one confusable character from R3's (not among its last four,
+    # which are digits), the engine number from R2's.
     ambiguous = Paper("d2", "h2", "registration_certificate",
-                      {"plate_number": "30A-12", "chassis_number": "RL4B999999999999S",
+                      {"plate_number": "30A-12", "chassis_number": "RL4B99999999S9999",
                        "engine_number": "2NR123456I"})  # fmt: skip
     exact = Paper("d3", "h3", "registration_certificate", dict(CAR))
     with sessions() as s:
