@@ -148,13 +148,13 @@ def vin_check_digit_ok(s: str) -> bool:
     return vin[8] == ("X" if check == 10 else str(check))
 
 
-_SLASHED_ZERO = re.compile(r"(?<=\d)Ø|Ø(?=\d)")
+#: A slashed zero (monospaced print) read as the letter Ø beside a digit: Vietnamese and
+#: codes hold no Ø ("Số 10Ø", "ENØAEN-" is a label's "(Engine N°)" read so, not a code).
+SLASHED_ZERO = re.compile(r"(?<=\d)[Øø]|[Øø](?=\d)")
 
 
 def _compact_id(s: str) -> str:
-    # A slashed zero (monospaced print) read as the letter Ø beside a digit (codes hold no
-    # Ø; "ENØAEN-" is a label's "(Engine N°)" read so, not a code).
-    s = _SLASHED_ZERO.sub("0", clean_text(s).upper())
+    s = SLASHED_ZERO.sub("0", clean_text(s).upper())
     return re.sub(r"\s+", "", s).strip(":.,;_")
 
 

@@ -42,6 +42,7 @@ from extract.places import repair_address, repair_origin
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
 from extract.surnames import is_given_name, restore_given_names, restore_surname
 from extract.validators import (
+    SLASHED_ZERO,
     cccd_problems,
     date_problems,
     engine_number_ok,
@@ -419,8 +420,6 @@ _HOUSE_DASH = re.compile(r"(?<![^\W\d_])(Số)[-–—_~](?=\d)")
 # "đường" (road) before a road's name read with other marks ("đướng Nguyễn Chí Thanh",
 # "dường Láng"): no other word of those letters stands, in lower case, before a name.
 _DUONG_MISREAD = re.compile(r"(?<![^\W\d_])[đd][ưu][ơờớởỡợoòóỏõọ]ng(?= [A-ZĐ])")
-# A slashed zero in a number ("Số 10Ø"): Vietnamese has no Ø.
-_SLASHED_ZERO = re.compile(r"(?<=\d)[Øø]|[Øø](?=\d)")
 # Address parts are printed "a, b": a space the engine put before a comma goes, one it
 # left out after a comma before a letter comes back ("Xóm 7,X. Trung Giã").
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")
@@ -474,7 +473,7 @@ def _repair_address_words(text: str) -> str:
     if any(c.islower() for c in text):
         text = _CAPITAL_SO.sub("Số", text)
     text = _PHO_MISREAD.sub("phố", text)
-    text = _DUONG_MISREAD.sub("đường", _SLASHED_ZERO.sub("0", text))
+    text = _DUONG_MISREAD.sub("đường", SLASHED_ZERO.sub("0", text))
     text = _HOUSE_WORD.sub("Số", _HOUSE_DASH.sub(r"\1 ", text))
     text = _DAGGER_ONE.sub("1", _SECTION_EIGHT.sub("8", text))
     text = _BARE_UNIT_LETTER.sub(_unit_stop, text)
