@@ -184,9 +184,10 @@ def brand_value(raw: str, ctx: Context) -> Parsed:
         # Read as printed, or broken into pieces ("HO N DA"): the make.
         split = text.count(" ") > make.count(" ") + make.count("-")
         return Parsed(make if split else text, True)
-    near = [m for k, m in _MAKE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]
-    if len(key) >= 5 and len(near) == 1:
-        return Parsed(near[0], True)
+    if len(key) >= 5:
+        near = [m for k, m in _MAKE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]
+        if len(near) == 1:
+            return Parsed(near[0], True)
     if key and any(k.startswith(key) for k in _MAKE_BY_KEY):
         # The start of a listed make, its end lost ("HOND", "HY" under a seal).
         return Parsed(text, False, ("the start of a make: cut short",))
