@@ -14,6 +14,8 @@ import bisect
 import cv2
 import numpy as np
 
+from ocr import components
+
 # A pixel is an impulse (a salt or pepper speck) when it is darker, or lighter, than
 # every one of its 8 neighbours by more than this many grey levels.
 IMPULSE_DELTA = 80
@@ -115,7 +117,7 @@ def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
     if not coloured.any():
         return gray
     joined = cv2.dilate(coloured, np.ones((5, 5), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, _, stats, _ = components.with_stats(joined, connectivity=8)
     short = min(small.shape[:2])
     least, most = SEAL_MIN_FRACTION * short, SEAL_MAX_FRACTION * short
     for i in range(1, n):
@@ -279,7 +281,7 @@ def leader_boxes(gray: np.ndarray) -> list[np.ndarray]:
     # Otsu picked on a subsample; leaders are printed in the same ink as the labels.
     t, _ = cv2.threshold(work[::2, ::2].copy(), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = np.where(work <= t, np.uint8(255), np.uint8(0))
-    _, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, centroids = components.with_stats(ink, connectivity=8)
     boxes = []
     for run in leader_runs(stats, centroids):
         s = stats[run, :4].astype(np.int64)
@@ -315,7 +317,7 @@ def margin_mask(gray: np.ndarray) -> np.ndarray:
     small = gray[::2, ::2]
     sh, sw = small.shape
     dark = (small < MARGIN_DARK * paper_level(gray)).astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    _, labels, stats, _ = components.with_stats(dark, connectivity=4)
     x, y, bw, bh, area = (stats[1:, i] for i in range(5))
     # Within a sliver of the edge: deskewing fills the corners it uncovers with paper,
     # which can leave a thin light line between a margin and the image's edge.
@@ -402,7 +404,7 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
 
 def _ink_components(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, centroids = components.with_stats(ink, connectivity=8)
     return labels, stats, centroids
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr import components
 from ocr.clean import background, denoise, to_gray
 
 # Work on at most this many pixels along the longer side: enough resolution for
@@ -264,7 +265,7 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
     # Ink must be clearly darker than the paper, whatever Otsu makes of a blank page.
     thresh = min(_otsu(flat8), 235.0)
     mask = (flat8 <= thresh).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = components.with_stats(mask, connectivity=8)
     if n > 1:
         height, width = mask.shape
         x, y, w, h = (stats[1:, i] for i in range(4))
@@ -310,7 +311,7 @@ def text_weights(mask: np.ndarray) -> tuple[np.ndarray, float]:
     outvote the text lines (its pixels all fall in one bin, and the criterion grows with
     the square of a bin's count).
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = components.with_stats(mask, connectivity=8)
     weights = np.zeros(n, np.float32)
     med_h = 0.0
     if n > 1:
@@ -340,7 +341,7 @@ def line_labels(ink: np.ndarray, text_height: float) -> tuple[np.ndarray, np.nda
     mask = ink.astype(np.uint8)
     labels = []
     for kernel in (np.ones((3, reach), np.uint8), np.ones((reach, 3), np.uint8)):
-        _, lab = cv2.connectedComponents(cv2.dilate(mask, kernel), connectivity=8)
+        _, lab = components.labels(cv2.dilate(mask, kernel), connectivity=8)
         labels.append(lab)
     return labels[0], labels[1]
 

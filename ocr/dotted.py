@@ -16,6 +16,7 @@ import re
 import cv2
 import numpy as np
 
+from ocr import components
 from ocr.model import Page, Word
 
 #: Words to check: a letter somewhere, a digit and then 1 at the end.
@@ -31,7 +32,7 @@ DOT_MAX = 0.3
 def _pieces(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Ink components of a word crop as (x0, y0, x1, y1), specks left out."""
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = components.with_stats(ink, connectivity=8)
     height = crop.shape[0]
     least = max(2, int((0.04 * height) ** 2))
     return [

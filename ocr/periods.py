@@ -18,9 +18,9 @@ its stop back (:func:`restore_stops`).
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from ocr import components
 from ocr.model import Page, Word
 
 #: A full stop is at most this share of the word's box height, in both directions...
@@ -43,7 +43,7 @@ def ink_blobs(crop: np.ndarray, reference: np.ndarray) -> list[tuple[int, ...]] 
     if paper - strokes < 40:
         return None
     ink = np.where(crop < paper - INK_SHARE * (paper - strokes), np.uint8(255), np.uint8(0))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = components.with_stats(ink, connectivity=8)
     return [tuple(int(v) for v in stats[i]) for i in range(1, n) if stats[i][4] >= 2]
 
 

@@ -19,7 +19,7 @@ from statistics import median
 import cv2
 import numpy as np
 
-from ocr import tesseract
+from ocr import components, tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 from ocr.reread import LEFT, MARGIN, batches, compose
@@ -46,7 +46,7 @@ def missed_lines(image: np.ndarray, page: Page) -> list[Box]:
     long_h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, 4 * h), np.uint8))
     long_v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((4 * h, 1), np.uint8))
     ink = cv2.subtract(ink, cv2.bitwise_or(long_h, long_v))
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = components.with_stats(ink, connectivity=8)
     cw, ch = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     area = stats[:, cv2.CC_STAT_AREA]
     keep = (ch >= 0.35 * h) & (ch <= 1.6 * h) & (cw <= 2.5 * h) & (area >= 0.04 * h * h)
@@ -55,13 +55,13 @@ def missed_lines(image: np.ndarray, page: Page) -> list[Box]:
         return []
     chars = (keep[labels] * 255).astype(np.uint8)
     joined = cv2.dilate(chars, np.ones((max(1, h // 6), max(3, h)), np.uint8))
-    m, _, boxes, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    m, _, boxes, _ = components.with_stats(joined, connectivity=8)
     out: list[Box] = []
     for j in range(1, m):
         x, y, bw, bh = (int(v) for v in boxes[j, :4])
         if bw < 3 * h or bh > 2.2 * h:
             continue
-        count = cv2.connectedComponents(chars[y : y + bh, x : x + bw])[0] - 1
+        count = components.labels(chars[y : y + bh, x : x + bw])[0] - 1
         if count >= 4:
             half = max(1, h // 2)
             out.append(((x + half) * f, y * f, (x + bw - half) * f, (y + bh) * f))

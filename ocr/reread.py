@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ocr import corrections, rubbing, tesseract
+from ocr import components, corrections, rubbing, tesseract
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 
@@ -196,7 +196,7 @@ def crop_region(image: np.ndarray, box: Box) -> Box:
         if window.size == 0 or window.ndim != 2 or int(window.max()) - int(window.min()) < 40:
             break
         _, ink = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        n, _, stats, _ = components.with_stats(ink, connectivity=8)
         inner0, inner1 = x0 - wide0, x1 - wide0  # the box in the window's columns
         for cx, _, cw, ch, _ in stats[1:n]:
             if ch < 0.4 * tall or cw > 2 * tall:

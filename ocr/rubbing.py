@@ -29,6 +29,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr import components
 from ocr.model import Box
 
 #: What a reading of a rubbing may hold: a stamped number's capitals, digits and hyphens,
@@ -59,7 +60,7 @@ def locate(region: np.ndarray, line_height: float) -> Box | None:
     paper = float(np.percentile(region, 90))
     k = max(3, int(line_height / 2))
     dark = (cv2.blur(region, (k, k)) < paper - GRAIN_CONTRAST).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    n, _, stats, _ = components.with_stats(dark, connectivity=8)
     if n < 2:
         return None
     i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -91,7 +92,7 @@ def prepare(region: np.ndarray, line_height: float) -> np.ndarray | None:
     smooth = cv2.GaussianBlur(opened, (0, 0), max(0.5, line_height / 24))
     _, ink = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # Dark grain pits the threshold leaves as specks (a character's parts are larger).
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(255 - ink, connectivity=8)
+    _, labels, stats, _ = components.with_stats(255 - ink, connectivity=8)
     specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < (SPECK * line_height) ** 2)
     ink[np.isin(labels, specks[specks > 0])] = 255
     return np.asarray(ink, dtype=np.uint8)

@@ -22,6 +22,7 @@ import re
 import cv2
 import numpy as np
 
+from ocr import components
 from ocr.model import Page, Word
 from ocr.twins import MIN_HEIGHT, word_glyphs
 
@@ -49,7 +50,7 @@ def _bowls(ink: np.ndarray) -> list[float]:
     encloses, as shares of the glyph's height, top to bottom."""
     h, w = ink.shape
     paper = np.pad(255 - ink, 1, constant_values=255)
-    n, labels, stats, centroids = cv2.connectedComponentsWithStats(paper, connectivity=4)
+    n, labels, stats, centroids = components.with_stats(paper, connectivity=4)
     border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])))
     return sorted(
         (float(centroids[i][1]) - 1) / h

@@ -18,6 +18,7 @@ import re
 import cv2
 import numpy as np
 
+from ocr import components
 from ocr.model import Page, Word
 
 #: The look-alike pairs the recognizer confuses in codes (measured on generated forms).
@@ -45,7 +46,7 @@ def glyphs(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
     """The glyphs of a word crop, left to right, as (x0, y0, x1, y1): ink components,
     specks left out, pieces above or below one another joined."""
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = components.with_stats(ink, connectivity=8)
     if n <= 1:
         return []
     largest = int(stats[1:n, cv2.CC_STAT_AREA].max())
