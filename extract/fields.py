@@ -205,6 +205,13 @@ class LabelledField:
     #: year): when no reading validates, the one that 6, 8 or 9 read as a dotted zero
     #: would make valid is taken (:func:`extract.values.zero_repaired`), for review.
     zeros: bool = False
+    #: Every value of the field has this (a plate prints digits): a reading left without
+    #: it after every second reading is a stain, a seal's ring or a neighbour's label on a
+    #: row the paper left blank, and the field reads as blank (``_missing``). A first
+    #: registration's declaration is filled in before the plate is issued; on the tuning
+    #: sets six of seven plates the dossier filled into a declaration from its certificate
+    #: came from such readings ("cảN", "củ", "— [pe"), and none of them rightly.
+    shaped: Callable[[str], bool] | None = None
 
     def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
         """Best candidate over every occurrence of the field's labels."""
@@ -265,6 +272,9 @@ class LabelledField:
             return _missing(seen, blank, True)
         if self.zeros and result.valid is False and result.raw:
             return _zero_repaired(result, self.parse, ctx)
+        shapeless = self.shaped is not None and not self.shaped(result.value or "")
+        if shapeless and result.valid is False and result.value is not None:
+            return _missing(seen, True)
         return result
 
     def _settle(
@@ -781,6 +791,10 @@ def _class_under(layout: PageLayout, r: int) -> bool:
     )
 
 
+def _has_digit(value: str) -> bool:
+    return any(c.isdigit() for c in value)
+
+
 _VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)
 _PLATE_SHAPE = _shaped(
     r"\d{2}[A-ZĐ]{1,2}\d?-\d{3}\.\d{2}|\d{2}-[A-ZĐ]{1,2}\d?\s?\d{3}\.\d{2}"
@@ -854,7 +868,12 @@ _VEHICLE = {
     ),
     "seats": LabelledField("seats", V.seats_value, readings="words", latin=True),
     "plate_number": LabelledField(
-        "plate_number", V.plate_value, readings="words", search=_PLATE_SHAPE, latin=True
+        "plate_number",
+        V.plate_value,
+        readings="words",
+        search=_PLATE_SHAPE,
+        latin=True,
+        shaped=_has_digit,
     ),
 }
 

@@ -1441,6 +1441,24 @@ def test_plate_checked_against_vehicle_type() -> None:
     )
 
 
+def test_a_plate_row_read_without_a_digit_is_blank() -> None:
+    """A declaration filled in before the plate was issued leaves "BIỂN SỐ MỚI" blank; a
+    seal's ring or a stain read there ("cảN") is no plate, and the dossier must not fill
+    the certificate's plate in as if this one were misread."""
+    p = page(
+        (100, [(100, "BIỂN SỐ MỚI: cảN"), (1300, "Màu biển:")]),
+        (160, [(100, "Loại xe: Xe mô tô")]),
+    )
+    got = extract_fields("registration_declaration", [p])["plate_number"]
+    assert got.value is None
+    p = page(
+        (100, [(100, "BIỂN SỐ MỚI: 33X-8206"), (1300, "Màu biển:")]),
+        (160, [(100, "Loại xe: Xe mô tô")]),
+    )
+    misread = extract_fields("registration_declaration", [p])["plate_number"]
+    assert misread.value == "33X-8206" and misread.valid is False  # a plate, misread
+
+
 def test_licence_classes_checked_against_issue_date() -> None:
     p = page(
         (100, [(100, "Hạng / Class: B2")]),
