@@ -1076,6 +1076,8 @@ def extract_fields(
         out = {
             n: replace(f, confidence=calibration.recalibrate(f.confidence)) for n, f in out.items()
         }
+        if doc_type == "citizen_id":
+            out = _birth_date_of_the_card(out)
     return out
 
 
@@ -1127,6 +1129,42 @@ def _birth_year_of_the_card(fields: Mapping[str, ExtractedField]) -> dict[str, E
         return out
     features = {**dob.features, "valid": 0.5, "repaired": 1.0}
     out["date_of_birth"] = replace(dob, value=value, valid=True, problems=(), features=features)
+    return out
+
+
+#: The most a date of birth taken from a chip card's number and expiry is trusted: under
+#: the review threshold, since it is no reading of the date itself (a reviewer confirms
+#: it on the card).
+CARD_BIRTH_CEILING = 0.9
+
+
+def _birth_date_of_the_card(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """A chip card whose date of birth was not read (nothing, or nothing that is a date),
+    but whose 12-digit number codes the birth year and whose expiry is the birthday at one
+    of :data:`CARD_AGES` of that year (DOMAIN.md §5.1): the date of birth is that year
+    with the expiry's day and month. Its confidence is the chance that both sources are
+    right, at most :data:`CARD_BIRTH_CEILING`; what the page read stays in ``raw``."""
+    out = dict(fields)
+    number, dob, expiry = out.get("id_number"), out.get("date_of_birth"), out.get("expiry_date")
+    if not (number and dob and expiry and number.value and expiry.value and number.valid):
+        return out
+    if dob.value is not None and dob.valid is not False:
+        return out
+    coded = parse_id_number(number.value)
+    ends = _iso_date(expiry.value)
+    if coded is None or coded.kind != "cccd" or coded.birth_year is None or ends is None:
+        return out
+    if not expiry.valid or ends.year - coded.birth_year not in CARD_AGES:
+        return out
+    try:
+        value = ends.replace(year=coded.birth_year).isoformat()
+    except ValueError:  # 29 February in a year without one
+        return out
+    sure = min(CARD_BIRTH_CEILING, round(number.confidence * expiry.confidence, 4))
+    features = {**dob.features, "from_card_facts": 1.0}
+    out["date_of_birth"] = replace(
+        dob, value=value, valid=True, problems=(), confidence=sure, features=features
+    )
     return out
 
 

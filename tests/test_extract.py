@@ -831,6 +831,25 @@ def test_a_birth_year_that_the_number_and_the_expiry_both_contradict_is_theirs()
     assert extract_fields("citizen_id", [page(*other_end)])["date_of_birth"].value == "1985-10-27"
 
 
+def test_a_date_of_birth_under_a_seal_is_the_cards_number_year_and_expiry_day() -> None:
+    """The date of birth lost under a seal ("ĐỚN") or not read at all, on a card whose
+    number codes 1980 and whose expiry is the 40th birthday: 27 October 1980, proposed for
+    review, never auto-accepted."""
+    number = (100, [(100, "Số định danh cá nhân: 094080938098")])
+    expiry = (220, [(100, "Có giá trị đến: 27/10/2020")])
+    for dob in ((160, [(100, "Ngày sinh: ĐỚN")]), (160, [(100, "Họ và tên: LÊ VĂN AN")])):
+        got = extract_fields("citizen_id", [page(number, dob, expiry)])["date_of_birth"]
+        assert got.value == "1980-10-27"
+        assert 0.0 < got.confidence <= 0.9
+    # An expiry at no card age from the number's year proposes nothing.
+    other_end = (220, [(100, "Có giá trị đến: 27/10/2022")])
+    blank = (160, [(100, "Họ và tên: LÊ VĂN AN")])
+    assert (
+        extract_fields("citizen_id", [page(number, blank, other_end)])["date_of_birth"].value
+        is None
+    )
+
+
 def test_ten_digits_from_00_are_a_short_cccd_not_a_tax_code() -> None:
     short = owner_id_value("0011585537", {})
     assert (short.value, short.valid) == ("0011585537", False)
