@@ -1,11 +1,11 @@
 """Connected components of a binary image, with the labelling algorithm chosen for speed.
 
 A page's cleaning, skew estimate and line recovery each label the ink of the whole page
-(five to seven passes a page). OpenCV's default algorithm for 8-connectivity (Spaghetti,
-4.x) labels a 300 dpi page in about 62 ms on this project's pages; Block-Based Decision
-Tables (BBDT, Grana et al. 2010) give the same labels, statistics and centroids in about
-36 ms. For 4-connectivity the default (SAUF) is already the
-fastest, and is kept.
+(five to seven passes a page). OpenCV's default algorithm for 8-connectivity (Spaghetti)
+labels a 300 dpi page in about 62 ms on this project's pages; Block-Based Decision Tables
+(BBDT, Grana et al. 2010) give the same labels, statistics and centroids in about 36 ms
+(``bench/components.py``). For 4-connectivity the default (SAUF) is already the fastest,
+and is kept.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from ocr import components, tesseract
+from ocr.clean import shrink
 from ocr.engine import Engine
 from ocr.model import Box, Line, Page, Word
 from ocr.reread import LEFT, MARGIN, batches, compose
@@ -35,7 +36,7 @@ def missed_lines(image: np.ndarray, page: Page) -> list[Box]:
     full_h = int(median(heights)) if len(heights) >= 5 else 32
     # Half resolution is enough to see lines of characters and costs a quarter.
     f = 2 if full_h >= 20 else 1
-    small = cv2.resize(image, None, fx=1 / f, fy=1 / f, interpolation=cv2.INTER_AREA)
+    small = shrink(image, f)
     h = max(4, full_h // f)
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     pad = max(1, h // 4)

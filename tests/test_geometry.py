@@ -571,6 +571,18 @@ def test_a_counter_dot_is_small_beside_its_counter() -> None:
     assert clean.counter_dots(ring_with((12, 6))) == []  # too wide for its counter
 
 
+def test_shrink_averages_whole_blocks_of_an_odd_sized_page() -> None:
+    """Each pixel of the reduced page is the mean of one whole ``f`` x ``f`` block: a page
+    whose size is not a multiple of ``f`` (a deskewed page rarely is) drops its last
+    partial rows and columns instead of blending fractions of pixels into every block."""
+    rng = np.random.default_rng(3)
+    blocks = rng.integers(0, 256, (9, 7), dtype=np.uint8)
+    page = np.kron(blocks, np.ones((4, 4), np.uint8))
+    odd = np.pad(page, ((0, 3), (0, 2)), constant_values=0)  # 39 x 30 pixels
+    assert np.array_equal(clean.shrink(odd, 4), blocks)
+    assert clean.shrink(odd, 1) is odd
+
+
 def test_components_label_as_opencv_default_does() -> None:
     """The faster labelling (BBDT) finds the same components, in the same order, with the
     same statistics and centroids as ``cv2.connectedComponentsWithStats``."""
