@@ -1101,6 +1101,22 @@ def _iso_date(value: str) -> date | None:
         return None
 
 
+def _card_birthday(number: ExtractedField, expiry: ExtractedField) -> date | None:
+    """The birthday a chip card's facts imply: the birth year its 12-digit number codes,
+    with the day and month of its expiry, when the expiry falls at one of
+    :data:`CARD_AGES` of that year; else None."""
+    coded = parse_id_number(number.value) if number.value else None
+    ends = _iso_date(expiry.value) if expiry.value else None
+    if coded is None or coded.kind != "cccd" or coded.birth_year is None or ends is None:
+        return None
+    if ends.year - coded.birth_year not in CARD_AGES:
+        return None
+    try:
+        return ends.replace(year=coded.birth_year)
+    except ValueError:  # 29 February in a year without one
+        return None
+
+
 def _birth_year_of_the_card(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
     """A chip card's date of birth whose year alone the card contradicts twice: the
     12-digit number codes the birth year, and the expiry is the birthday at one of
@@ -1111,24 +1127,17 @@ def _birth_year_of_the_card(fields: Mapping[str, ExtractedField]) -> dict[str, E
     (:func:`_zero_repaired`): neither valid nor invalid to the calibration."""
     out = dict(fields)
     number, dob, expiry = out.get("id_number"), out.get("date_of_birth"), out.get("expiry_date")
-    if not (number and dob and expiry and number.value and dob.value and expiry.value):
+    if not (number and dob and expiry and dob.value):
         return out
-    coded = parse_id_number(number.value)
-    born, ends = _iso_date(dob.value), _iso_date(expiry.value)
-    if coded is None or coded.kind != "cccd" or coded.birth_year is None:
+    born, implied = _iso_date(dob.value), _card_birthday(number, expiry)
+    if born is None or implied is None or born.year == implied.year:
         return out
-    if born is None or ends is None or born.year == coded.birth_year:
-        return out
-    if (born.month, born.day) != (ends.month, ends.day):
-        return out
-    if ends.year - coded.birth_year not in CARD_AGES:
-        return out
-    try:
-        value = born.replace(year=coded.birth_year).isoformat()
-    except ValueError:  # 29 February in a year without one
+    if (born.month, born.day) != (implied.month, implied.day):
         return out
     features = {**dob.features, "valid": 0.5, "repaired": 1.0}
-    out["date_of_birth"] = replace(dob, value=value, valid=True, problems=(), features=features)
+    out["date_of_birth"] = replace(
+        dob, value=implied.isoformat(), valid=True, problems=(), features=features
+    )
     return out
 
 
@@ -1140,30 +1149,22 @@ CARD_BIRTH_CEILING = 0.9
 
 def _birth_date_of_the_card(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
     """A chip card whose date of birth was not read (nothing, or nothing that is a date),
-    but whose 12-digit number codes the birth year and whose expiry is the birthday at one
-    of :data:`CARD_AGES` of that year (DOMAIN.md §5.1): the date of birth is that year
-    with the expiry's day and month. Its confidence is the chance that both sources are
-    right, at most :data:`CARD_BIRTH_CEILING`; what the page read stays in ``raw``."""
+    but whose valid number and expiry imply a birthday (:func:`_card_birthday`, DOMAIN.md
+    §5.1): the date of birth is that day. Its confidence is the chance that both sources
+    are right, at most :data:`CARD_BIRTH_CEILING`; what the page read stays in ``raw``."""
     out = dict(fields)
     number, dob, expiry = out.get("id_number"), out.get("date_of_birth"), out.get("expiry_date")
-    if not (number and dob and expiry and number.value and expiry.value and number.valid):
+    if not (number and dob and expiry and number.valid and expiry.valid):
         return out
     if dob.value is not None and dob.valid is not False:
         return out
-    coded = parse_id_number(number.value)
-    ends = _iso_date(expiry.value)
-    if coded is None or coded.kind != "cccd" or coded.birth_year is None or ends is None:
-        return out
-    if not expiry.valid or ends.year - coded.birth_year not in CARD_AGES:
-        return out
-    try:
-        value = ends.replace(year=coded.birth_year).isoformat()
-    except ValueError:  # 29 February in a year without one
+    implied = _card_birthday(number, expiry)
+    if implied is None:
         return out
     sure = min(CARD_BIRTH_CEILING, round(number.confidence * expiry.confidence, 4))
     features = {**dob.features, "from_card_facts": 1.0}
     out["date_of_birth"] = replace(
-        dob, value=value, valid=True, problems=(), confidence=sure, features=features
+        dob, value=implied.isoformat(), valid=True, problems=(), confidence=sure, features=features
     )
     return out
 

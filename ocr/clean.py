@@ -304,9 +304,7 @@ def leader_runs(stats: np.ndarray, centroids: np.ndarray) -> list[np.ndarray]:
 def leader_boxes(gray: np.ndarray) -> list[np.ndarray]:
     """Dot boxes (x0, y0, x1, y1 in page pixels, one row per dot) of each dotted leader."""
     f = 2 if min(gray.shape) >= LEADER_HALVE_FROM else 1
-    work = gray
-    if f > 1:
-        work = shrink(gray, f)
+    work = shrink(gray, f)
     # Otsu picked on a subsample; leaders are printed in the same ink as the labels.
     t, _ = cv2.threshold(work[::2, ::2].copy(), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = np.where(work <= t, np.uint8(255), np.uint8(0))
@@ -501,9 +499,7 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
     """
     h, w = gray.shape
     f = 2 if min(h, w) >= LEADER_HALVE_FROM else 1
-    work = gray
-    if f > 1:
-        work = shrink(gray, f)
+    work = shrink(gray, f)
     short = min(work.shape)
     local = local_paper(work)
     ink = np.where(cv2.subtract(local, work) > RULE_INK, np.uint8(255), np.uint8(0))
