@@ -30,22 +30,14 @@ sys.path.insert(0, str(REPO))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+from throughput import folder_pages  # noqa: E402 (bench/ is on sys.path when run)
 
 from fixtures.generate import generate  # noqa: E402
-from ingest import rasterize  # noqa: E402
 from ocr import clean, components, orient  # noqa: E402
 
 
 def upright_pages(folder: Path) -> list[np.ndarray]:
-    limits = rasterize.Limits(max_pages=500, max_pixels=200_000_000, dpi=300)
-    out = []
-    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = f.read_bytes()
-        kind, count = rasterize.probe(data, f, limits)
-        for page in rasterize.pages(data, f, kind, count, limits):
-            gray = clean.to_gray(page.image)
-            out.append(orient.upright(gray).image)
-    return out
+    return [orient.upright(clean.to_gray(page.image)).image for _, page in folder_pages(folder)]
 
 
 def per_page_ms(fn: Callable[[np.ndarray], object], images: list[np.ndarray], rounds: int) -> float:

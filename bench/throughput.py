@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,16 +40,22 @@ from ingest import rasterize  # noqa: E402
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def rasterize_all(folder: Path, out: Path) -> list[Path]:
+def folder_pages(folder: Path) -> Iterator[tuple[Path, rasterize.RasterPage]]:
+    """Every page of every file under ``folder`` (sorted), rasterized at 300 dpi."""
     limits = rasterize.Limits(max_pages=500, max_pixels=200_000_000, dpi=300)
-    paths = []
     for f in sorted(p for p in folder.rglob("*") if p.is_file()):
         data = f.read_bytes()
         kind, count = rasterize.probe(data, f, limits)
         for page in rasterize.pages(data, f, kind, count, limits):
-            target = out / f"{f.stem}-{page.number}.pgm"
-            cv2.imwrite(str(target), page.image)
-            paths.append(target)
+            yield f, page
+
+
+def rasterize_all(folder: Path, out: Path) -> list[Path]:
+    paths = []
+    for f, page in folder_pages(folder):
+        target = out / f"{f.stem}-{page.number}.pgm"
+        cv2.imwrite(str(target), page.image)
+        paths.append(target)
     return paths
 
 
