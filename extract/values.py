@@ -577,19 +577,42 @@ def _address_start(text: str) -> str:
     return _STREET_GROUP.sub(_street_group, _FIRST_WORD.sub(_first_word, text, count=1), count=1)
 
 
+#: The label ends of :data:`_LABEL_ENDS` with their marks folded away: "thưởng" or
+#: "thuòng" is "thường" read with other marks.
+_LABEL_END_KEYS = frozenset(fold(w) for w in _LABEL_ENDS)
+
+
+def _label_end(word: str) -> bool:
+    """A lowercase word that is the end of an address's label, its marks aside."""
+    letters = word.strip(":.,/|")
+    return letters[:1].islower() and fold(letters) in _LABEL_END_KEYS
+
+
+def _mixed_word(word: str) -> bool:
+    """A word of digits and letters run together ("6x", "0iace"): no word of an address
+    before its first word is one."""
+    letters = word.strip(":.,")
+    return any(c.isdigit() for c in letters) and any(c.isalpha() for c in letters)
+
+
 def _without_leading_junk(text: str) -> str:
-    """``text`` without up to two words of specks read before the address's first word
-    ("Asøss Số 130 ngõ 246", "c Số 186"), or up to four of specks and the English half
-    of its label ("¿ Address: Số 163", "F € of resie Tổ dân phố 5")."""
+    """``text`` without up to four words read before the address's first word, where
+    they are specks ("Asøss Số 130 ngõ 246", "##« øƒ ses««e Tổ dân phố 24"), the
+    English half of its label ("¿ Address: Số 163", "F € of resie Tổ dân phố 5"),
+    letters and digits run together ("6x ø/ naadexe Số 92"), or end with the end of
+    its Vietnamese half read with other marks or after a word misread ("Ống trú Tổ dân
+    phố 32", "thưởng Số 146")."""
     words = text.split(" ")
     for k in (1, 2, 3, 4):
-        if len(words) <= k or words[k] not in _ADDRESS_START:
-            continue
-        if all(map(_speck_word, words[:k])) and k <= 2:
-            return " ".join(words[k:])
-        if all(_speck_word(w) or _english_word(w) for w in words[:k]) and any(
-            map(_english_word, words[:k])
+        first = words[k] if len(words) > k else ""
+        if first not in _ADDRESS_START and not (
+            first.isupper() and first.capitalize() in _ADDRESS_START
         ):
+            continue  # "SỐ 219" starts an address too: its capitals are set right later
+        head = words[:k]
+        if _label_end(head[-1]):
+            return " ".join(words[k:])
+        if all(_speck_word(w) or _english_word(w) or _mixed_word(w) for w in head):
             return " ".join(words[k:])
     return text
 

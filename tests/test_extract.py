@@ -688,6 +688,12 @@ def test_specks_read_before_an_address_go() -> None:
         "Asøss Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
         "c Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
         "x42»; Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        "##« øƒ ses««e Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        "6x ø/ naadexe Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        # The end of the label, read with other marks or after a misread word.
+        "thưởng Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        "Ống trú Số 130 ngõ 246, Q. Long Biên, TP Hà Nội",
+        "of residence: SỐ 130 ngõ 246, Q. Long Biên, TP Hà Nội",
     ):
         assert address_value(read, {}).value == "Số 130 ngõ 246, Q. Long Biên, TP Hà Nội"
     # Vietnamese words before the first word are the address's own.
