@@ -365,6 +365,10 @@ class LabelledField:
             wrapped = layout.value(hit, multiline=True)
             if wrapped.tokens != value.tokens:
                 readings.append(wrapped)
+        if self.multiline and readings:
+            bridged = layout.value(hit, multiline=True, bridge=True)
+            if bridged.tokens != value.tokens:
+                readings.append(bridged)
         if self.readings != "first":
             readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
         return readings

@@ -863,8 +863,13 @@ class PageLayout:
             out.append((box, below))
         return out
 
-    def value(self, hit: LabelHit, *, multiline: bool = False) -> Value:
-        """Value of ``hit``: rest of its row up to the next label, else the row(s) below."""
+    def value(self, hit: LabelHit, *, multiline: bool = False, bridge: bool = False) -> Value:
+        """Value of ``hit``: rest of its row up to the next label, else the row(s) below.
+
+        A gap wider than a column's ends the value's first line (what lies past it is
+        taken for another column's value whose label was not read), unless ``bridge``:
+        then the line runs on to the next label, over words the page reading dropped
+        (a seal's ring through "Số 15 ng[õ 229 đ]ường Hoàng Quốc Việt")."""
         lh = self.line_height
         row = self.rows[hit.row]
         stop, right = self._stop(hit)
@@ -877,7 +882,7 @@ class PageLayout:
                 continue
             if not same and t.key in english and not t.text[:1].isupper():
                 continue  # the rest of the English half ("code" of "Model code")
-            if same and t.box[0] - same[-1].box[2] > COLUMN_GAP * lh:
+            if same and t.box[0] - same[-1].box[2] > COLUMN_GAP * lh and not bridge:
                 break  # far to the right: another column whose label we could not read
             same.append(t)
         lines = [same] if same else []
@@ -937,7 +942,7 @@ class PageLayout:
                 if len(flat) > 1 and english_fragment(flat[0], hit.label):
                     flat = flat[1:]
         if not flat and not below:
-            return self.value(replace(hit, end=stop), multiline=multiline)
+            return self.value(replace(hit, end=stop), multiline=multiline, bridge=bridge)
         return Value(flat, len(lines), below)
 
     def _opens_with_label(self, toks: Sequence[Token]) -> bool:

@@ -342,6 +342,28 @@ def test_wrapped_address_continues_on_the_next_line() -> None:
     assert got["expiry_date"] == "2030-05-12"
 
 
+def test_an_address_line_cut_by_words_the_reading_dropped_runs_on_past_the_gap() -> None:
+    """A seal's ring through the address's first line: the page reading dropped "ngõ 229
+    đường" and left a gap wider than a column's; the words past it, up to the next
+    label, are still the address (it ends only with its province), and it wraps."""
+    p = page(
+        (100, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]),
+        (160, [(100, "Địa chỉ: Số 15 ng"), (700, "Hoàng Quốc Việt, phường Kim Liên, quận")]),
+        (200, [(120, "Đống Đa, Hà Nội")]),
+        (260, [(100, "Số CCCD/CMND: 001090012345")]),
+    )
+    assert values("registration_certificate", p)["owner_address"] == (
+        "Số 15 ng Hoàng Quốc Việt, phường Kim Liên, quận Đống Đa, Hà Nội"
+    )
+    # A value of another column whose label was not read, past a gap, is not taken
+    # when the address before it is whole.
+    p = page(
+        (160, [(100, "Địa chỉ: Số 15 phố Huế, Hà Nội"), (1500, "0912345678")]),
+        (260, [(100, "Số CCCD/CMND: 001090012345")]),
+    )
+    assert values("registration_certificate", p)["owner_address"] == "Số 15 phố Huế, Hà Nội"
+
+
 def test_a_narrow_column_wraps_an_address_over_five_lines() -> None:
     p = page(
         (850, [(875, "Số:"), (1305, "796156705107")]),
