@@ -795,8 +795,17 @@ def _class_under(layout: PageLayout, r: int) -> bool:
     )
 
 
-def _has_digit(value: str) -> bool:
-    return any(c.isdigit() for c in value)
+#: A plate prints its province's two digits and a serial of four or five, a series digit
+#: beside them on some: a reading with fewer digits than ``PLATE_DIGITS`` allows, or more,
+#: is another row's words ("Số loại:" read "$6 loail", "Màu sơn: 06") or number, unless
+#: it starts as a plate does (``_PLATE_START``: "30B -", the rest under a seal).
+PLATE_DIGITS = range(3, 11)
+_PLATE_START = re.compile(r"\d{2}\s?-?\s?[A-ZĐ]")
+
+
+def _plate_digits(value: str) -> bool:
+    digits = sum(c.isdigit() for c in value)
+    return digits in PLATE_DIGITS or (digits == 2 and _PLATE_START.match(value) is not None)
 
 
 _VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)
@@ -877,7 +886,7 @@ _VEHICLE = {
         readings="words",
         search=_PLATE_SHAPE,
         latin=True,
-        shaped=_has_digit,
+        shaped=_plate_digits,
     ),
 }
 

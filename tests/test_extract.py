@@ -1488,7 +1488,7 @@ def test_plate_checked_against_vehicle_type() -> None:
     )
 
 
-def test_a_plate_row_read_without_a_digit_is_blank() -> None:
+def test_a_plate_row_read_without_a_plates_digits_is_blank() -> None:
     """A declaration filled in before the plate was issued leaves "BIỂN SỐ MỚI" blank; a
     seal's ring or a stain read there ("cảN") is no plate, and the dossier must not fill
     the certificate's plate in as if this one were misread."""
@@ -1498,12 +1498,27 @@ def test_a_plate_row_read_without_a_digit_is_blank() -> None:
     )
     got = extract_fields("registration_declaration", [p])["plate_number"]
     assert got.value is None
+    # The next row's label or number, read under the blank row: too few digits for a
+    # plate, or too many.
+    for read in ("$6 loail", "Màu sơn: 06", "0144462099939 09"):
+        p = page(
+            (100, [(100, "BIỂN SỐ MỚI:"), (1300, "Màu biển:")]),
+            (140, [(100, read)]),
+            (200, [(100, "Loại xe: Xe mô tô")]),
+        )
+        assert extract_fields("registration_declaration", [p])["plate_number"].value is None
     p = page(
         (100, [(100, "BIỂN SỐ MỚI: 33X-8206"), (1300, "Màu biển:")]),
         (160, [(100, "Loại xe: Xe mô tô")]),
     )
     misread = extract_fields("registration_declaration", [p])["plate_number"]
     assert misread.value == "33X-8206" and misread.valid is False  # a plate, misread
+    p = page(
+        (100, [(100, "BIỂN SỐ MỚI: 30B -"), (1300, "Màu biển:")]),
+        (160, [(100, "Loại xe: Xe mô tô")]),
+    )
+    begun = extract_fields("registration_declaration", [p])["plate_number"]
+    assert begun.value == "30B"  # its start, the rest under a seal
 
 
 def test_licence_classes_checked_against_issue_date() -> None:
