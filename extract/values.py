@@ -289,15 +289,38 @@ def _joined_colours(words: list[str]) -> list[str]:
     return out
 
 
+def _colour_part_start(words: list[str]) -> list[str]:
+    """Each colour of a value ("Đen - Bạo") starts with a base colour word, whatever words
+    qualify it after ("Vàng kim"): a first word of three letters or more that is no
+    colour word but one letter from exactly one is that word misread ("Bạo": Bạc)."""
+    out = []
+    for i, word in enumerate(words):
+        key = fold(word)
+        if (i == 0 or words[i - 1] == "-") and len(key) >= 3 and key not in _COLOUR_BY_FOLD:
+            near = {c for k, c in _COLOUR_BY_FOLD.items() if Levenshtein.distance(key, k) == 1}
+            if len(near) == 1 and word.isalpha():
+                word = _in_case_of(word, near.pop())
+        out.append(word)
+    return out
+
+
 def color_value(raw: str, ctx: Context) -> Parsed:
     """Paint colour(s) as printed; two colours are written "Đỏ - Đen". Colours are words:
     a digit in one is a misread letter ("Gh1" for "Ghi"); a listed colour word read with
-    wrong or missing marks gets its own (:data:`COLOUR_WORDS`)."""
+    wrong or missing marks gets its own (:data:`COLOUR_WORDS`), one read with a letter
+    wrong where a colour starts too (:func:`_colour_part_start`). Marks read before or
+    after the colours ("—_ Xanh - Đen") are no part of them."""
     parsed = text_value(raw, ctx)
     if parsed.value is None:
         return parsed
     value = re.sub(r"\s*[-–=]\s*", " - ", parsed.value)
-    value = " ".join(_red([_colour_word(w) for w in _joined_colours(value.split(" "))]))
+    words = value.split(" ")
+    while len(words) > 1 and not _LETTER.search(words[0]):
+        words.pop(0)
+    while len(words) > 1 and not _LETTER.search(words[-1]):
+        words.pop()
+    words = _colour_part_start(_red([_colour_word(w) for w in _joined_colours(words)]))
+    value = " ".join(words)
     if any(c.isdigit() for c in value):
         return Parsed(value, False, ("a colour is written in letters",))
     return Parsed(value, parsed.valid, parsed.problems)

@@ -1092,6 +1092,19 @@ def test_a_colour_word_read_without_its_marks_gets_them() -> None:
     assert color_value("Xanh Đen", {}).value == "Xanh Đen"
 
 
+def test_a_colour_read_with_a_letter_wrong_or_marks_around_it() -> None:
+    # Each colour starts with a colour word: one letter from exactly one is that word.
+    assert color_value("Đen - Bạo", {}).value == "Đen - Bạc"
+    assert color_value("TRẮNC", {}).value == "TRẮNG"
+    # Words that qualify a colour after it stay as read ("Vàng kim", gold), as does a
+    # first word one letter from two colours ("Kim": Kem or Tím).
+    assert color_value("Vàng kim", {}).value == "Vàng kim"
+    assert color_value("Kim", {}).value == "Kim"
+    # Marks read before or after the colours are no part of them.
+    assert color_value("—_ Xanh - Đen", {}).value == "Xanh - Đen"
+    assert color_value("Đen - Bạc *", {}).value == "Đen - Bạc"
+
+
 def test_vehicle_type_must_name_a_vehicle_and_fit_the_capacity() -> None:
     assert vehicle_type_value("Xe mồ tô", {}).value == "Xe mô tô"  # a listed kind
     assert vehicle_type_value("XE MỒ TÔ", {}).value == "XE MÔ TÔ"
