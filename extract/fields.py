@@ -239,6 +239,8 @@ class LabelledField:
                     continue  # only specks and punctuation where the value should be
                 page = layout.page.number
                 cands.append(_Candidate(parsed, value, hit, page, hit.tier, False, layout, second))
+        if self.multiline and not any(c.parsed.valid for c in cands):
+            cands += self._bridged(doc, ctx)
         if not any(c.parsed.valid for c in cands):
             cands += self._recovered(doc, ctx)
         first = [c for c in cands if not c.second]
@@ -365,13 +367,33 @@ class LabelledField:
             wrapped = layout.value(hit, multiline=True)
             if wrapped.tokens != value.tokens:
                 readings.append(wrapped)
-        if self.multiline and readings:
-            bridged = layout.value(hit, multiline=True, bridge=True)
-            if bridged.tokens != value.tokens:
-                readings.append(bridged)
         if self.readings != "first":
             readings += [v for v in layout.alternatives(hit) if v.tokens != value.tokens]
         return readings
+
+    def _bridged(self, doc: Document, ctx: V.Context) -> list[_Candidate]:
+        """Valid multi-line values whose first line runs on past a gap wider than a
+        column's (:meth:`extract.layout.PageLayout.value` with ``bridge``): words the page
+        reading dropped under a seal cut "Số 15 ng[õ 229 đ]ường Hoàng Quốc Việt, ..."
+        short. Asked for only when no reading of the field validates: a gap is more
+        often a column's than a seal's."""
+        out = []
+        for layout, second in _readings_of(doc):
+            for hit in layout.hits:
+                if hit.field != self.name or layout.english_under_own(hit):
+                    continue
+                bridged = layout.value(hit, multiline=True, bridge=True)
+                if not bridged.tokens or bridged.tokens == layout.value(hit, multiline=True).tokens:
+                    continue
+                if doc.reader is not None and _read_well(doc, layout):
+                    bridged = _reread_words(doc.reader, layout, bridged)
+                parsed = self.parse(bridged.text, ctx)
+                if parsed.valid:
+                    page = layout.page.number
+                    out.append(
+                        _Candidate(parsed, bridged, hit, page, hit.tier, False, layout, second)
+                    )
+        return out
 
     def _recovered(self, doc: Document, ctx: V.Context) -> list[_Candidate]:
         """Valid values after labels of this field read too garbled to be found
