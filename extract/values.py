@@ -618,13 +618,20 @@ def _mixed_word(word: str) -> bool:
     return any(c.isdigit() for c in letters) and any(c.isalpha() for c in letters)
 
 
+def _small(word: str) -> bool:
+    """A word that starts with a small letter ("esơence.", "trị"): an address starts with
+    its capitalised first word, so one before it is the label's end misread."""
+    first = next((c for c in word if c.isalnum()), "")
+    return first.isalpha() and first.islower()
+
+
 def _without_leading_junk(text: str) -> str:
     """``text`` without up to four words read before the address's first word, where
     they are specks ("Asøss Số 130 ngõ 246", "##« øƒ ses««e Tổ dân phố 24"), the
     English half of its label ("¿ Address: Số 163", "F € of resie Tổ dân phố 5"),
     letters and digits run together ("6x ø/ naadexe Số 92"), or end with the end of
     its Vietnamese half read with other marks or after a word misread ("Ống trú Tổ dân
-    phố 32", "thưởng Số 146")."""
+    phố 32", "thưởng Số 146"), or start with small letters ("th g trị Tổ dân phố 5")."""
     words = text.split(" ")
     for k in (1, 2, 3, 4):
         first = words[k] if len(words) > k else ""
@@ -635,7 +642,7 @@ def _without_leading_junk(text: str) -> str:
         head = words[:k]
         if _label_end(head[-1]):
             return " ".join(words[k:])
-        if all(_speck_word(w) or _english_word(w) or _mixed_word(w) for w in head):
+        if all(_speck_word(w) or _english_word(w) or _mixed_word(w) or _small(w) for w in head):
             return " ".join(words[k:])
     return text
 
