@@ -339,6 +339,7 @@ def _tone_fits_ending(word: str) -> bool:
 
 
 _INNER_STOP = re.compile(r"(?<=[^\W\d_])[.,](?=[^\W\d_])")
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-–—](?=[^\W\d_])")
 
 
 def name_value(raw: str, ctx: Context) -> Parsed:
@@ -355,6 +356,11 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         # is a speck ("LƯU NGỌC. TRUNG" had been auto-accepted), and one between two
         # letters stands where a space was lost ("HỒ.MINH VŨ").
         words = [p for w in words for p in _INNER_STOP.split(w.rstrip(".,") or w)]
+        if not " ".join(words).isascii():
+            # Nor does a Vietnamese name join its words with a hyphen: one between two
+            # letters is a speck where the space was ("LƯƠNG DUY-THỊNH" auto-accepted).
+            # A name printed without marks may be a foreigner's ("JEAN-PIERRE").
+            words = [p for w in words for p in _INNER_HYPHEN.split(w)]
     text = restore_surname(" ".join(words))
     if not is_organisation(text):
         text = restore_given_names(text)

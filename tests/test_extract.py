@@ -1445,6 +1445,11 @@ def test_specks_after_a_name_are_not_part_of_it() -> None:
     assert name_value("LƯU NGỌC. TRUNG", {}) == name_value("LƯU NGỌC TRUNG", {})
     assert name_value("LƯU, NGỌC TRUNG.", {}).value == "LƯU NGỌC TRUNG"
     assert name_value("HỒ.MINH VŨ", {}).value == "HỒ MINH VŨ"  # a space read as a stop
+    # ... and so is a hyphen between two words of a Vietnamese name; a foreigner's name
+    # (printed without marks) and a firm's keep theirs.
+    assert name_value("LƯƠNG DUY-THỊNH", {}).value == "LƯƠNG DUY THỊNH"
+    assert name_value("JEAN-PIERRE DUPONT", {}).value == "JEAN-PIERRE DUPONT"
+    assert name_value("CÔNG TY TNHH AN-PHÚ", {}).value == "CÔNG TY TNHH AN-PHÚ"
 
 
 def test_cccd_checked_against_birth_year_and_sex() -> None:
