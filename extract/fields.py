@@ -671,15 +671,24 @@ def _joined(best: _Candidate, same_page: list[_Candidate]) -> ExtractedField:
     )
 
 
+#: A run of this many letters is a word of a label, not "Số" or "No." (``_number_above_fields``).
+_LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
 def _number_above_fields(doc: Document) -> list[tuple[int, Value]]:
-    """Lone 5-8 digit numbers above the first field label (an unreadable "Số (No.):")."""
+    """Lone 5-8 digit numbers above the first field label (an unreadable "Số (No.):").
+    A number after a word on its row ("Mã định 9172408": the owner's ID after its label
+    read in part) is that label's value: the certificate's is after "Số" or nothing."""
     layout = doc.layouts[0]
     tagged = [h.row for h in layout.hits if h.tag and not h.tag.startswith("certificate_number")]
     found = []
     for row in layout.rows[: min(tagged, default=len(layout.rows))]:
-        for tok in row.tokens:
-            if re.fullmatch(r"\d{5,8}", tok.text.strip(".:,;")):
-                found.append((layout.page.number, Value((tok,), 1, False)))
+        for i, tok in enumerate(row.tokens):
+            if not re.fullmatch(r"\d{5,8}", tok.text.strip(".:,;")):
+                continue
+            if any(_LABEL_WORD.search(t.text) for t in row.tokens[:i]):
+                continue
+            found.append((layout.page.number, Value((tok,), 1, False)))
     return found
 
 

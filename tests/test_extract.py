@@ -1172,6 +1172,24 @@ def test_short_labels_need_a_colon() -> None:
     assert got["owner_address"] == "Số 5 ngõ 12 phố Huế, Hà Nội"
 
 
+def test_a_certificate_number_under_an_unread_label_is_a_lone_number_above_the_fields() -> None:
+    """ "Số (No.):" read as specks: the lone number above the first field label is the
+    certificate's; a number after a word of its row is another label's value (the
+    owner's ID after "Mã định", its label read in part, auto-accepted at 0.97)."""
+    p = page(
+        (100, [(100, "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ")]),
+        (160, [(100, ">2(,o,"), (400, "474115")]),
+        (220, [(100, "Số máy: P4AT502428")]),
+    )
+    assert values("registration_certificate", p)["certificate_number"] == "474115"
+    p = page(
+        (100, [(100, "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ")]),
+        (160, [(100, "Mã định"), (400, "9172408")]),
+        (220, [(100, "Số máy: P4AT502428")]),
+    )
+    assert values("registration_certificate", p)["certificate_number"] is None
+
+
 def test_the_dotted_line_under_a_value_neither_ends_it_nor_splits_its_row() -> None:
     """The dots of the line an address is typed on, read as marks between two of its
     words ("Mỗ, . ..-... Quận"), lie under the words: the value goes on after them, and
