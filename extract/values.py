@@ -667,11 +667,24 @@ def _word(word: str) -> bool:
     )
 
 
+def _without_province_twice(text: str) -> str:
+    """``text`` without its province read a second time after it ("TP Hà Nội HÀ NỘI":
+    the lettering of a seal on the address's last line). No address names it twice."""
+    words = text.split(" ")
+    for k in (1, 2, 3):
+        if len(words) < 2 * k + 1:
+            break
+        tail, before = " ".join(words[-k:]), " ".join(words[-2 * k : -k]).rstrip(",.")
+        if is_province(tail) and fold(tail) == fold(before):
+            return " ".join(words[:-k])
+    return text
+
+
 def _without_trailing_junk(text: str) -> str:
     """``text`` without the specks or leader read after its province ("Thành phố Hà
     Nội 6 0-s.e", "TP. Hà Nội mm HH HH"): an address ends with its province."""
     if ends_with_province(text):
-        return text
+        return _without_province_twice(text)
     words = text.split(" ")
     k = len(words)
     while k > 1 and not _word(words[k - 1]):

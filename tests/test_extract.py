@@ -1933,6 +1933,16 @@ def test_a_comma_read_as_a_full_stop_between_address_parts_is_a_comma() -> None:
         assert address_value(kept, {}).value == kept
 
 
+def test_a_province_read_twice_at_an_addresss_end_is_a_seals_lettering() -> None:
+    assert address_value("Số 39 ngõ 46, Q. Tây Hồ, TP Hà Nội HÀ NỘI", {}).value == (
+        "Số 39 ngõ 46, Q. Tây Hồ, TP Hà Nội"
+    )
+    assert address_value("Thôn Đoài, X. Uy Nỗ, Huế HUẾ", {}).value == "Thôn Đoài, X. Uy Nỗ, Huế"
+    # A street named after a province before the province is no repeat.
+    kept = "Số 5 phố Huế, Hà Nội"
+    assert address_value(kept, {}).value == kept
+
+
 def test_the_end_of_an_address_label_read_into_the_value_is_dropped() -> None:
     """ "Nơi thường trú" read in part leaves "thường" before the address."""
     assert address_value("thường Tổ dân phố 16, P. Trung Hưng, TP Hà Nội", {}).value == (
