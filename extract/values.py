@@ -709,9 +709,18 @@ def address_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(text, ok, () if ok else ("does not look like an address",))
 
 
+#: A colon, semicolon or stop after a word (not an abbreviation such as "H.") and before a
+#: capital: a comma between two parts of a place misread ("Văn Giar: Hưng Yến").
+_PART_STOP = re.compile(r"(?<=[^\W\d_]{3})\s?[:;.](?= [A-ZĐ])")
+
+
 def origin_value(raw: str, ctx: Context) -> Parsed:
     """A place of origin (quê quán): an address whose misread unit names the hierarchy of
-    units sets right (:func:`extract.places.repair_origin`)."""
+    units sets right (:func:`extract.places.repair_origin`). Its parts are parted by
+    commas; where it shows fewer than three, a stop or colon between words stands for
+    one (:data:`_PART_STOP`)."""
+    if raw.count(",") < 2:
+        raw = _PART_STOP.sub(",", raw)
     parsed = address_value(raw, ctx)
     if parsed.value is None:
         return parsed

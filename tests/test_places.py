@@ -41,6 +41,17 @@ def test_what_the_list_cannot_settle_stays_as_read(read: str) -> None:
     assert repair_origin(read) == read
 
 
+def test_a_stop_or_colon_read_for_a_comma_parts_a_place_of_origin() -> None:
+    read = V.origin_value("Xuân Quan, Văn Giar: Hưng Yến", {})
+    assert read.value == "Xuân Quan, Văn Giang, Hưng Yên"
+    assert (
+        V.origin_value("Kim Chính; Kim Sơn, Ninh Bình", {}).value == "Kim Chính, Kim Sơn, Ninh Bình"
+    )
+    # An abbreviated unit word keeps its stop; three parts are left as they are.
+    kept = "X. Tân Hội, H. Đan Phượng, Hà Nội"
+    assert V.origin_value(kept, {}).value == kept
+
+
 def test_the_card_field_parser_repairs_and_validates() -> None:
     parsed = V.origin_value("Xuân Huy, Lệm Thao, Phú Thọ", {})
     assert parsed.value == "Xuân Huy, Lâm Thao, Phú Thọ" and parsed.valid is True
