@@ -686,8 +686,8 @@ def _number_above_fields(doc: Document) -> list[tuple[int, Value]]:
         for i, tok in enumerate(row.tokens):
             if not re.fullmatch(r"\d{5,8}", tok.text.strip(".:,;")):
                 continue
-            if any(_LABEL_WORD.search(t.text) for t in row.tokens[:i]):
-                continue
+            if any(_LABEL_WORD.search(t.text) and t.box[2] <= tok.box[0] for t in row.tokens[:i]):
+                continue  # (words above or below it on a row of its own are specks)
             found.append((layout.page.number, Value((tok,), 1, False)))
     return found
 

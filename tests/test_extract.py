@@ -1182,6 +1182,15 @@ def test_a_certificate_number_under_an_unread_label_is_a_lone_number_above_the_f
         (220, [(100, "Số máy: P4AT502428")]),
     )
     assert values("registration_certificate", p)["certificate_number"] == "474115"
+    # Specks read on a line of their own just under it, starting as far left, are not
+    # words before it.
+    p = page(
+        (100, [(100, "Số")]),
+        (160, [(400, "474115")]),
+        (172, [(399, "acc 002558<‡", 0.1)]),
+        (240, [(100, "Tên chủ xe: TRẦN XUÂN KHÁNH")]),
+    )
+    assert values("registration_certificate", p)["certificate_number"] == "474115"
     p = page(
         (100, [(100, "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ")]),
         (160, [(100, "Mã định"), (400, "9172408")]),
