@@ -412,11 +412,11 @@ _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 # A comma read as a full stop between address parts ("Tổ dân phố 34. P. Trung Hưng. TX.
 # Sơn Tây"): a stop after a number or a name, not after a unit's own abbreviation, before
 # the next part's unit abbreviation or word ("Thị trấn" also as read before its marks
-# are restored, "Thi trấn").
+# are restored, "Thi trấn"; the province's "Thành phố", "Tỉnh").
 _STOP_FOR_COMMA = re.compile(
     r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
     r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|TP"
-    r"|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã))) )"
+    r"|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã)|[Tt]hành phố|[Tt]ỉnh)) )"
 )
 # ... and after a house's or lane's number before the lane or street that follows ("Số
 # 136. ngách 83/10").
@@ -680,12 +680,22 @@ def _without_province_twice(text: str) -> str:
     return text
 
 
+#: "ngày 31", "tháng 01", "năm 2021", folded: a date written out.
+_DATED = re.compile(r"\b(?:NGAY|THANG|NAM) ?\d")
+
+
 def _without_trailing_junk(text: str) -> str:
     """``text`` without the specks or leader read after its province ("Thành phố Hà
     Nội 6 0-s.e", "TP. Hà Nội mm HH HH"): an address ends with its province."""
     if ends_with_province(text):
         return _without_province_twice(text)
     words = text.split(" ")
+    for k in range(len(words) - 1, 1, -1):
+        # The place-and-date line under the value read into its end ("…, Hà Nội ý 31
+        # tháná 01 năm 2021"): the address ends with the province before it.
+        head = " ".join(words[:k]).rstrip(",")
+        if _DATED.search(fold(" ".join(words[k:]))) and ends_with_province(head):
+            return head
     k = len(words)
     while k > 1 and not _word(words[k - 1]):
         k -= 1

@@ -703,6 +703,9 @@ def test_a_stop_read_for_the_comma_before_a_unit_word() -> None:
     assert address_value("Xóm 3. xã Phù Linh, huyện Sóc Sơn, TP. Hà Nội", {}).value == (
         "Xóm 3, xã Phù Linh, huyện Sóc Sơn, TP. Hà Nội"
     )
+    assert address_value("Số 89, Phường Cửa Nam, Quận Hoàn Kiếm. Thành phố Hà Nội", {}).value == (
+        "Số 89, Phường Cửa Nam, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    )
 
 
 def test_specks_read_before_an_address_go() -> None:
@@ -1940,6 +1943,11 @@ def test_a_comma_read_as_a_full_stop_between_address_parts_is_a_comma() -> None:
     # A unit's own abbreviation keeps its stop; a stop before a name stays a stop.
     for kept in ("Xóm 8, TT. Chúc Sơn, H. Chương Mỹ, TP. Hà Nội", "Thôn X. H. Gia Lâm"):
         assert address_value(kept, {}).value == kept
+
+
+def test_the_place_and_date_line_read_into_an_addresss_end_goes() -> None:
+    read = "Số 144, P. Phú Diễn, Q. Bắc Từ Liêm, Hà Nội ý 31 tháná 01 năm 2021 @I"
+    assert address_value(read, {}).value == "Số 144, P. Phú Diễn, Q. Bắc Từ Liêm, Hà Nội"
 
 
 def test_a_province_read_twice_at_an_addresss_end_is_a_seals_lettering() -> None:
