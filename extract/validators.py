@@ -233,6 +233,17 @@ def parse_license_classes(raw: str) -> str | None:
     return "; ".join(classes) or None
 
 
+def unread_license_classes(raw: str) -> list[str]:
+    """Tokens of ``raw`` shaped like a licence class (one or two letters and digits, a
+    letter among them) that are none, even misread: a class of the list read wrong ("R"
+    for "A" in "A; B"), which :func:`parse_license_classes` leaves out."""
+    return [
+        t
+        for t in fold(raw).split()
+        if len(t) <= 2 and t.isalnum() and not t.isdigit() and _license_token(t) is None
+    ]
+
+
 def license_class_problems(classes: str, issue_date: str | None) -> list[str]:
     """Classes outside the vocabulary in force on ``issue_date`` (new one from 2025-01-01)."""
     issued = parse_date(issue_date) if issue_date else None

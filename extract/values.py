@@ -56,6 +56,7 @@ from extract.validators import (
     parse_phone,
     parse_sex,
     parse_year,
+    unread_license_classes,
     vin_ok,
 )
 
@@ -987,9 +988,15 @@ def expiry_value(raw: str, ctx: Context) -> Parsed:
 
 
 def license_class_value(raw: str, ctx: Context) -> Parsed:
-    """Licence classes in printed order joined by '; '."""
+    """Licence classes in printed order joined by '; '. A class-shaped token of the list
+    that is no class ("R; B" for "A; B") is a class misread: the list is in doubt."""
     classes = parse_license_classes(raw)
-    return Parsed(classes, True) if classes else _as_read(raw, "no licence class")
+    if not classes:
+        return _as_read(raw, "no licence class")
+    unread = unread_license_classes(raw)
+    if unread:
+        return Parsed(classes, None, (f"not a licence class: {', '.join(unread)}",))
+    return Parsed(classes, True)
 
 
 _WORDED = re.compile(r"NGAY\s*\w{1,2}\s*THANG\s*\w{1,2}\s*NAM\s*\w{4}")

@@ -27,6 +27,7 @@ from extract.values import (
     color_value,
     engine_value,
     expiry_value,
+    license_class_value,
     misworded_date,
     name_value,
     nationality_value,
@@ -1569,6 +1570,14 @@ def test_a_plate_row_read_without_a_plates_digits_is_blank() -> None:
     )
     begun = extract_fields("registration_declaration", [p])["plate_number"]
     assert begun.value == "30B"  # its start, the rest under a seal
+
+
+def test_a_class_of_the_list_read_as_no_class_puts_the_list_in_doubt() -> None:
+    """ "A; B" read "R; B": the list is not "B" for sure (auto-accepted at 0.98)."""
+    doubtful = license_class_value("R; B", {})
+    assert (doubtful.value, doubtful.valid) == ("B", None)
+    assert license_class_value("A1, B2", {}).valid is True
+    assert license_class_value("Hạng / Class: B2", {}).valid is True
 
 
 def test_licence_classes_checked_against_issue_date() -> None:
