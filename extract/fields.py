@@ -671,14 +671,17 @@ def _joined(best: _Candidate, same_page: list[_Candidate]) -> ExtractedField:
     )
 
 
-#: A run of this many letters is a word of a label, not "Số" or "No." (``_number_above_fields``).
+#: A run of this many letters is a word of a label (``_number_above_fields``)...
 _LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+#: ... unless the label says "Số" or "No." however misread ("Số JNo.:", "sốixo:").
+_NUMBER_WORD = re.compile(r"SO|NO")
 
 
 def _number_above_fields(doc: Document) -> list[tuple[int, Value]]:
     """Lone 5-8 digit numbers above the first field label (an unreadable "Số (No.):").
-    A number after a word on its row ("Mã định 9172408": the owner's ID after its label
-    read in part) is that label's value: the certificate's is after "Số" or nothing."""
+    A number after a word of another label on its row ("Mã định 9172408": the owner's ID
+    after its label read in part) is that label's value: the certificate's is after "Số"
+    or "No." (however misread) or nothing."""
     layout = doc.layouts[0]
     tagged = [h.row for h in layout.hits if h.tag and not h.tag.startswith("certificate_number")]
     found = []
@@ -686,8 +689,11 @@ def _number_above_fields(doc: Document) -> list[tuple[int, Value]]:
         for i, tok in enumerate(row.tokens):
             if not re.fullmatch(r"\d{5,8}", tok.text.strip(".:,;")):
                 continue
-            if any(_LABEL_WORD.search(t.text) and t.box[2] <= tok.box[0] for t in row.tokens[:i]):
-                continue  # (words above or below it on a row of its own are specks)
+            before = [t for t in row.tokens[:i] if t.box[2] <= tok.box[0]]
+            # (Words above or below it on a row of their own are specks.)
+            said = re.sub(r"[^A-Z]", "", fold(" ".join(t.text for t in before)))
+            if any(_LABEL_WORD.search(t.text) for t in before) and not _NUMBER_WORD.search(said):
+                continue
             found.append((layout.page.number, Value((tok,), 1, False)))
     return found
 

@@ -1186,6 +1186,13 @@ def test_a_certificate_number_under_an_unread_label_is_a_lone_number_above_the_f
         (220, [(100, "Số máy: P4AT502428")]),
     )
     assert values("registration_certificate", p)["certificate_number"] == "474115"
+    for label in ("Số JNo.:", "sốixo:"):  # "Số (No.):" misread, not found as the label
+        p = page(
+            (100, [(100, "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ")]),
+            (160, [(100, label), (400, "409608")]),
+            (220, [(100, "Số máy: P4AT502428")]),
+        )
+        assert values("registration_certificate", p)["certificate_number"] == "409608"
     # Specks read on a line of their own just under it, starting as far left, are not
     # words before it.
     p = page(
