@@ -13,7 +13,8 @@ marking one word would invent a spelling the paper does not have; this costs the
 Middle and given names (``data/given_names.txt``) are an open vocabulary, but the common
 ones cover most people: a word after the family name that is not a listed name, and whose
 letters match exactly one that is, gets that name's marks (``HĂNG`` → ``HẰNG``, ``QUẦN``
-→ ``QUÂN``); ``HIÊN`` (Hiền, Hiển or Hiến) stays as read.
+→ ``QUÂN``); ``HIÊN`` (Hiền, Hiển or Hiến) stays as read, unless the word's place in the
+name settles it (:data:`BY_PLACE`: ``TRẦN PHƯƠNG VAN`` is Vân, ``NGUYỄN VAN HƯNG`` Văn).
 """
 
 from __future__ import annotations
@@ -76,6 +77,13 @@ def restore_surname(name: str) -> str:
 _UNIT_WORDS = frozenset({"QUẬN", "HUYỆN", "PHƯỜNG", "XÃ", "TỈNH", "TRẤN", "PHỐ", "THÔN", "XÓM"})
 
 
+#: Letters two listed names share, where the word's place in the name settles which:
+#: (as the middle name, as the given name, the last word). "Văn" is the commonest male
+#: middle name and rarely a given name, "Vân" a common given name; "Thị" the commonest
+#: female middle name, "Thi" a given name.
+BY_PLACE = {"VAN": ("Văn", "Vân"), "THI": ("Thị", "Thi")}
+
+
 def restore_given_names(name: str) -> str:
     """``name`` with the tone marks of misread middle and given names restored (every word
     after the first that is no listed surname or unit word); a name printed without any
@@ -86,10 +94,15 @@ def restore_given_names(name: str) -> str:
     listed, by_letters = _given_names()
     surnames = _surnames()[0]
     for i, word in enumerate(words[1:], 1):
-        upper = word.upper()
+        upper, key = word.upper(), fold(word)
+        if word.isalpha() and key in BY_PLACE and upper == key:
+            # Read without marks, where its place settles them ("THI" as a middle name).
+            given = BY_PLACE[key][1 if i == len(words) - 1 else 0]
+            words[i] = given.upper() if word.isupper() else given
+            continue
         if not word.isalpha() or upper in listed or upper in surnames or upper in _UNIT_WORDS:
             continue
-        given = by_letters.get(fold(word))
+        given = by_letters.get(key)
         if given is not None:
             words[i] = given.upper() if word.isupper() else given
     return " ".join(words)

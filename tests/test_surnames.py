@@ -41,7 +41,12 @@ def test_name_value_restores_and_lists() -> None:
         ("TRẦN THỊ HOAI GIANG", "TRẦN THỊ HOÀI GIANG"),  # a middle name too
         ("Nguyễn Thị Hăng", "Nguyễn Thị Hằng"),  # case kept
         ("HOÀNG THỊ HIẾN", "HOÀNG THỊ HIẾN"),  # Hiền, Hiển, Hiến: left as read
-        ("TRẦN NGỌC VAN", "TRẦN NGỌC VAN"),  # Văn or Vân: left as read
+        # Văn or Vân, Thị or Thi: the place in the name settles it (until session 21 such
+        # words were left as read; "TRẦN PHƯƠNG VAN" was auto-accepted on three papers).
+        ("TRẦN NGỌC VAN", "TRẦN NGỌC VÂN"),  # a given name
+        ("NGUYỄN VAN HƯNG", "NGUYỄN VĂN HƯNG"),  # a middle name
+        ("LÊ THI HOA", "LÊ THỊ HOA"),
+        ("NGUYỄN THỊ THI", "NGUYỄN THỊ THI"),
         ("TRẦN BA GIANG", "TRẦN BA GIANG"),  # Ba is a name (birth order), not a lost Bá
         ("NGUYEN VAN HANG", "NGUYEN VAN HANG"),  # printed without any mark
         ("BÙI THÙY MAT", "BÙI THÙY MAT"),  # letters are never changed
