@@ -352,6 +352,8 @@ def name_value(raw: str, ctx: Context) -> Parsed:
     words = text.split()
     while len(words) > 1 and not _LETTER.search(words[-1]):
         words.pop()
+    while len(words) > 1 and not _LETTER.search(words[0]):
+        words.pop(0)  # and before it ("} ! LƯU MINH LONG")
     if not is_organisation(" ".join(words)):
         # A person's name has no punctuation: a stop or comma read after a word inside it
         # is a speck ("LƯU NGỌC. TRUNG" had been auto-accepted), and one between two

@@ -1479,6 +1479,7 @@ def test_specks_after_a_name_are_not_part_of_it() -> None:
     assert name_value("NGUYỄN TRỌNG CƯỜNG", {}).valid is True
     # A modifier letter alone is no letter ("-ˆ" after a name on a photo, at 1.0).
     assert name_value("HOÀNG QUỲNH ANH -ˆ", {}).value == "HOÀNG QUỲNH ANH"
+    assert name_value("} ! LƯU MINH LONG", {}).value == "LƯU MINH LONG"  # and before it
     # A stop or comma after a word inside a person's name is a speck.
     assert name_value("LƯU NGỌC. TRUNG", {}) == name_value("LƯU NGỌC TRUNG", {})
     assert name_value("LƯU, NGỌC TRUNG.", {}).value == "LƯU NGỌC TRUNG"
