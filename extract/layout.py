@@ -911,6 +911,12 @@ class PageLayout:
                 if prev[-1].box[2] < limit - 0.3 * (limit - left) and not listed:
                     break  # the previous line ended early and not in a list: no wrap
                 nr, toks = self._below(r, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
+                if toks and all(t.confidence < JUNK_CONFIDENCE for t in toks):
+                    # Only specks (a stamp's fragment read "tiêm" at 0.31) between this line
+                    # and the next: the next, as near to this line, still continues it.
+                    past = self._below(nr, bottom, left, right, 0.9 * lh, hit.label, hit.tag)
+                    if past[1] and not _junk(past[1]):
+                        nr, toks = past
                 if toks and _junk(toks):
                     # The line's end may be a dotted leader read as letters ("Hà Nội {.Hị
                     # ỊoOỤ HO ..."): the words before it still continue the value.

@@ -365,6 +365,20 @@ def test_an_address_line_cut_by_words_the_reading_dropped_runs_on_past_the_gap()
     assert values("registration_certificate", p)["owner_address"] == "Số 15 phố Huế, Hà Nội"
 
 
+def test_a_speck_between_two_lines_of_an_address_does_not_end_it() -> None:
+    """A stamp's fragment read "tiêm" at 0.31 between the first line and the next, which
+    lies as near: the address still wraps. Specks with nothing after them end it."""
+    p = page(
+        (610, [(170, "Địa chỉ:"), (1004, "Số 100, ngách 2/88, Phường Hàng Gai, Quận Hoàn")]),
+        (632, [(1029, "tiêm", 0.31)]),
+        (655, [(1005, "Kiếm, Thành phố Hà Nội")]),
+        (720, [(170, "Số CMND/CCCD/Hộ chiếu của chủ xe: 022632938")]),
+    )
+    assert values("registration_declaration", p)["owner_address"] == (
+        "Số 100, ngách 2/88, Phường Hàng Gai, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    )
+
+
 def test_a_narrow_column_wraps_an_address_over_five_lines() -> None:
     p = page(
         (850, [(875, "Số:"), (1305, "796156705107")]),
