@@ -97,8 +97,8 @@ def restore_given_names(name: str) -> str:
         upper, key = word.upper(), fold(word)
         if word.isalpha() and key in BY_PLACE and upper == key:
             # Read without marks, where its place settles them ("THI" as a middle name).
-            given = BY_PLACE[key][1 if i == len(words) - 1 else 0]
-            words[i] = given.upper() if word.isupper() else given
+            placed = BY_PLACE[key][1 if i == len(words) - 1 else 0]
+            words[i] = placed.upper() if word.isupper() else placed
             continue
         if not word.isalpha() or upper in listed or upper in surnames or upper in _UNIT_WORDS:
             continue
