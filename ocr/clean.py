@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ocr import components
+from ocr.model import Box
 
 # A pixel is an impulse (a salt or pepper speck) when it is darker, or lighter, than
 # every one of its 8 neighbours by more than this many grey levels.
@@ -92,9 +93,10 @@ def to_gray(img: np.ndarray) -> np.ndarray:
 
 # Seals (con dấu) are printed in red or blue ink over the signature and often over field
 # values; in grey they are as dark as the text under them. A seal is a saturated ink
-# component about a seal's size (at least SEAL_MIN_FRACTION of the page's short side on
-# each side, roughly round); inside its box each pixel takes its lightest channel, which
-# is paper-bright for the coloured ink and stays dark for black text. Coloured text
+# component of one colour about a seal's size (at least SEAL_MIN_FRACTION of the page's
+# short side on each side, roughly round); inside its box each pixel takes the seal ink's
+# own channel (red for a red seal), which is paper-bright for the seal's ink and stays
+# dark for black text and for print of the other colour. Coloured text
 # elsewhere (a red licence number) is not a seal and keeps its ordinary grey, nor is a
 # tinted card background (bigger than SEAL_MAX_FRACTION of the short side, or more than
 # SEAL_MAX_FILL of its box coloured).
@@ -110,18 +112,40 @@ SEAL_TEXT_GAP = 45
 
 
 def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
-    """Grey of a BGR page with red and blue seals washed out (:data:`SEAL_MIN_FRACTION`)."""
+    """Grey of a BGR page with red and blue seals washed out (:data:`SEAL_MIN_FRACTION`).
+
+    Red and blue ink are looked at apart: a blue seal over a licence's red number and
+    title is one blue ring, read in the blue channel (:func:`seal_levels`), where the red
+    print stays dark. Where a red and a blue seal's boxes overlap, a pixel takes the
+    lighter of the two readings (both seals' ink is paper there)."""
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 2 if min(h, w) >= 1200 else 1
     small = bgr[::f, ::f]
-    coloured = _seal_ink(small).astype(np.uint8)
-    if not coloured.any():
+    red, blue = _seal_inks(small)
+    if not (red.any() or blue.any()):
         return gray
+    out = gray.copy()
+    done = np.zeros(gray.shape, bool)
+    for coloured, channel in ((red, 2), (blue, 0)):
+        for x0, y0, x1, y1 in _seal_boxes(coloured.astype(np.uint8), f, (h, w)):
+            levels = seal_levels(bgr[y0:y1, x0:x1], gray[y0:y1, x0:x1], channel)
+            box = out[y0:y1, x0:x1]
+            seen = done[y0:y1, x0:x1]
+            box[...] = np.where(seen, np.maximum(box, levels), levels)
+            seen[...] = True
+    return out
+
+
+def _seal_boxes(coloured: np.ndarray, f: int, shape: tuple[int, int]) -> list[Box]:
+    """Boxes, in the full page's pixels, of the seals among the ink ``coloured`` of one
+    colour (found on a copy ``f`` times smaller than the page of shape ``shape``)."""
+    h, w = shape
     joined = cv2.dilate(coloured, np.ones((5, 5), np.uint8))
     n, _, stats, _ = components.with_stats(joined, connectivity=8)
-    short = min(small.shape[:2])
+    short = min(coloured.shape[:2])
     least, most = SEAL_MIN_FRACTION * short, SEAL_MAX_FRACTION * short
+    out: list[Box] = []
     for i in range(1, n):
         x, y, bw, bh = (int(v) for v in stats[i, :4])
         if not (least <= bw <= most and least <= bh <= most and 0.6 <= bw / bh <= 1.7):
@@ -133,33 +157,39 @@ def gray_without_seals(bgr: np.ndarray) -> np.ndarray:
         pad = 4
         x0, y0 = max(0, (x - pad) * f), max(0, (y - pad) * f)
         x1, y1 = min(w, (x + bw + pad) * f), min(h, (y + bh + pad) * f)
-        gray[y0:y1, x0:x1] = seal_levels(bgr[y0:y1, x0:x1], gray[y0:y1, x0:x1])
-    return gray
+        out.append((x0, y0, x1, y1))
+    return out
 
 
-def _seal_ink(bgr: np.ndarray) -> np.ndarray:
-    """Pixels of saturated red or blue ink (bool)."""
+def _seal_inks(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels of saturated red ink and of saturated blue ink (bool)."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red_or_blue = (hue <= 12) | (hue >= 160) | ((hue >= 95) & (hue <= 135))
-    return np.asarray((sat >= SEAL_SATURATION) & (val >= 50) & red_or_blue)
+    inked = (sat >= SEAL_SATURATION) & (val >= 50)
+    return inked & ((hue <= 12) | (hue >= 160)), inked & (hue >= 95) & (hue <= 135)
 
 
-def seal_levels(bgr: np.ndarray, gray: np.ndarray) -> np.ndarray:
+def seal_levels(bgr: np.ndarray, gray: np.ndarray, channel: int | None = None) -> np.ndarray:
     """The grey of a seal's box (BGR ``bgr``, its plain grey ``gray``) without the seal.
 
-    Each pixel takes its lightest channel. On a faded or low-contrast scan that leaves the
-    ring well under the paper's level (red seals at 0.8-0.9 of it on the hard fixtures,
+    Each pixel takes the seal's ``channel`` (BGR index: 2 for a red seal, 0 for a blue
+    one), where the seal's ink is about as light as the paper and print of the other
+    colour stays dark (None: each pixel's lightest channel, which washed out a licence's
+    red number under a blue seal with the seal). On a faded or low-contrast scan that
+    leaves the ring well under the paper's level (red seals at 0.8-0.9 of it on the hard fixtures,
     blue ones at 0.75), and Tesseract's one Otsu threshold over the page turns it black
     across the words. Where the print is darker than the seal's ink by at least
     :data:`SEAL_TEXT_GAP`, the box's levels are stretched: the print (the box's darkest
-    percent) keeps its level, the seal's ink (the median lightest channel of its coloured
-    pixels) and everything lighter become the paper of the grey page around, linearly in
-    between, so the box does not stand out from the page. Blue or red ink values about as
-    light as the seal keep the plain lightest channel, which fades them less.
+    percent) keeps its level, the seal's ink (the median of the channel over the pixels of
+    the seal's colour) and everything lighter become the paper of the grey page around, linearly in
+    between, so the box does not stand out from the page. Values in ink of the seal's
+    colour about as light as the seal keep the plain channel, which fades them less.
     """
-    light = _lightest_channel(bgr)
-    ink = _seal_ink(bgr)
+    red, blue = _seal_inks(bgr)
+    if channel is None:
+        light, ink = _lightest_channel(bgr), red | blue
+    else:
+        light, ink = np.ascontiguousarray(bgr[..., channel]), red if channel == 2 else blue
     if not ink.any():
         return light
     seal = float(np.median(light[ink]))

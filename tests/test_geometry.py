@@ -507,6 +507,41 @@ def test_blue_ink_under_a_blue_seal_keeps_the_lightest_channel() -> None:
     assert (gray[box] == clean._lightest_channel(bgr)[box]).all()
 
 
+@needs_fonts
+def test_red_print_under_a_blue_seal_stays_dark() -> None:
+    """A licence's red number and title under a blue seal: the seal is read in its own
+    (blue) channel, where red print is dark. Each pixel's lightest channel washed the
+    number out with the seal (hard tuning set: a licence read as a citizen ID, its title
+    and number gone)."""
+    face = ImageFont.truetype(str(FONTS[0]), 40)
+    page = Image.new("RGB", (1400, 1000), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.text((420, 300), "GIẤY PHÉP LÁI XE", font=face, fill=(200, 40, 45))
+    draw.text((420, 425), "005043864891", font=face, fill=(200, 40, 45))
+    draw.text((420, 520), "NGUYỄN MẠNH NAM", font=face, fill=(20, 20, 20))
+    draw.ellipse((300, 250, 700, 650), outline=(40, 60, 170), width=14)
+    draw.ellipse((360, 310, 640, 590), outline=(40, 60, 170), width=6)
+    bgr = faded(page)
+    gray = clean.to_gray(bgr)
+    plain = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    paper = np.zeros(gray.shape, bool)
+    paper[700:800, 1000:1300] = True
+    red = np.zeros(gray.shape, bool)
+    red[300:480, 420:690] = True  # inside the seal's box
+    red &= (bgr[..., 2].astype(int) - bgr[..., 0]) > 60  # the red print's pixels
+    assert red.sum() > 2000
+    box = (slice(240, 660), slice(290, 710))
+    lightest = plain.copy()
+    lightest[box] = clean.seal_levels(bgr[box], plain[box])  # each pixel's lightest channel
+    assert lightest[red].mean() > 0.95 * gray[paper].mean()  # the red print was washed out
+    assert gray[red].mean() <= plain[red].mean() + 5  # as dark as in plain grey
+    ring = np.zeros(gray.shape, bool)
+    ring[252:262, 480:520] = True
+    assert gray[ring].mean() > 0.97 * gray[paper].mean()
+    black = plain < 75
+    assert np.mean(gray[black] < 100) > 0.97
+
+
 def test_a_tinted_card_is_not_a_seal() -> None:
     """A pastel card (as round-ish as a seal, but filled) keeps its red licence number."""
     page = Image.new("RGB", (1600, 1200), (240, 240, 240))
