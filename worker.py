@@ -163,9 +163,22 @@ RECHECK_BELOW = 0.55
 RECHECK_MARGIN = 0.1
 
 
+#: A reading of fewer words than this is no reading of a document: its mean confidence
+#: says nothing (a faint certificate turned upside down read as one quote mark at 0.69,
+#: and was never tried the other way up).
+MIN_READ_WORDS = 10
+
+
 def _mean_confidence(page: Page) -> float:
     confs = [w.confidence for w in page.words]
     return float(np.mean(confs)) if confs else 0.0
+
+
+def _reading_confidence(page: Page) -> float:
+    """Mean word confidence of a reading of a page; 0 for one of too few words
+    (:data:`MIN_READ_WORDS`)."""
+    words = [w for w in page.words if w.text.strip()]
+    return _mean_confidence(page) if len(words) >= MIN_READ_WORDS else 0.0
 
 
 def recognize_upright(
@@ -174,11 +187,11 @@ def recognize_upright(
     """OCR of the upright page; a half turn is tried when the reading looks like garbage,
     and a flattened copy when no document is recognised in it."""
     page = recognize(up.image, number, dpi, settings, ocr)
-    first = _mean_confidence(page)
+    first = _reading_confidence(page)
     if first < RECHECK_BELOW:
         turned = np.ascontiguousarray(np.rot90(up.image, 2))
         again = recognize(turned, number, dpi, settings, ocr)
-        if _mean_confidence(again) >= first + RECHECK_MARGIN:
+        if _reading_confidence(again) >= first + RECHECK_MARGIN:
             log.info(
                 "page %s read upside down (confidence %.2f); kept the half turn", number, first
             )
@@ -210,7 +223,7 @@ def _reread_unrecognised(
         page = again
         if classify.classify_page(page)[0] != classify.UNKNOWN:
             return up, page
-    if _mean_confidence(page) >= RECHECK_BELOW:
+    if _reading_confidence(page) >= RECHECK_BELOW:
         return up, page
     return _read_on_its_side(up, page, dpi, settings, ocr)
 

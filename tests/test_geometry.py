@@ -436,6 +436,25 @@ def test_a_page_left_upside_down_is_read_with_a_half_turn() -> None:
     assert same.rotation_deg == 0 and same.image is page
 
 
+def test_a_reading_of_a_few_words_is_no_reading() -> None:
+    """A faint certificate turned upside down was read as one quote mark at 0.69: as a
+    mean word confidence that passed for a good reading, and the page was never tried the
+    other way up (hard tuning set: 15 fields lost). Fewer than ``MIN_READ_WORDS`` words
+    count as no reading."""
+    import worker
+    from ocr.model import Line, Page, Word
+
+    def page(n: int, conf: float) -> Page:
+        words = tuple(Word("Số", (10 * i, 0, 10 * i + 8, 10), conf) for i in range(n))
+        return Page(1, 1000, 1000, (Line(words),))
+
+    assert worker._mean_confidence(page(1, 0.69)) == pytest.approx(0.69)
+    assert worker._reading_confidence(page(1, 0.69)) == 0.0
+    assert worker._reading_confidence(page(worker.MIN_READ_WORDS - 1, 0.9)) == 0.0
+    assert worker._reading_confidence(page(worker.MIN_READ_WORDS, 0.9)) == pytest.approx(0.9)
+    assert worker._reading_confidence(page(worker.MIN_READ_WORDS, 0.9)) >= worker.RECHECK_BELOW
+
+
 @needs_fonts
 def test_seals_are_washed_out_but_black_and_red_text_stay() -> None:
     face = ImageFont.truetype(str(FONTS[0]), 40)
