@@ -1659,6 +1659,27 @@ def test_declaration_date_from_the_signature_line_and_plate_from_new_plate() -> 
     assert got["declaration_date"] == "2024-03-05"
 
 
+def test_a_signature_line_date_with_a_zero_misread_is_repaired() -> None:
+    """The declaration's date has no label: its place-and-date line is found by its
+    shape. With the month's dotted zero read as 6 ("tháng 68") no reading validates, and
+    a value found by shape alone that does not validate was dropped before the zero
+    repair could see it (hard tuning set: 2024-08-06 lost)."""
+    p = page(
+        (100, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]),
+        (900, [(1300, "Hà Nội, ngày 06 tháng 68 năm 2024")]),
+        (960, [(1500, "CHỦ XE")]),
+    )
+    got = extract_fields("registration_declaration", [p])["declaration_date"]
+    assert got.value == "2024-08-06" and got.valid
+    assert got.features["repaired"] == 1.0
+    # A line that no repair makes a date stays blank.
+    p = page(
+        (100, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]),
+        (900, [(1300, "Hà Nội, ngày 06 tháng 17 năm 2024")]),
+    )
+    assert extract_fields("registration_declaration", [p])["declaration_date"].value is None
+
+
 def test_issue_date_beside_another_fields_label_on_one_ocr_row() -> None:
     """Whole-page OCR joins "Hạng / Class: A1, B2" and the place-and-date line beside it."""
     p = page(
