@@ -121,15 +121,22 @@ def repair_origin(value: str) -> str:
             names[-3] = _closest(_bare(parts[-3]), before[province][district])
     elif len(parts) == 2 and province in after:
         names[0] = _closest(_bare(parts[0]), after[province])
-    # A part that is a listed name as read stays: the unit may have been merged or
-    # renamed since the card was printed, and the list only knows its new place.
     out = [
-        part
-        if name is None or marked_key(_bare(part)) == marked_key(name) or is_listed_unit(part)
-        else _written(part, name)
+        part if name is None or _kept(_bare(part), name) else _written(part, name)
         for part, name in zip(parts, names, strict=True)
     ]
     return ", ".join(out)
+
+
+def _kept(read: str, name: str) -> bool:
+    """Whether a part read ``read`` stays as read where the hierarchy names it ``name``:
+    when it is that name, or a listed name as read (the unit may have been merged or
+    renamed since the card was printed, and the list only knows its new place), unless
+    it has the letters of ``name`` with other marks: "Điền Hải" (a commune of Bạc Liêu)
+    under Diễn Châu is its "Diễn Hải" with two marks misread, not a unit since moved."""
+    if marked_key(read) == marked_key(name):
+        return True
+    return is_listed_unit(read) and fold(read) != fold(name)
 
 
 def _with_province(parts: list[str]) -> str | None:
@@ -239,7 +246,7 @@ def _unit_part(part: str, units: dict[str, str]) -> tuple[str, str] | None:
             # Từ Liêm", a district before 2013, is no ward named Từ Liêm): not this unit.
             return None
         head = unit.lower() if head[0].islower() else unit
-    keep = marked_key(rest) == marked_key(name) or is_listed_unit(rest)
+    keep = _kept(rest, name)
     written = rest if keep else (name.upper() if rest.isupper() else name)
     return (f"{head} {written}" if head else written), name
 

@@ -18,6 +18,9 @@ from extract.places import repair_address, repair_origin
         ("Thụy Dân, Thai Thụy, Thái Bình", "Thụy Dân, Thái Thụy, Thái Bình"),
         ("öng Kết, Khoái Châu, Hưng Yên", "Đông Kết, Khoái Châu, Hưng Yên"),
         ("XUÂN HUY, LỆM THAO, PHÚ THỌ", "XUÂN HUY, LÂM THAO, PHÚ THỌ"),  # case kept
+        # A listed name (of another district) with the letters of its own district's
+        # commune and other marks: a mark misread, not a commune since moved.
+        ("Đông Thanh, Thanh Ba, Phú Thọ", "Đông Thành, Thanh Ba, Phú Thọ"),
         ("Xã Xuân Huy, Huyện Lệm Thao, Tỉnh Phú Thọ", "Xã Xuân Huy, Huyện Lâm Thao, Tỉnh Phú Thọ"),
     ],
 )
