@@ -247,6 +247,24 @@ _WEAK, _STRONG = 1, 2
 _SLASH_READINGS = frozenset({"Í", "Ì", "I", "l", "|", "1", "í"})
 
 
+#: A label printed without a colon, its value in a column of its own: the gap after it is
+#: at least this many times the label's height (a word gap is about a third of it).
+COLUMN_GAP = 2.5
+
+
+def _column_label(row: Row, start: int, end: int, w: _Wording) -> bool:
+    """Tokens ``start:end`` begin ``row`` and are followed, after a gap of
+    :data:`COLUMN_GAP`, by more of it: a label of a card that prints none of its labels
+    with a colon ("Hạng      A1, C"), or whose colon OCR lost to noise. Not a label of two
+    letters ("Số", "ĐT"): alone at the head of a row those are as often a stray word of a
+    number's line or of a seal's ring (hard tuning set: a CCCD number lost to "Số 07")."""
+    toks = row.tokens
+    if start != 0 or end >= len(toks) or len(w.key) < 3:
+        return False
+    height = max(t.height for t in toks[start:end])
+    return toks[end].box[0] - toks[end - 1].box[2] >= COLUMN_GAP * height
+
+
 def _extend(row: Row, end: int, label: Label, short: bool) -> tuple[int, int]:
     """Consume the delimiters, footnote marks and English half after a label (and, for a
     label that is not ``short``, the rest of a longer wording up to its colon).
@@ -395,10 +413,12 @@ def find_labels(rows: Sequence[Row], vocabulary: Vocabulary) -> list[LabelHit]:
             end = _longer_wording(row.tokens, end, w)
             full_end, strength = _extend(row, end, w.label, w.strict or w.ntok < 2)
             if w.strict and (
-                strength < _STRONG
+                (strength < _STRONG and not (d == 0 and _column_label(row, start, end, w)))
                 or not all(re.fullmatch(r"[^\W\d_]+[:.;/(]*", t.text) for t in span)
             ):
-                continue  # "Số", "Hạng", "ĐT" only as a whole word with a colon after it
+                # "Số", "Hạng", "ĐT" only as a whole word with a colon after it, or
+                # read exactly at the head of a row with the value column well apart
+                continue
             if w.english and not all(t.text.isascii() for t in span):
                 continue  # an English label is not spelled with Vietnamese letters
             if sum(t.text.count(",") for t in span[:-1]) > w.text.count(","):

@@ -1659,6 +1659,21 @@ def test_declaration_date_from_the_signature_line_and_plate_from_new_plate() -> 
     assert got["declaration_date"] == "2024-03-05"
 
 
+def test_a_short_label_without_a_colon_heads_its_row_before_the_value_column() -> None:
+    """Old licences print "Số", "Hạng" without colons (or OCR loses a colon to noise):
+    such a short word counts as its label where it heads its row, read exactly, with the
+    value a column apart; "Số" at the head of an address stays a word of it."""
+    licence = page(
+        (100, [(100, "GIẤY PHÉP LÁI XE")]),
+        (200, [(100, "Họ tên"), (500, "NGUYỄN THỊ TUYẾT")]),
+        (260, [(100, "Nơi cư trú"), (500, "Số 12 ngõ 5 phố Huế, Hà Nội")]),
+        (320, [(100, "Hạng"), (500, "AI,C")]),
+    )
+    got = values("driving_license", licence)
+    assert got["license_class"] == "A1; C"
+    assert got["address"] == "Số 12 ngõ 5 phố Huế, Hà Nội"
+
+
 def test_a_signature_line_date_with_a_zero_misread_is_repaired() -> None:
     """The declaration's date has no label: its place-and-date line is found by its
     shape. With the month's dotted zero read as 6 ("tháng 68") no reading validates, and
