@@ -94,6 +94,14 @@ FILL_CEILING = 0.9
 #: How alike (``rapidfuzz.fuzz.ratio`` of the keys, 0-100) a garbled address and another
 #: document's address in its style must be for the one to be the other misread.
 RESTYLED_AGREEMENT = 80.0
+#: A doubtful reading of an address (trusted at most ``DOUBTFUL_BELOW``) that another
+#: document's sure reading (at least ``SURE_FROM``) in its style matches but for a few
+#: characters (``CLOSE_AGREEMENT``) is that address misread too: a letter or mark lost
+#: to a seal or a fold ("Hoàn uốc Việt", "Sẽ 34"). A moved owner's other address differs
+#: in more than a few characters, and a reform's other units fail the restyle.
+DOUBTFUL_BELOW = 0.6
+SURE_FROM = 0.9
+CLOSE_AGREEMENT = 90.0
 
 
 #: The unit words an address spells out or abbreviates (with its full stop) alike.
@@ -375,20 +383,22 @@ def _restyled_fills(
     trust = functools.partial(_trust, posterior)
     out: list[Fill] = []
     for target in readings:
-        if target.fixed or not target.value or trust(target) > FILL_OWN_BELOW:
+        if target.fixed or not target.value or trust(target) > DOUBTFUL_BELOW:
             continue
+        garbled = trust(target) <= FILL_OWN_BELOW
         sources = sorted(
             (r for r in readings if r.value and r.document_id != target.document_id),
             key=lambda r: (-trust(r), r.document_id),
         )
         for source in sources:
-            if trust(source) < FILL_FROM:
+            if trust(source) < (FILL_FROM if garbled else SURE_FROM):
                 break
             value = restyle(source.value, target.value)
             if value is None:
                 continue
             key, read = fact.key(value), fact.key(target.value)
-            if key is None or read is None or ratio(key, read) < RESTYLED_AGREEMENT:
+            agreement = RESTYLED_AGREEMENT if garbled else CLOSE_AGREEMENT
+            if key is None or read is None or ratio(key, read) < agreement:
                 continue
             if value != target.value:
                 out.append(

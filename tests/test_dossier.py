@@ -264,11 +264,43 @@ def test_a_garbled_address_is_given_anothers_in_its_own_style() -> None:
                 CID,
                 "place_of_residence",
                 "Số 33 phố Lá, P. Quang Tr, TX. Sơn Tây, TP Hà Nội",
-                0.6,
+                0.7,
             ),
         ]
     )
     assert kept.fills == ()
+
+
+def test_a_doubtful_address_a_few_characters_off_a_sure_one_is_that_one_misread() -> None:
+    good = "Số 229 đường Hoàng Quốc Việt, P. Thượng Đình, Q. Thanh Xuân, TP Hà Nội"
+    read = "Số 229 đường Hoàn uốc Việt, phường Thượng Đình, quận Thanh Xuân, TP. Hà Nội"
+    out = reconcile(
+        [
+            Reading("c", CERT, "owner_address", good, 0.97),
+            Reading("i", CID, "place_of_residence", read, 0.52),
+        ]
+    )
+    (fill,) = out.fills
+    assert fill.value == (
+        "Số 229 đường Hoàng Quốc Việt, phường Thượng Đình, quận Thanh Xuân, TP. Hà Nội"
+    )
+    # Not from a reading the dossier is not sure of, nor to another house number's
+    # address much unlike it.
+    unsure = reconcile(
+        [
+            Reading("c", CERT, "owner_address", good, 0.8),
+            Reading("i", CID, "place_of_residence", read, 0.52),
+        ]
+    )
+    assert unsure.fills == ()
+    moved = "Số 17 ngõ 4 phố Huế, phường Thượng Đình, quận Thanh Xuân, TP. Hà Nội"
+    other = reconcile(
+        [
+            Reading("c", CERT, "owner_address", good, 0.97),
+            Reading("i", CID, "place_of_residence", moved, 0.52),
+        ]
+    )
+    assert other.fills == ()
 
 
 def test_a_cmnd_never_replaces_a_cccd_nor_anything_a_reviewer_set() -> None:
