@@ -132,8 +132,9 @@ def _kept(read: str, name: str) -> bool:
     """Whether a part read ``read`` stays as read where the hierarchy names it ``name``:
     when it is that name, or a listed name as read (the unit may have been merged or
     renamed since the card was printed, and the list only knows its new place), unless
-    it has the letters of ``name`` with other marks: "Điền Hải" (a commune of Bạc Liêu)
-    under Diễn Châu is its "Diễn Hải" with two marks misread, not a unit since moved."""
+    it has the letters of ``name`` with other marks: "Đông Thanh" (a commune of another
+    district) under Thanh Ba is its "Đông Thành" with a mark misread, not a unit since
+    moved."""
     if marked_key(read) == marked_key(name):
         return True
     return is_listed_unit(read) and fold(read) != fold(name)
