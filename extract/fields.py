@@ -269,17 +269,15 @@ class LabelledField:
         result = self._settle(doc, best, cands, ctx, copies)
         result = _with_rubbing(result, _copy_value(copies, self.parse, ctx))
         if self.zeros and result.valid is False and result.raw:
-            # Before the shape-only check below: a place-and-date line found by its shape
-            # ("ngày 06 tháng 68 năm 2024") is the declaration's date with a zero misread.
-            result = _zero_repaired(result, self.parse, ctx)
-            if result.valid is not False:
-                return result
+            # A place-and-date line found by its shape ("ngày 06 tháng 68 năm 2024") is
+            # the declaration's date with a zero misread: repaired before the check below.
+            repaired = _zero_repaired(result, self.parse, ctx)
+            if best.hit is not None or repaired.valid is not False:
+                return repaired
         if best.hit is None and result.valid is False:
             # Found by its shape alone, without its label, and rejected by its validator
             # even after its second reading: not this field's (a 9-digit CMND is no phone).
             return _missing(seen, blank, True)
-        if self.zeros and result.valid is False and result.raw:
-            return result
         shapeless = self.shaped is not None and not self.shaped(result.value or "")
         if shapeless and result.valid is False and result.value is not None:
             return _missing(seen, True)
