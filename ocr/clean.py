@@ -176,14 +176,15 @@ def seal_levels(bgr: np.ndarray, gray: np.ndarray, channel: int | None = None) -
     one), where the seal's ink is about as light as the paper and print of the other
     colour stays dark (None: each pixel's lightest channel, which washed out a licence's
     red number under a blue seal with the seal). On a faded or low-contrast scan that
-    leaves the ring well under the paper's level (red seals at 0.8-0.9 of it on the hard fixtures,
-    blue ones at 0.75), and Tesseract's one Otsu threshold over the page turns it black
-    across the words. Where the print is darker than the seal's ink by at least
+    leaves the ring well under the paper's level (red seals at 0.8-0.9 of it on the hard
+    fixtures, blue ones at 0.75), and Tesseract's one Otsu threshold over the page turns
+    it black across the words. Where the print is darker than the seal's ink by at least
     :data:`SEAL_TEXT_GAP`, the box's levels are stretched: the print (the box's darkest
-    percent) keeps its level, the seal's ink (the median of the channel over the pixels of
-    the seal's colour) and everything lighter become the paper of the grey page around, linearly in
-    between, so the box does not stand out from the page. Values in ink of the seal's
-    colour about as light as the seal keep the plain channel, which fades them less.
+    percent) keeps its level, the seal's ink (the median of the channel over the pixels
+    of the seal's colour) and everything lighter become the paper of the grey page
+    around, linearly in between, so the box does not stand out from the page. Values in
+    ink of the seal's colour about as light as the seal keep the plain channel, which
+    fades them less.
     """
     red, blue = _seal_inks(bgr)
     if channel is None:
