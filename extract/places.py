@@ -23,7 +23,7 @@ from typing import Any
 
 from rapidfuzz.fuzz import ratio
 
-from extract.gazetteer import is_listed_unit
+from extract.gazetteer import district_names, is_listed_unit
 from extract.normalize import fold, marked_key
 
 #: Unit words before a name, longest first.
@@ -104,7 +104,7 @@ def _written(part: str, name: str) -> str:
 def repair_origin(value: str) -> str:
     """``value`` with its misread parts replaced by the names the hierarchy gives them."""
     text = unicodedata.normalize("NFC", value)
-    parts = [p.strip() for p in text.split(",")]
+    parts = _province_apart([p.strip() for p in text.split(",")])
     if len(parts) < 2 or not all(parts):
         return value
     before, after = _tree()
@@ -122,21 +122,42 @@ def repair_origin(value: str) -> str:
     elif len(parts) == 2 and province in after:
         names[0] = _closest(_bare(parts[0]), after[province])
     out = [
-        part if name is None or _kept(_bare(part), name) else _written(part, name)
-        for part, name in zip(parts, names, strict=True)
+        part
+        if name is None or _kept(_bare(part), name, district=i == len(parts) - 2 >= 1)
+        else _written(part, name)
+        for i, (part, name) in enumerate(zip(parts, names, strict=True))
     ]
     return ", ".join(out)
 
 
-def _kept(read: str, name: str) -> bool:
+def _province_apart(parts: list[str]) -> list[str]:
+    """The parts with a province run into the part before it set apart: the comma
+    between them lost ("Mão Điền, Thuận Thành Bắc Ninh"). Only a province name read
+    exactly (letters and marks) at the end of a last part with a name before it (not
+    only a unit word: "Tỉnh Phú Thọ") is taken."""
+    if len(parts) < 2:
+        return parts
+    before, after = _tree()
+    words = parts[-1].split()
+    for k in (3, 2):
+        rest = " ".join(words[:-k])
+        if _bare(rest) and " ".join(words[-k:]) in (*before, *after):
+            return [*parts[:-1], rest, " ".join(words[-k:])]
+    return parts
+
+
+def _kept(read: str, name: str, district: bool = False) -> bool:
     """Whether a part read ``read`` stays as read where the hierarchy names it ``name``:
     when it is that name, or a listed name as read (the unit may have been merged or
     renamed since the card was printed, and the list only knows its new place), unless
     it has the letters of ``name`` with other marks: "Đông Thanh" (a commune of another
     district) under Thanh Ba is its "Đông Thành" with a mark misread, not a unit since
-    moved."""
+    moved. A ``district`` part stays only as a district's name: "Gia Lạc" under Hải
+    Dương is a commune's name elsewhere, and its Gia Lộc misread."""
     if marked_key(read) == marked_key(name):
         return True
+    if district and fold(read) not in district_names():
+        return False
     return is_listed_unit(read) and fold(read) != fold(name)
 
 

@@ -22,6 +22,10 @@ from extract.places import repair_address, repair_origin
         # commune and other marks: a mark misread, not a commune since moved.
         ("Đông Thanh, Thanh Ba, Phú Thọ", "Đông Thành, Thanh Ba, Phú Thọ"),
         ("Xã Xuân Huy, Huyện Lệm Thao, Tỉnh Phú Thọ", "Xã Xuân Huy, Huyện Lâm Thao, Tỉnh Phú Thọ"),
+        # A commune's name (of another province) where a district is: a district misread.
+        ("Yết Kiêu, Gia Lạc, Hải Dương", "Yết Kiêu, Gia Lộc, Hải Dương"),
+        # The comma before the province lost.
+        ("Mão Điện, Thuận Thành Bắc Ninh", "Mão Điền, Thuận Thành, Bắc Ninh"),
     ],
 )
 def test_a_misread_part_is_the_one_close_name_of_its_list(read: str, expected: str) -> None:
