@@ -14,7 +14,7 @@ import bisect
 import cv2
 import numpy as np
 
-from ocr import components
+from ocr import components, rings
 from ocr.model import Box
 
 # A pixel is an impulse (a salt or pepper speck) when it is darker, or lighter, than
@@ -723,15 +723,17 @@ def clean_for_ocr(gray: np.ndarray) -> np.ndarray:
     A dark scanner bed or table around the paper is painted with paper
     (:func:`fill_margins`). Measured salt-and-pepper specks are removed (:func:`denoise`),
     and uneven light is divided out (:func:`normalize_illumination`) when the paper's
-    brightness varies by more than :data:`ILLUMINATION_SPREAD` across the page. Long ruled
-    lines and fold lines (:func:`remove_rules`), dotted leaders and dotted rules
-    (:func:`remove_leaders`) are painted over with paper. Pages still speckled after that
-    get :func:`despeckle`; the dots in dotted zeros go last (:func:`remove_counter_dots`).
-    A clean, evenly lit page without margins, rules, leaders or dotted zeros is returned
-    unchanged (the same array). See ``docs/preprocessing.md`` for the
-    measurements.
+    brightness varies by more than :data:`ILLUMINATION_SPREAD` across the page. The rings
+    of a seal scanned in grey are erased where they run over paper
+    (``ocr.rings.remove_seal_rings``). Long ruled lines and fold lines
+    (:func:`remove_rules`), dotted leaders and dotted rules (:func:`remove_leaders`) are
+    painted over with paper. Pages still speckled after that get :func:`despeckle`; the
+    dots in dotted zeros go last (:func:`remove_counter_dots`). A clean, evenly lit page
+    without margins, seal rings, rules, leaders or dotted zeros is returned unchanged
+    (the same array). See ``docs/preprocessing.md`` for the measurements.
     """
     out = denoise(fill_margins(gray))
     if illumination_spread(out) > ILLUMINATION_SPREAD:
         out = normalize_illumination(out)
+    out = rings.remove_seal_rings(out)
     return remove_counter_dots(despeckle(remove_leaders(remove_rules(out))))
