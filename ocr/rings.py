@@ -1,4 +1,5 @@
-"""Seal rings on grey pages: found by their geometry, erased where they run over paper.
+"""Seals on grey pages: rings found by their geometry and erased where they run over
+paper; the star inside lifted off the print under it.
 
 A red or blue seal (con dấu) scanned in grey is as dark as the print it covers, so
 the colour washing of ``ocr.clean.gray_without_seals`` cannot see it. Its rings can
@@ -7,8 +8,12 @@ size. Where a ring crosses a value it joins the characters and the lines into on
 that Tesseract reads as junk or drops. Only the rings' bands are erased, and only where
 they run over paper (paper just inside and just outside the band on the same radius);
 where a stroke crosses the ring or ends on it, the band keeps its pixels on that radius,
-so the strokes stay whole. The seal's lettering and star are left as they are: erasing
-them would erase any value under them too. Measured in ``docs/accuracy.md`` (session 24).
+so the strokes stay whole. A seal with two rings has a solid star inside the inner one
+(far thicker than any stroke of print): the inks add up, so print under the star is
+darker than the star alone, and the star's body is rescaled from its own level (paper)
+to the print's. The seal's lettering is left as it is: its glyphs are strokes like the
+print's, and erasing them erased values with them (tried, ``docs/accuracy.md``,
+session 24).
 """
 
 from __future__ import annotations
@@ -53,6 +58,13 @@ BAND_EDGE = 0.15
 # A ring's centre is fitted to the ink within FIT_REACH pixels (working copy) of the
 # circle first found.
 FIT_REACH = 4.0
+# A seal's star is ink inside its inner ring at least STAR_THICK of the seal's radius
+# from the nearest paper (a stroke of print is far thinner).
+STAR_THICK = 0.035
+# Print under the star is darker than the star's level by at least STAR_UNDER grey levels
+# (or twice the spread of the star's own pixels), in at least STAR_PRINT_PX pixels.
+STAR_UNDER = 6.0
+STAR_PRINT_PX = 20
 
 
 @dataclass(frozen=True)
@@ -279,5 +291,73 @@ def _sample(gray: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def remove_seal_rings(gray: np.ndarray) -> np.ndarray:
-    """The page with its seal rings erased (:func:`find_rings`), else the input."""
-    return erase_rings(gray, find_rings(gray))
+    """The page with its seal rings erased (:func:`erase_rings`) and its seals' stars
+    lifted off the print under them (:func:`erase_stars`), else the input."""
+    found = find_rings(gray)
+    return erase_stars(erase_rings(gray, found), found)
+
+
+def _seal_centres(rings: list[Ring]) -> list[tuple[Ring, Ring]]:
+    """Each seal's outer ring with its inner ring (about the same centre, inside it)."""
+    out = []
+    for outer in rings:
+        inside = [
+            q
+            for q in rings
+            if q is not outer
+            and math.hypot(q.cx - outer.cx, q.cy - outer.cy) <= 0.05 * outer.r_out
+            and q.r_out < outer.r_in
+        ]
+        if inside:
+            out.append((outer, max(inside, key=lambda q: q.r_out)))
+    return out
+
+
+def erase_stars(gray: np.ndarray, rings: list[Ring]) -> np.ndarray:
+    """The page with the solid star inside each seal's inner ring (:data:`STAR_THICK`)
+    lifted off the print under it. Print under the seal's ink is darker than the ink
+    alone (the inks add up): the star's pixels are rescaled so that its own level (the
+    median of its solid core) becomes the paper around it and the darkest print under it
+    the page's print; a star over nothing but paper becomes paper."""
+    out = gray
+    h, w = gray.shape
+    for outer, inner in _seal_centres(rings):
+        r = inner.r_in - 1
+        x0, x1 = max(0, int(inner.cx - r)), min(w, int(inner.cx + r) + 1)
+        y0, y1 = max(0, int(inner.cy - r)), min(h, int(inner.cy + r) + 1)
+        box = gray[y0:y1, x0:x1]
+        ys, xs = np.mgrid[y0:y1, x0:x1]
+        disc = np.hypot(xs - inner.cx, ys - inner.cy) < r
+        if not disc.any():
+            continue
+        cut, _ = cv2.threshold(box, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        ink = (box < cut) & disc
+        if not ink.any() or not (~ink & disc).any():
+            continue
+        dist = cv2.distanceTransform(ink.astype(np.uint8), cv2.DIST_L2, 3)
+        thick = max(3.0, STAR_THICK * outer.r_out)
+        solid = (dist >= thick).astype(np.uint8)
+        if not solid.any():
+            continue
+        k = int(thick + 3)  # the star's arms, out from its solid core
+        grown = cv2.dilate(solid, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        body = cv2.dilate(((grown > 0) & ink).astype(np.uint8), np.ones((3, 3), np.uint8))
+        star = body.astype(bool) & disc
+        core = box[dist >= thick].astype(np.float32)
+        level = float(np.median(core))
+        spread = 1.4826 * float(np.median(np.abs(core - level)))
+        paper = float(np.median(box[~ink & disc]))
+        under = star & (box < level - max(STAR_UNDER, 2 * spread))
+        grey = box.astype(np.float32)
+        if under.sum() >= STAR_PRINT_PX:
+            darkest = float(np.percentile(box[under], 5))
+            rest = ink & ~star
+            printed = min(darkest, float(np.percentile(box[rest], 10)) if rest.any() else darkest)
+            gain = (paper - printed) / max(level - darkest, 1.0)
+            lifted = np.clip(paper - (level - grey) * gain, printed, paper)
+        else:
+            lifted = np.full(grey.shape, paper, np.float32)
+        if out is gray:
+            out = gray.copy()
+        out[y0:y1, x0:x1][star] = lifted[star].astype(np.uint8)
+    return out

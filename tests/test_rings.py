@@ -105,3 +105,48 @@ def test_round_print_that_is_not_a_seal_is_left_as_it_is(draw_it) -> None:  # ty
     gray = _grey_scan(page)
     assert rings.find_rings(gray) == []
     assert rings.remove_seal_rings(gray) is gray
+
+
+def _seal_over_a_date() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A grey scan of a date of birth under a red seal's star (the seal's ink laid over
+    the print at 84 % as a stamp's is), and the masks of the date's and the star's
+    pixels."""
+    face = ImageFont.truetype(str(FONTS[0]), 44)
+    text = Image.new("L", (1654, 2339), 0)
+    ImageDraw.Draw(text).text((520, 600), "09.12.1975", font=face, fill=255)
+    ImageDraw.Draw(text).text((120, 600), "Ngày sinh:", font=face, fill=255)
+    seal = Image.new("L", (1654, 2339), 0)
+    draw = ImageDraw.Draw(seal)
+    cx, cy, r = 700, 640, 250
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=255, width=8)
+    ri = int(r * 0.62)
+    draw.ellipse((cx - ri, cy - ri, cx + ri, cy + ri), outline=255, width=4)
+    draw.regular_polygon((cx, cy - 20, 55), 5, fill=255)
+    under = np.where(np.asarray(text) > 128, 20.0, 255.0)
+    stamped = np.where(np.asarray(seal) > 128, 0.84 * 87 + 0.16 * under, under)
+    grey = stamped * (150 / 255) + 60
+    scan = np.ascontiguousarray(cv2.GaussianBlur(grey, (0, 0), 1.0).astype(np.uint8))
+    star = Image.new("L", (1654, 2339), 0)
+    ImageDraw.Draw(star).regular_polygon((cx, cy - 20, 55), 5, fill=255)
+    return scan, np.asarray(text) > 128, np.asarray(star) > 128
+
+
+def test_print_under_a_grey_seals_star_is_kept_and_the_star_lifted() -> None:
+    """The date under the star reads as print again: the star's own level becomes paper,
+    the darker print under it the page's print (the inks add up under a stamp)."""
+    scan, text, star = _seal_over_a_date()
+    out = clean.clean_for_ocr(scan)
+    paper = float(np.median(scan))
+    grown = cv2.dilate(text.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    inner = cv2.erode(star.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    star_only = inner & ~grown
+    date_under = inner & text
+    assert star_only.sum() > 1000 and date_under.sum() > 100
+    assert scan[star_only].mean() < 0.75 * paper  # the scan has the star ...
+    assert out[star_only].mean() > 0.95 * paper  # ... lifted to paper
+    printed = float(
+        out[
+            text & ~cv2.dilate(star.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+        ].mean()
+    )
+    assert out[date_under].mean() < (printed + paper) / 2  # the date under it is print
