@@ -83,9 +83,9 @@ def _ink(small: np.ndarray) -> np.ndarray:
     return mask.astype(bool)
 
 
-def _coverage(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray) -> np.ndarray:
-    """For each radius, the share of :data:`ANGLES` directions in which the circle of that
-    radius about (cx, cy) falls on ink (points outside the image count as no ink)."""
+def _hits(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray) -> np.ndarray:
+    """Whether each circle of ``radii`` about (cx, cy) falls on ink in each of
+    :data:`ANGLES` directions (rows: radii; points outside the image count as no ink)."""
     h, w = ink.shape
     t = np.linspace(0.0, 2 * math.pi, ANGLES, endpoint=False)
     xs = np.rint(cx + radii[:, None] * np.cos(t)).astype(np.int64)
@@ -93,7 +93,13 @@ def _coverage(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray) -> np.nd
     inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
     hit = np.zeros(xs.shape, bool)
     hit[inside] = ink[ys[inside], xs[inside]]
-    return hit.mean(axis=1)
+    return hit
+
+
+def _coverage(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray) -> np.ndarray:
+    """For each radius, the share of :data:`ANGLES` directions in which the circle of that
+    radius about (cx, cy) falls on ink."""
+    return _hits(ink, cx, cy, radii).mean(axis=1)
 
 
 def _band(profile: np.ndarray, radii: np.ndarray, peak: int) -> tuple[float, float]:
@@ -112,15 +118,9 @@ def _fit_centre(ink: np.ndarray, cx: float, cy: float, r: float) -> tuple[float,
     """The centre of the circle of ink near radius ``r`` about (cx, cy): in each direction
     the middle of the ink within a few pixels of the circle, a least-squares circle through
     those points, fitted again without the points far off it (print crossing the ring)."""
-    h, w = ink.shape
     t = np.linspace(0.0, 2 * math.pi, ANGLES, endpoint=False)
-    offsets = np.arange(-FIT_REACH, FIT_REACH + 0.25, 0.5)
-    rad = r + offsets[None, :]
-    xs = np.rint(cx + rad * np.cos(t)[:, None]).astype(np.int64)
-    ys = np.rint(cy + rad * np.sin(t)[:, None]).astype(np.int64)
-    inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
-    hit = np.zeros(xs.shape, bool)
-    hit[inside] = ink[ys[inside], xs[inside]]
+    rad = r + np.arange(-FIT_REACH, FIT_REACH + 0.25, 0.5)
+    hit = _hits(ink, cx, cy, rad).T  # rows: directions
     n = hit.sum(axis=1)
     keep = n > 0
     if keep.sum() < ANGLES // 4:
