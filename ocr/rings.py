@@ -213,11 +213,9 @@ def _full_band(gray: np.ndarray, ring: Ring, f: int) -> Ring:
     reach = (ring.r_out - ring.r_in) / 2 + 3 * f + 4
     mid = (ring.r_in + ring.r_out) / 2
     radii = np.arange(max(1.0, mid - reach), mid + reach + 0.5, 0.5)
-    h, w = gray.shape
     t = np.linspace(0.0, 2 * math.pi, 2 * ANGLES, endpoint=False)
-    xs = np.clip(np.rint(ring.cx + radii[:, None] * np.cos(t)).astype(np.int64), 0, w - 1)
-    ys = np.clip(np.rint(ring.cy + radii[:, None] * np.sin(t)).astype(np.int64), 0, h - 1)
-    prof = np.median(gray[ys, xs], axis=1)
+    xs, ys = ring.cx + radii[:, None] * np.cos(t), ring.cy + radii[:, None] * np.sin(t)
+    prof = np.median(_sample(gray, xs, ys), axis=1)
     k = int(np.argmin(prof))
     paper = float(max(prof[0], prof[-1]))
     dark = paper - BAND_EDGE * (paper - float(prof[k]))
@@ -284,6 +282,7 @@ def erase_rings(gray: np.ndarray, rings: list[Ring]) -> np.ndarray:
 
 
 def _sample(gray: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The grey at the points (x, y), each at its nearest pixel (the edge's beyond it)."""
     h, w = gray.shape
     xi = np.clip(np.rint(x).astype(np.int64), 0, w - 1)
     yi = np.clip(np.rint(y).astype(np.int64), 0, h - 1)
