@@ -123,7 +123,8 @@ def repair_origin(value: str) -> str:
         names[0] = _closest(_bare(parts[0]), after[province])
     out = [
         part
-        if name is None or _kept(_bare(part), name, district=i == len(parts) - 2 >= 1)
+        if name is None
+        or _kept(_bare(part), name, district=len(parts) >= 3 and i == len(parts) - 2)
         else _written(part, name)
         for i, (part, name) in enumerate(zip(parts, names, strict=True))
     ]
