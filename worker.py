@@ -109,6 +109,9 @@ def load_models(ctx: Context) -> None:
     ctx.ocr.load(s.ocr_lang, 6)
     if s.ocr_latin_lang:
         ctx.ocr.load(s.ocr_latin_lang, 6)
+    if s.ocr_witness_lang and tesseract.installed(s.ocr_witness_lang):
+        ctx.ocr.load(s.ocr_witness_lang, PAGE_PSM)
+        ctx.ocr.load(s.ocr_witness_lang, 6)
     ctx.ocr.load("osd", 0)
 
 
@@ -125,6 +128,9 @@ def versions(settings: Settings, ocr: OcrEngine) -> dict[str, str]:
     langs = settings.ocr_lang.split("+") + (
         settings.ocr_latin_lang.split("+") if settings.ocr_latin_lang else []
     )
+    witness = settings.ocr_witness_lang
+    if witness and tesseract.installed(witness):
+        langs += witness.split("+")
     out = {
         "hoso": hoso.__version__,
         "tesseract": ocr.version(),
@@ -262,16 +268,22 @@ PAGE_PSM = 11
 
 
 def recognize(
-    image: np.ndarray, number: int, dpi: int | None, settings: Settings, ocr: OcrEngine
+    image: np.ndarray,
+    number: int,
+    dpi: int | None,
+    settings: Settings,
+    ocr: OcrEngine,
+    lang: str | None = None,
 ) -> Page:
     """Whole-page OCR, then the text lines its layout analysis skipped (``ocr.recover``);
     full stops the image does not have are dropped, and those it has after an abbreviation
     restored (``ocr.periods``); a code's final 1 that the image shows as a dotted i is read
-    as i (``ocr.dotted``)."""
+    as i (``ocr.dotted``). ``lang``: another model than ``settings.ocr_lang``."""
+    lang = lang or settings.ocr_lang
     page = tesseract.ocr_page(
         image,
         number,
-        lang=settings.ocr_lang,
+        lang=lang,
         psm=PAGE_PSM,
         dpi=dpi or settings.dpi,
         timeout=settings.ocr_timeout_s,
@@ -280,7 +292,7 @@ def recognize(
     page = recover.recover(
         image,
         page,
-        lang=settings.ocr_lang,
+        lang=lang,
         dpi=dpi or settings.dpi,
         timeout=settings.ocr_timeout_s,
         engine=ocr,
@@ -367,8 +379,11 @@ def _extract(
     labels: list[tuple[str, float]],
     reader: StripReader | None,
     calibrated: bool,
+    only: Callable[[classify.Span], bool] | None = None,
 ) -> list[tuple[classify.Span, dict[str, fields.ExtractedField]]]:
     spans = classify.split_documents(labels)
+    if only is not None:
+        spans = [span for span in spans if only(span)]
     again = second_readings(pages, reader, doubtful_pages(pages, spans) if reader else set())
 
     def extract(span: classify.Span, done: bool) -> dict[str, fields.ExtractedField]:
@@ -458,13 +473,151 @@ def second_readings(
     return out
 
 
+#: A document with a field whose calibrated confidence is under this is read again by the
+#: witness model. Simulated on the tuning sets from both models' complete runs
+#: (``docs/accuracy.md``, session 25): the hard pages' fields wrong 478 → 410 and 491 → 425
+#: with 84 % of their pages read twice (every doubtful document: 407 and 421, 99 %), while
+#: 8 % of the clean and scanned pages are (0.95: 48 %; 0.8: 24 %).
+WITNESS_BELOW = 0.6
+
+
+@dataclass
+class Witness:
+    """A second Vietnamese model (``HOSO_OCR_WITNESS_LANG``) for the documents of a file
+    that have a field under ``below`` (:data:`WITNESS_BELOW`): ``read`` gives its
+    whole-page reading of a page (as :func:`recognize` reads, from the same upright
+    image), ``reader`` reads value boxes with it. The two models misread different
+    characters (``ocr.models``)."""
+
+    lang: str
+    read: Callable[[int], Page | None]
+    reader: StripReader
+    below: float
+
+
+def witness_words_key(sha256: str, number: int, lang: str) -> str:
+    """Where the witness model's reading of a page is kept, beside the page's words."""
+    return page_words_key(sha256, number).replace("words.json", f"words.{lang}.json")
+
+
+def witness(
+    ctx: Context,
+    sha256: str,
+    images: Callable[[int], np.ndarray | None],
+    dpis: dict[int, int | None],
+    fresh: bool,
+) -> Witness | None:
+    """The witness of a file's pages, or None when none is set or its model is not
+    installed. ``fresh``: read every page anew (a file processed from its original) rather
+    than take the reading kept in the store (``hoso reextract``)."""
+    s = ctx.settings
+    lang = s.ocr_witness_lang
+    if not lang:
+        return None
+    if not tesseract.installed(lang):
+        _warn_once(f"the witness model {lang} is not installed (python -m ocr.models); skipped")
+        return None
+
+    def read(number: int) -> Page | None:
+        key = witness_words_key(sha256, number, lang)
+        if not fresh and ctx.store.exists(key):
+            return Page.from_dict(json.loads(ctx.store.get(key)))
+        image = images(number)
+        if image is None:
+            return None
+        try:
+            page = recognize(image, number, dpis.get(number), s, ctx.ocr, lang)
+        except OcrTimeout:
+            log.warning("page %s: the witness reading ran past the timeout; skipped", number)
+            return None
+        data = json.dumps(page.to_dict(), ensure_ascii=False).encode()
+        ctx.store.put(key, data, "application/json")
+        return page
+
+    reader = StripReader(
+        images,
+        lang,
+        timeout=s.ocr_timeout_s,
+        latin_lang=s.ocr_latin_lang or None,
+        engine=ctx.ocr,
+    )
+    return Witness(lang, read, reader, WITNESS_BELOW)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        log.warning(message)
+
+
+def _doubtful(extracted: dict[str, fields.ExtractedField], below: float) -> bool:
+    return any(f.confidence < below for f in extracted.values())
+
+
+def _surer(
+    first: dict[str, fields.ExtractedField], second: dict[str, fields.ExtractedField]
+) -> dict[str, fields.ExtractedField]:
+    """Field by field, the reading the calibration is surer of (the first on a tie)."""
+    out = dict(first)
+    for name, f in second.items():
+        if name not in out or f.confidence > out[name].confidence:
+            out[name] = f
+    return out
+
+
+def _witnessed(
+    pages: list[Page],
+    labels: list[tuple[str, float]],
+    found: list[tuple[classify.Span, dict[str, fields.ExtractedField]]],
+    witness: Witness,
+) -> list[tuple[classify.Span, dict[str, fields.ExtractedField]]]:
+    """``found`` with the documents that have a doubtful field read again by the witness
+    model, page and value boxes, and each field taken from the surer reading. The
+    documents keep the first reading's pages and types."""
+    doubtful = {
+        (span.page_start, span.page_end)
+        for span, extracted in found
+        if span.doc_type != classify.UNKNOWN and _doubtful(extracted, witness.below)
+    }
+    again: dict[int, Page] = {}
+    for start, end in sorted(doubtful):
+        for number in range(start, end + 1):
+            page = witness.read(number)
+            if page is not None:
+                again[number] = page
+    if not again:
+        return found
+    read = [again.get(p.number, p) for p in pages]
+    second = {
+        (span.page_start, span.page_end): extracted
+        for span, extracted in _extract(
+            read,
+            labels,
+            witness.reader,
+            calibrated=True,
+            only=lambda span: (span.page_start, span.page_end) in doubtful,
+        )
+    }
+    return [
+        (span, _surer(ex, second.get((span.page_start, span.page_end), {}))) for span, ex in found
+    ]
+
+
 def extract_documents(
-    pages: list[Page], reader: StripReader | None = None
+    pages: list[Page], reader: StripReader | None = None, witness: Witness | None = None
 ) -> tuple[list[tuple[str, float]], list[persist.DocumentResult]]:
-    """Page labels and the documents of a file, ready to persist (:func:`extract_spans`)."""
+    """Page labels and the documents of a file, ready to persist (:func:`extract_spans`);
+    with a ``witness``, its doubtful documents read by a second model too
+    (:func:`_witnessed`)."""
     labels = [classify.classify_page(p) for p in pages]
+    found = _extract(pages, labels, reader, calibrated=True)
+    if witness is not None:
+        found = _witnessed(pages, labels, found, witness)
     results: list[persist.DocumentResult] = []
-    for span, extracted in _extract(pages, labels, reader, calibrated=True):
+    for span, extracted in found:
         field_results = [
             persist.FieldResult(
                 name, f.value, f.raw, f.confidence, f.page, f.bbox, f.valid, tuple(f.problems)
@@ -600,8 +753,12 @@ def extract_and_save(
     images: Callable[[int], np.ndarray | None] | None = None,
 ) -> dict[str, Any]:
     """Classify, extract and persist a file's OCRed pages in one transaction; the job's
-    result. ``images``: the upright pages by number, where the job still holds them."""
-    labels, documents = extract_documents(ocr_pages, strip_reader(ctx, sha256, images))
+    result. ``images``: the upright pages by number, where the job still holds them (the
+    file is being processed from its original: the witness model reads its pages anew)."""
+    reader = strip_reader(ctx, sha256, images)
+    dpis = {r.number: r.dpi for r in page_results}
+    second = witness(ctx, sha256, reader.load, dpis, fresh=images is not None)
+    labels, documents = extract_documents(ocr_pages, reader, second)
     pages = [
         dataclasses.replace(p, doc_type=doc_type, doc_type_confidence=conf)
         for p, (doc_type, conf) in zip(page_results, labels, strict=True)

@@ -40,6 +40,7 @@ class Settings:
     review_threshold: float = 0.95
     ocr_lang: str = "vie"
     ocr_latin_lang: str = "eng"
+    ocr_witness_lang: str = "vie_best"
     ocr_timeout_s: float = 180.0
     ocr_engine: str = "auto"
     dpi: int = 300
@@ -110,6 +111,9 @@ DOCS: dict[str, str] = {
     "cross-check reports differences on them as doubtful warnings",
     "ocr_lang": "Tesseract language(s), e.g. vie or vie+eng",
     "ocr_latin_lang": "Second model re-reading codes and numbers (empty: none)",
+    "ocr_witness_lang": "Second model reading the pages of documents with a doubtful field "
+    "again, field by field the surer value kept (empty or not installed: none; "
+    "`python -m ocr.models` installs vie_best)",
     "ocr_timeout_s": "Time limit for one Tesseract call, seconds",
     "ocr_engine": "How Tesseract runs: api (in-process, tesserocr), cli (the tesseract program "
     "per call) or auto (api when tesserocr is installed, else cli)",

@@ -1,0 +1,121 @@
+"""A second Vietnamese model for the doubtful documents of a file (``worker.Witness``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import worker
+from hoso.settings import Settings, load
+from ocr import tesseract
+from ocr.engine import open_engine
+from ocr.model import Line, Page, Word
+from ocr.reread import StripReader
+from tests.drawn import rows_image
+
+OWNER = [
+    "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
+    "Tên chủ xe: NGUYỄN VĂN AN",
+    "Số CCCD/CMND: 001048164497",
+    "Nhãn hiệu: TOYOTA    Số loại: VIOS",
+    "Số máy: 2NRX123456",
+    "Số khung: RL4B23F00J1234567",
+]
+NUMBER = "001048164497"
+
+
+def _garbled(page: Page, word: str, text: str) -> Page:
+    """The page's reading with ``word`` misread as ``text`` at a low confidence."""
+
+    def one(w: Word) -> Word:
+        return replace(w, text=text, confidence=0.3) if w.text == word else w
+
+    return replace(page, lines=tuple(Line(tuple(one(w) for w in ln.words)) for ln in page.lines))
+
+
+@pytest.fixture(scope="module")
+def certificate() -> tuple[np.ndarray, Page]:
+    """A certificate's image, and a first reading that lost a digit of the owner's ID
+    number (read at a low confidence)."""
+    image = rows_image(OWNER, size=(1700, 900), paper=250, font_px=34, left=100, top=100, step=100)
+    settings = load({})
+    read = worker.recognize(image, 1, 300, settings, open_engine(settings.ocr_engine))
+    assert NUMBER in read.text.split()
+    return image, _garbled(read, NUMBER, "00104816449")
+
+
+def _context(home: Path) -> worker.Context:
+    return worker.build_context(Settings(home=home))
+
+
+def test_a_doubtful_document_takes_each_field_from_the_surer_model(
+    certificate: tuple[np.ndarray, Page], tmp_path: Path
+) -> None:
+    image, first = certificate
+    _, alone = worker.extract_documents([first])
+    got = {f.name: f for f in alone[0].fields}
+    assert got["owner_id_number"].value != NUMBER
+    assert got["owner_id_number"].confidence < worker.WITNESS_BELOW
+
+    ctx = _context(tmp_path)
+    assert tesseract.installed(ctx.settings.ocr_witness_lang), "make deps installs it"
+    second = worker.witness(ctx, "ab" * 32, lambda n: image, {1: 300}, fresh=True)
+    assert second is not None and second.lang == "vie_best"
+    _, docs = worker.extract_documents([first], None, second)
+    witnessed = {f.name: f for f in docs[0].fields}
+    assert witnessed["owner_id_number"].value == NUMBER
+    assert witnessed["owner_name"].value == got["owner_name"].value == "NGUYỄN VĂN AN"
+    # The witness's reading is kept beside the page's words, for ``hoso reextract``.
+    assert ctx.store.exists(worker.witness_words_key("ab" * 32, 1, "vie_best"))
+
+
+def test_only_documents_with_a_field_under_the_threshold_are_read_again(
+    certificate: tuple[np.ndarray, Page],
+) -> None:
+    image, first = certificate
+    _, alone = worker.extract_documents([first])
+    weakest = min(f.confidence for f in alone[0].fields)
+    asked: list[int] = []
+
+    def read(number: int) -> Page | None:
+        asked.append(number)
+        return None  # nothing read: the first reading stands
+
+    reader = StripReader(lambda n: image)
+    for below, wanted in ((weakest, []), (weakest + 0.001, [1])):
+        asked.clear()
+        _, docs = worker.extract_documents(
+            [first], None, worker.Witness("vie_best", read, reader, below)
+        )
+        assert asked == wanted
+        assert {f.name: f.value for f in docs[0].fields} == {
+            f.name: f.value for f in alone[0].fields
+        }
+
+
+def test_a_kept_witness_reading_is_used_again_unless_the_file_is_read_anew(
+    certificate: tuple[np.ndarray, Page], tmp_path: Path
+) -> None:
+    image, _ = certificate
+    ctx = _context(tmp_path)
+    sha = "cd" * 32
+    fresh = worker.witness(ctx, sha, lambda n: image, {1: 300}, fresh=True)
+    assert fresh is not None
+    page = fresh.read(1)
+    assert page is not None and NUMBER in page.text
+    kept = worker.witness(ctx, sha, lambda n: None, {1: 300}, fresh=False)
+    again = kept.read(1) if kept is not None else None
+    assert again is not None and again.text == page.text
+    assert [w.box for w in again.words] == [w.box for w in page.words]
+    anew = worker.witness(ctx, sha, lambda n: None, {1: 300}, fresh=True)
+    assert anew is not None and anew.read(1) is None
+
+
+def test_no_witness_without_its_model(tmp_path: Path) -> None:
+    ctx = worker.build_context(Settings(home=tmp_path, ocr_witness_lang="vie_nonesuch"))
+    assert worker.witness(ctx, "ef" * 32, lambda n: None, {}, fresh=True) is None
+    ctx = worker.build_context(Settings(home=tmp_path, ocr_witness_lang=""))
+    assert worker.witness(ctx, "ef" * 32, lambda n: None, {}, fresh=True) is None
