@@ -86,9 +86,10 @@ def unpack(model: RegistryModel, tarball: bytes) -> bytes:
 
 
 def link_system_models(dest: Path, system: Path) -> None:
-    """Links in ``dest`` to the system's traineddata files (Tesseract reads all the
-    models of one call from one folder)."""
-    for path in sorted(system.glob("*.traineddata")):
+    """Links in ``dest`` to what the system's tessdata folder holds: its traineddata files
+    and its ``configs`` (Tesseract reads all the models of one call, and the ``tsv`` and
+    ``hocr`` output configs, from one folder)."""
+    for path in sorted(system.iterdir()):
         link = dest / path.name
         if link.is_symlink() and not link.exists():
             link.unlink()  # the system's file was removed or renamed

@@ -78,6 +78,7 @@ def test_a_model_is_installed_from_the_registry_once_beside_the_systems(
     assert (dest / "xyz_best.traineddata").read_bytes() == MODEL
     system = tesseract.system_tessdata_dir()
     assert (dest / "vie.traineddata").resolve() == (system / "vie.traineddata").resolve()
+    assert (dest / "configs" / "tsv").is_file()  # the CLI's output configs
     assert models.install(dest, url, (model,)) == []  # already there: nothing fetched
     assert asked == ["/@example/xyz/-/xyz-1.2.3.tgz"]
 
