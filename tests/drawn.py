@@ -10,6 +10,17 @@ from PIL import Image, ImageDraw, ImageFont
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
+#: A certificate's owner and vehicle rows, as printed (the values a test reads back).
+OWNER = [
+    "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
+    "Tên chủ xe: NGUYỄN VĂN AN",
+    "Số CCCD/CMND: 001048164497",
+    "Nhãn hiệu: TOYOTA    Số loại: VIOS",
+    "Số máy: 2NRX123456",
+    "Số khung: RL4B23F00J1234567",
+]
+
+
 def rows_image(
     rows: Sequence[str],
     *,

@@ -19,7 +19,7 @@ from ocr import clean, orient
 from ocr.engine import open_engine
 from ocr.model import Line, Page, Word
 from ocr.reread import StripReader
-from tests.drawn import rows_image
+from tests.drawn import OWNER, rows_image
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 ROWS = [
@@ -283,16 +283,6 @@ def test_a_place_and_date_line_with_its_month_misread_is_settled_by_its_second_r
     (_, fields), *_ = worker.extract_spans([page], StripReader(lambda n: image))
     assert fields["issue_date"].value == "2019-11-12"
     assert fields["issue_date"].features.get("reread") == 1.0
-
-
-OWNER = [
-    "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
-    "Tên chủ xe: NGUYỄN VĂN AN",
-    "Số CCCD/CMND: 001048164497",
-    "Nhãn hiệu: TOYOTA    Số loại: VIOS",
-    "Số máy: 2NRX123456",
-    "Số khung: RL4B23F00J1234567",
-]
 
 
 def _cut(page: Page, word: str, keep: int) -> Page:

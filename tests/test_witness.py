@@ -14,16 +14,8 @@ from ocr import tesseract
 from ocr.engine import open_engine
 from ocr.model import Line, Page, Word
 from ocr.reread import StripReader
-from tests.drawn import rows_image
+from tests.drawn import OWNER, rows_image
 
-OWNER = [
-    "CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ",
-    "Tên chủ xe: NGUYỄN VĂN AN",
-    "Số CCCD/CMND: 001048164497",
-    "Nhãn hiệu: TOYOTA    Số loại: VIOS",
-    "Số máy: 2NRX123456",
-    "Số khung: RL4B23F00J1234567",
-]
 NUMBER = "001048164497"
 
 
