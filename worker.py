@@ -474,11 +474,11 @@ def second_readings(
 
 
 #: A document with a field whose calibrated confidence is under this is read again by the
-#: witness model. Simulated on the tuning sets from both models' complete runs
-#: (``docs/accuracy.md``, session 25): the hard pages' fields wrong 478 → 410 and 491 → 425
-#: with 84 % of their pages read twice (every doubtful document: 407 and 421, 99 %), while
-#: 8 % of the clean and scanned pages are (0.95: 48 %; 0.8: 24 %).
-WITNESS_BELOW = 0.6
+#: witness model. On the evaluation seed 141414 (``docs/accuracy.md``, session 25), with the
+#: first reading's confidences before the dossier step: 0.6 read 26 % of the clean and
+#: scanned pages twice and cost a third of the throughput (hard 467 → 403 wrong); 0.3
+#: reads 4 % of them, 64 % of the hard pages, and keeps most of the gain (hard 411).
+WITNESS_BELOW = 0.3
 
 
 @dataclass
