@@ -45,7 +45,13 @@ from ocr.engine import open_engine
 from ocr.model import Page
 from ocr.reread import StripReader
 from storage import open_store
-from storage.base import ObjectStore, page_image_key, page_words_key, sha256_hex
+from storage.base import (
+    ObjectStore,
+    page_image_key,
+    page_reading_key,
+    page_words_key,
+    sha256_hex,
+)
 
 log = logging.getLogger("hoso.worker")
 
@@ -495,11 +501,6 @@ class Witness:
     below: float
 
 
-def witness_words_key(sha256: str, number: int, lang: str) -> str:
-    """Where the witness model's reading of a page is kept, beside the page's words."""
-    return page_words_key(sha256, number).replace("words.json", f"words.{lang}.json")
-
-
 def witness(
     ctx: Context,
     sha256: str,
@@ -519,7 +520,7 @@ def witness(
         return None
 
     def read(number: int) -> Page | None:
-        key = witness_words_key(sha256, number, lang)
+        key = page_reading_key(sha256, number, lang)
         if not fresh and ctx.store.exists(key):
             return Page.from_dict(json.loads(ctx.store.get(key)))
         image = images(number)

@@ -23,6 +23,11 @@ def page_words_key(sha256: str, page: int) -> str:
     return f"pages/{sha256}/{page}/words.json"
 
 
+def page_reading_key(sha256: str, page: int, lang: str) -> str:
+    """Another model's reading of the page, beside the page's words."""
+    return f"pages/{sha256}/{page}/words.{lang}.json"
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -14,6 +14,7 @@ from ocr import tesseract
 from ocr.engine import open_engine
 from ocr.model import Line, Page, Word
 from ocr.reread import StripReader
+from storage.base import page_reading_key
 from tests.drawn import OWNER, rows_image
 
 NUMBER = "001048164497"
@@ -61,7 +62,7 @@ def test_a_doubtful_document_takes_each_field_from_the_surer_model(
     assert witnessed["owner_id_number"].value == NUMBER
     assert witnessed["owner_name"].value == got["owner_name"].value == "NGUYỄN VĂN AN"
     # The witness's reading is kept beside the page's words, for ``hoso reextract``.
-    assert ctx.store.exists(worker.witness_words_key("ab" * 32, 1, "vie_best"))
+    assert ctx.store.exists(page_reading_key("ab" * 32, 1, "vie_best"))
 
 
 def test_only_documents_with_a_field_under_the_threshold_are_read_again(
