@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, Protocol, TypeGuard
 
+from rapidfuzz.distance import Levenshtein
+
 from extract import calibration, evidence, mrz, rubbings
 from extract import values as V
 from extract.gazetteer import listed_place
@@ -792,9 +794,7 @@ def _classes_after_unread_label(doc: Document) -> list[tuple[int, Value]]:
         for r, row in enumerate(layout.rows):
             toks = row.tokens
             starts = [
-                i + 1
-                for i, t in enumerate(toks[:-1])
-                if _short_colon_word(t) or t.key == _CLASS_LABEL
+                i + 1 for i, t in enumerate(toks[:-1]) if _short_colon_word(t) or _class_label(t)
             ]
             if _class_under(layout, r) or _class_row(toks):
                 starts.insert(0, 0)
@@ -809,6 +809,13 @@ def _classes_after_unread_label(doc: Document) -> list[tuple[int, Value]]:
 
 #: The licence class label "Hạng", folded.
 _CLASS_LABEL = "HANG"
+
+
+def _class_label(tok: Token) -> bool:
+    """``tok`` is the label "Hạng", its colon lost, or read with one letter wrong ("Hạny-"
+    over a fold): only licence class codes after it count, so "Hạnh phúc" or "tháng 10"
+    never give one."""
+    return len(tok.key) >= 3 and Levenshtein.distance(tok.key, _CLASS_LABEL) <= 1
 
 
 def _class_row(tokens: Sequence[Token]) -> bool:

@@ -172,6 +172,20 @@ MAKES = (
 _MAKE_BY_KEY = {re.sub(r"[^A-Z]", "", m): m for m in MAKES}
 
 
+#: Letters a worn or low-contrast print loses a stroke of: an O read as U, a U as O.
+_OPEN_O = str.maketrans("U", "O")
+
+
+def _near_make(key: str, make: str) -> bool:
+    """``key`` is ``make`` read with one letter wrong, lost or put in (five letters or
+    more), its first letter lost (four: "ONDA"), or its O and U swapped ("TUYUTA")."""
+    if len(key) >= 5 and Levenshtein.distance(key, make) <= 1:
+        return True
+    if len(key) == 4 and len(make) == 5 and make[1:] == key:
+        return True
+    return len(key) >= 5 and key.translate(_OPEN_O) == make.translate(_OPEN_O)
+
+
 def brand_value(raw: str, ctx: Context) -> Parsed:
     """A make (nhãn hiệu), as printed; one read in capitals with a letter wrong is the
     listed make it is one edit from (:data:`MAKES`), when it is near no other."""
@@ -185,8 +199,8 @@ def brand_value(raw: str, ctx: Context) -> Parsed:
         # Read as printed, or broken into pieces ("HO N DA"): the make.
         split = text.count(" ") > make.count(" ") + make.count("-")
         return Parsed(make if split else text, True)
-    if len(key) >= 5:
-        near = [m for k, m in _MAKE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]
+    if len(key) >= 4:
+        near = [m for k, m in _MAKE_BY_KEY.items() if _near_make(key, k)]
         if len(near) == 1:
             return Parsed(near[0], True)
     if key and any(k.startswith(key) for k in _MAKE_BY_KEY):
@@ -227,6 +241,11 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
     if listed is not None:  # in the case it was printed in
         return Parsed(listed.upper() if parsed.value.isupper() else listed, True)
     words = fold(parsed.value).split()
+    lost_first = [t for k, t in _VEHICLE_TYPE_BY_KEY.items() if k.split()[1:] == words]
+    if len(words) >= 2 and len(lost_first) == 1 and parsed.value[:1].islower():
+        # Its first word lost ("mô tô" of "Xe mô tô", under a seal or read into the
+        # label): the one listed kind that it ends.
+        return Parsed(lost_first[0], True)
     if any(k.split()[: len(words)] == words for k in _VEHICLE_TYPE_BY_KEY):
         # The start of a listed kind cut short ("Xe mô tô hai" of "Xe mô tô hai bánh").
         return Parsed(parsed.value, False, ("incomplete kind of vehicle",))
@@ -493,7 +512,60 @@ def _unit_stop(m: re.Match[str]) -> str:
     return m[1] + "." if m[2].isupper() else m[1]
 
 
+#: The words that name the parts of a street address, by what follows them: a number
+#: ("Số 12", "ngõ 3", "ngách 5/7", "Xóm 4") or a name ("đường Láng", "phố Huế"). A word
+#: read with a letter wrong or its marks lost or changed ("Sé 199", "ngacf 31/77", "ngàch
+#: 90/42", "Xórn 4", "điờng Giải Phóng", "phó Vọng") where such a word stands is that word:
+#: in an address nothing else stands there. Two-letter words ("Tổ 3" is a street group)
+#: only where the letter the word starts with is the keyword's.
+_NUMBERED_WORDS = {"SO": "Số", "NGO": "ngõ", "NGACH": "ngách", "XOM": "Xóm"}
+_NAMED_WORDS = {"DUONG": "đường", "PHO": "phố"}
+# A number as OCR reads it: digits, a lane's slash, a leading 1 read as a letter ("Í73").
+_NUMBER_READ = re.compile(r"^[1IlÍíìỈ|]?\d+(?:/\d+)?[,.]?$")
+_LEADING_ONE = re.compile(r"^[IlÍíìỈ|](?=\d)")
+
+
+def _keyword(word: str, keys: Mapping[str, str]) -> str | None:
+    """The keyword of ``keys`` that ``word`` is, read wrong, or None."""
+    key = fold(word).replace("RN", "M")
+    if not key.isalpha() or key == "NGA":  # ("ngá" may as well be "ngách" cut short)
+        return None
+    for listed_key, listed in keys.items():
+        if key == listed_key:
+            return listed
+        if len(listed_key) <= 3:
+            near = len(key) == len(listed_key) and key[0] == listed_key[0]
+            near = near and Levenshtein.distance(key, listed_key) <= 1 and len(key) > 2
+        else:
+            near = Levenshtein.distance(key, listed_key) <= 1
+        if near:
+            return listed
+    return None
+
+
+def _address_keywords(text: str) -> str:
+    """``text`` with the words that name its parts set right (:data:`_NUMBERED_WORDS`,
+    :data:`_NAMED_WORDS`), and a house number's leading 1 read as a letter after them."""
+    words = text.split(" ")
+    for i, (word, after) in enumerate(itertools.pairwise(words)):
+        if not word or not after:
+            continue
+        if _NUMBER_READ.match(after) and any(c.isdigit() for c in after):
+            listed = _keyword(word, _NUMBERED_WORDS)
+            if listed is None and len(word) == 2 and word[0] == "S" and word[1].isalpha():
+                listed = "Số" if fold(word)[1] in "AEIOUY" else None  # "Sé 199", "Sở 12"
+            if listed is not None:
+                words[i] = _in_case_of(word, listed)
+                words[i + 1] = _LEADING_ONE.sub("1", after)
+        elif after[:1].isupper() and word.islower():
+            listed = _keyword(word, _NAMED_WORDS)
+            if listed is not None:
+                words[i] = listed
+    return " ".join(words)
+
+
 def _repair_address_words(text: str) -> str:
+    text = _address_keywords(text)
     text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction/division slash
     text = _LANE_WORD_NEAR.sub(_lane_word, _LANE_WORD.sub(lambda m: m[1] + "gõ", text))
     text = _STOP_BEFORE_LANE.sub(",", _STOP_FOR_COMMA.sub(",", text))
@@ -904,10 +976,19 @@ def capacity_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(cc, True) if cc else _as_read(raw, "not an engine capacity")
 
 
+#: The most seats a motorbike is registered with (driver and passenger, a sidecar's one).
+MOTORBIKE_SEATS = 3
+
+
 def seats_value(raw: str, ctx: Context) -> Parsed:
-    """Number of seats."""
+    """Number of seats; a motorbike's (by the document's vehicle type) is 1 to
+    :data:`MOTORBIKE_SEATS`: more is a misread count ("68" for "02")."""
     seats = parse_int_field(raw, 1, 99)
-    return Parsed(seats, True) if seats else _as_read(raw, "not a seat count")
+    if not seats:
+        return _as_read(raw, "not a seat count")
+    if vehicle_kind(ctx.get("vehicle_type") or "") == "motorbike" and int(seats) > MOTORBIKE_SEATS:
+        return Parsed(seats, False, (f"a motorbike seats at most {MOTORBIKE_SEATS}",))
+    return Parsed(seats, True)
 
 
 def phone_value(raw: str, ctx: Context) -> Parsed:
@@ -932,8 +1013,10 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
         return Parsed("Việt Nam", True)
     words = text.split()
     if (
-        len(words) > 2 and words[-2:] == ["Việt", "Nam"] and all(w.isascii() for w in words[:-2])
-    ):  # an unreadable English half of the label before it ("Aaionaz Việt Nam")
+        len(words) > 2
+        and words[-2:] == ["Việt", "Nam"]
+        and all(w.isascii() or _speck_word(w) for w in words[:-2])
+    ):  # an unreadable English half of the label before it ("Aaionaz", "xøsa Việt Nam")
         return Parsed("Việt Nam", True)
     viet = [i for i, w in enumerate(words) if fold(w) == "VIET"]
     if len(viet) == 1 and all(w.isascii() for j, w in enumerate(words) if j != viet[0]):

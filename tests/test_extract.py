@@ -164,6 +164,27 @@ def test_a_kind_of_vehicle_with_an_open_parenthesis_runs_on_to_the_next_line() -
     assert not vehicle_type_value("Ô tô tải (pickup", {}).valid
 
 
+def test_a_motorbike_seat_count_over_three_is_a_misread_count() -> None:
+    from extract.values import seats_value
+
+    assert seats_value("68", {"vehicle_type": "Xe mô tô"}).valid is False
+    assert seats_value("02", {"vehicle_type": "Xe mô tô"}).value == "2"
+    assert seats_value("02", {"vehicle_type": "Xe mô tô"}).valid is True
+    assert seats_value("45", {"vehicle_type": "Ô tô khách"}).valid is True
+    assert seats_value("45", {}).valid is True  # no kind read: no limit
+
+
+def test_a_kind_of_vehicle_read_without_its_first_word_is_the_kind_it_ends() -> None:
+    """ "mô tô" under a seal that took "Xe": the one listed kind it is the end of."""
+    assert (vehicle_type_value("mô tô", {}).value, vehicle_type_value("mô tô", {}).valid) == (
+        "Xe mô tô",
+        True,
+    )
+    assert vehicle_type_value("mô tô hai bánh", {}).value == "Xe mô tô hai bánh"
+    assert vehicle_type_value("Xe mô tô", {}).value == "Xe mô tô"
+    assert vehicle_type_value("tải van", {}).value == "tải van"  # a kind's end, not its rest
+
+
 def test_the_english_half_on_the_line_under_a_label_is_not_a_label_of_its_own() -> None:
     """ "Nơi thường trú:" (read with one error) with its value beside it, "Place of
     residence" under it and the value's second line under that: the value is both lines,
@@ -242,6 +263,12 @@ def test_licence_classes_after_hang_without_its_colon_or_alone_on_their_row() ->
     p = page((1000, [(900, "A1; A2; B2")]), (1050, [(300, "Có giá trị đến: 10/08/2030")]))
     assert values("driving_license", p)["license_class"] == "A1; A2; B2"
     p = page((1000, [(900, "E")]), (1050, [(300, "Có giá trị đến: 10/08/2030")]))
+    assert values("driving_license", p)["license_class"] is None
+    # "Hạng" read with a letter wrong over a fold ("Hạny-"): the codes after it; the words
+    # one letter from it on other rows ("Hạnh phúc", "tháng 10") give none.
+    p = page((1000, [(300, "Hạny- A3")]), (1050, [(300, "Có giá trị đến: 10/08/2030")]))
+    assert values("driving_license", p)["license_class"] == "A3"
+    p = page((1000, [(300, "Độc lập - Tự do - Hạnh phúc")]), (1050, [(300, "ngày 2 tháng 10")]))
     assert values("driving_license", p)["license_class"] is None
 
 
@@ -560,6 +587,10 @@ def test_a_make_read_with_a_letter_wrong_is_the_listed_make() -> None:
     assert brand_value("HOND", {}) == Parsed("HOND", False, ("the start of a make: cut short",))
     assert brand_value("HY", {}).valid is False
     assert brand_value("MITSUBISH", {}).value == "MITSUBISHI"  # one letter from the make
+    # Its O and U swapped by a worn print, or its first letter lost.
+    assert brand_value("TUYUTA", {}) == Parsed("TOYOTA", True)
+    assert brand_value("ONDA", {}) == Parsed("HONDA", True)
+    assert brand_value("ONDO", {}).value == "ONDO"
 
 
 def test_unreadable_english_half_after_a_slash() -> None:
@@ -569,6 +600,9 @@ def test_unreadable_english_half_after_a_slash() -> None:
     assert values("registration_certificate", p)["brand"] == "KIA"
     p = page((100, [(100, "Quốc tịch / Aaionaz Việt Nam")]))
     assert values("driving_license", p)["nationality"] == "Việt Nam"
+    # ... or read with letters no word has ("xøsa"); a country's name before it stays.
+    assert nationality_value("xøsa Việt Nam", {}).value == "Việt Nam"
+    assert nationality_value("Lào Việt Nam", {}).value == "Lào Việt Nam"
 
 
 def test_english_half_does_not_swallow_the_next_label() -> None:
@@ -859,6 +893,32 @@ def test_house_lane_and_road_words_read_with_other_marks_are_set_right() -> None
         assert address_value(kept, {}).value == kept
     # Those words before a name, not a number, are other words.
     for kept in ("ngã tư Sở, Hà Nội", "Số 5 ngõ Sơn Tây, Hà Nội", "thôn Dương Xá, Hà Nội"):
+        assert address_value(kept, {}).value == kept
+
+
+def test_address_part_words_read_with_a_letter_wrong_are_set_right() -> None:
+    # A word one letter or its marks away from "Số", "ngõ", "ngách", "Xóm" before a number,
+    # or from "đường", "phố" before a name, is that word; a house number's 1 read as Í.
+    pairs = {
+        "Sở Í73 ngõ 36 đường Đê La Thành, Hà Nội": "Số 173 ngõ 36 đường Đê La Thành, Hà Nội",
+        "Sé 199 ngõ 177 đường Quang Trung, Hà Nội": "Số 199 ngõ 177 đường Quang Trung, Hà Nội",
+        "Số 51, ngacf 31/77, ngõ 115 Kim Mã, Hà Nội": "Số 51, ngách 31/77, ngõ 115 Kim Mã, Hà Nội",
+        "Số 8, ngàch 90/42, ngõ 2 Láng Hạ, Hà Nội": "Số 8, ngách 90/42, ngõ 2 Láng Hạ, Hà Nội",
+        "Xórn 4, X. Tả Thanh Oai, H. Thanh Trì, TP Hà Nội": (
+            "Xóm 4, X. Tả Thanh Oai, H. Thanh Trì, TP Hà Nội"
+        ),
+        "Số 118 điường Tam Trinh, Hà Nội": "Số 118 đường Tam Trinh, Hà Nội",
+        "Số 76 điờng Nguyễn Văn Cừ, Hà Nội": "Số 76 đường Nguyễn Văn Cừ, Hà Nội",
+        "Số 137 phó Vọng, Hà Nội": "Số 137 phố Vọng, Hà Nội",
+    }
+    for read, printed in pairs.items():
+        assert address_value(read, {}).value == printed
+    # Other words in those places stay: a street group's number, a name's own word.
+    for kept in (
+        "Tổ 3, phường Láng, Hà Nội",
+        "Thôn Phú Mỹ, xã Tự Lập, Hà Nội",
+        "Số 12 phố Huế, Hà Nội",
+    ):
         assert address_value(kept, {}).value == kept
 
 
