@@ -907,7 +907,7 @@ def _rows_with(layout: PageLayout, is_date: Callable[[str], bool]) -> list[Value
 
 _VEHICLE = {
     "brand": LabelledField("brand", V.brand_value, latin=True),
-    "model_code": LabelledField("model_code", V.text_value, latin=True),
+    "model_code": LabelledField("model_code", V.model_code_value, latin=True),
     "vehicle_type": LabelledField("vehicle_type", V.vehicle_type_value, wrap=True),
     "color": LabelledField("color", V.color_value),
     "engine_number": LabelledField(

@@ -40,7 +40,7 @@ from extract.normalize import (
 )
 from extract.places import repair_address, repair_origin
 from extract.plates import is_vehicle_type, parse_plate, vehicle_kind
-from extract.surnames import is_given_name, restore_given_names, restore_surname
+from extract.surnames import is_given_name, is_listed, restore_given_names, restore_surname
 from extract.validators import (
     SLASHED_ZERO,
     cccd_problems,
@@ -154,6 +154,21 @@ def text_value(raw: str, ctx: Context) -> Parsed:
     return Parsed(text, ok, () if ok else ("unexpected text",))
 
 
+#: An engine's displacement in litres inside a model code ("CAMRY 2.5Q", "COROLLA CROSS
+#: 1.8HV") with its point lost to a faint print ("CAMRY 2 5Q"): one digit, a space, then a
+#: digit and the trim letters. Model codes never print a lone digit before another number.
+_LITRES_POINT_LOST = re.compile(r"(?<![\w.])(?<!\d )(\d) (\d[A-Z]{0,3})(?![\w.])(?! \d)")
+
+
+def model_code_value(raw: str, ctx: Context) -> Parsed:
+    """A model code (số loại), as printed: free text whose displacement in litres has its
+    decimal point (:data:`_LITRES_POINT_LOST`)."""
+    parsed = text_value(raw, ctx)
+    if parsed.value is None or not parsed.valid:
+        return parsed
+    return Parsed(_LITRES_POINT_LOST.sub(r"\1.\2", parsed.value), True)
+
+
 #: Makes of cars, lorries, buses and motorbikes registered in Việt Nam, as registration
 #: papers print them (domestic assemblers included). A brand read in capitals within one
 #: letter of exactly one of them ("HYUNDAT", "T0YOTA") is that make.
@@ -235,6 +250,13 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
         # "Ô tô tải (pickup" of "Ô tô tải (pickup cabin kép)", wrapped onto the next line.
         return Parsed(parsed.value, False, ("cut short: a parenthesis is not closed",))
     listed = _VEHICLE_TYPE_BY_KEY.get(fold(parsed.value))
+    words = parsed.value.split()
+    for k in range(1, min(3, len(words) - 1) + 1):
+        # The English half of the label read into the value before the kind ("r„pe Xe mô
+        # tô" of "Type"): words of no Vietnamese, then a listed kind as printed.
+        tail = " ".join(words[k:])
+        if listed is None and all(_speck_word(w) or _english_word(w) for w in words[:k]):
+            listed = _VEHICLE_TYPE_BY_KEY.get(fold(tail))
     if listed is None:
         squashed = _VEHICLE_TYPE_BY_LETTERS.get(fold(parsed.value.replace(" ", "")))
         listed = _VEHICLE_TYPE_SPACED.get(squashed or "")
@@ -362,6 +384,19 @@ _INNER_STOP = re.compile(r"(?<=[^\W\d_])[.,](?=[^\W\d_])")
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-–—](?=[^\W\d_])")
 
 
+def _family_name_lost(name: str) -> bool:
+    """A Vietnamese name starts with the family name: one whose first word is a listed
+    middle or given name and no family name ("TUẤN LONG", "Thị Khánh Trang") lost it
+    under a seal or a fold. Names without marks (foreign) and organisations aside."""
+    first = name.split()[0]
+    return (
+        not name.isascii()
+        and not is_organisation(name)
+        and is_given_name(first)
+        and not is_listed(name)
+    )
+
+
 def name_value(raw: str, ctx: Context) -> Parsed:
     """A person's or organisation's name, as printed; only the tone marks of misread
     listed names are restored (:mod:`extract.surnames`), letters are never changed."""
@@ -406,6 +441,8 @@ def name_value(raw: str, ctx: Context) -> Parsed:
         # A full name is a family name and a given name ("Họ, chữ đệm và tên"); one word
         # is a name read in part ("NGU", "VŨ").
         return Parsed(text, False, ("a family name and a given name are expected",))
+    if ok and _family_name_lost(text):
+        return Parsed(text, False, ("no family name: its first word is a given name",))
     if ok and not text.isascii() and not is_organisation(text):
         # (A name printed without any mark, as some forms do, is not held to this.)
         wrong = [w for w in text.split() if not _tone_fits_ending(w)]
@@ -552,10 +589,12 @@ def _address_keywords(text: str) -> str:
             continue
         if _NUMBER_READ.match(after) and any(c.isdigit() for c in after):
             listed = _keyword(word, _NUMBERED_WORDS)
-            if listed is None and len(word) == 2 and word[0] == "S" and word[1].isalpha():
-                listed = "Số" if fold(word)[1] in "AEIOUY" else None  # "Sé 199", "Sở 12"
+            if listed is None and len(word) == 2 and word[0] == "S" and not word[1].isdigit():
+                listed = "Số"  # "Sé 199", "Sở 12", "Sđ 147"
+            elif listed is None and word in ("S6", "S0"):
+                listed = "Số"  # its ố read as a digit
             if listed is not None:
-                words[i] = _in_case_of(word, listed)
+                words[i] = _in_case_of(word, listed) if word.isalpha() else listed
                 words[i + 1] = _LEADING_ONE.sub("1", after)
         elif after[:1].isupper() and word.islower():
             listed = _keyword(word, _NAMED_WORDS)

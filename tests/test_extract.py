@@ -164,6 +164,15 @@ def test_a_kind_of_vehicle_with_an_open_parenthesis_runs_on_to_the_next_line() -
     assert not vehicle_type_value("Ô tô tải (pickup", {}).valid
 
 
+def test_a_model_codes_litres_keep_their_point() -> None:
+    from extract.values import model_code_value
+
+    assert model_code_value("CAMRY 2 5Q", {}).value == "CAMRY 2.5Q"
+    assert model_code_value("COROLLA CROSS 1 8HV", {}).value == "COROLLA CROSS 1.8HV"
+    for kept in ("VESPA LX 125", "CX 5 2 0", "CAMRY 2.5Q", "GRAND I10"):
+        assert model_code_value(kept, {}).value == kept
+
+
 def test_a_motorbike_seat_count_over_three_is_a_misread_count() -> None:
     from extract.values import seats_value
 
@@ -183,6 +192,9 @@ def test_a_kind_of_vehicle_read_without_its_first_word_is_the_kind_it_ends() -> 
     assert vehicle_type_value("mô tô hai bánh", {}).value == "Xe mô tô hai bánh"
     assert vehicle_type_value("Xe mô tô", {}).value == "Xe mô tô"
     assert vehicle_type_value("tải van", {}).value == "tải van"  # a kind's end, not its rest
+    # The English half of its label read before it ("Type" as "r„pe").
+    assert vehicle_type_value("r„pe Xe mô tô", {}).value == "Xe mô tô"
+    assert vehicle_type_value("Loại Xe mô tô", {}).value == "Loại Xe mô tô"
 
 
 def test_the_english_half_on_the_line_under_a_label_is_not_a_label_of_its_own() -> None:
@@ -910,6 +922,8 @@ def test_address_part_words_read_with_a_letter_wrong_are_set_right() -> None:
         "Số 118 điường Tam Trinh, Hà Nội": "Số 118 đường Tam Trinh, Hà Nội",
         "Số 76 điờng Nguyễn Văn Cừ, Hà Nội": "Số 76 đường Nguyễn Văn Cừ, Hà Nội",
         "Số 137 phó Vọng, Hà Nội": "Số 137 phố Vọng, Hà Nội",
+        "Sđ 147 phê Minh Khai, Hà Nội": "Số 147 phố Minh Khai, Hà Nội",
+        "S6 187 ngÕ Í82 đường Lê Duẩn, Hà Nội": "Số 187 ngõ 182 đường Lê Duẩn, Hà Nội",
     }
     for read, printed in pairs.items():
         assert address_value(read, {}).value == printed
@@ -1507,6 +1521,16 @@ def test_a_name_of_one_word_is_read_in_part() -> None:
     assert name_value("VŨ", {}).problems == ("a family name and a given name are expected",)
     assert name_value("VŨ HẢI", {}).valid is True
     assert name_value("CÔNG TY TNHH AN PHÁT", {}).valid is True
+
+
+def test_a_name_that_starts_with_a_given_name_lost_its_family_name() -> None:
+    # "TRẦN" under a seal: a Vietnamese name starts with its family name.
+    assert name_value("TUẤN LONG", {}).problems == (
+        "no family name: its first word is a given name",
+    )
+    assert name_value("Thị Khánh Trang", {}).valid is False
+    for kept in ("TRẦN TUẤN LONG", "MAI ANH", "KIM NGÂN", "JOHN SMITH"):
+        assert name_value(kept, {}).valid is True  # "Mai", "Kim" are family names too
 
 
 def test_a_seals_place_name_read_over_the_name_is_no_name() -> None:
