@@ -323,13 +323,21 @@ def encode_png(image: np.ndarray) -> bytes:
     return png.tobytes()
 
 
+def put_words(store: ObjectStore, key: str, page: Page) -> None:
+    """Store a page's reading (its words, as JSON) under ``key``."""
+    store.put(key, json.dumps(page.to_dict(), ensure_ascii=False).encode(), "application/json")
+
+
+def get_words(store: ObjectStore, key: str) -> Page:
+    """A page's reading stored by :func:`put_words`."""
+    return Page.from_dict(json.loads(store.get(key)))
+
+
 def store_page(store: ObjectStore, sha: str, image: np.ndarray, page: Page) -> tuple[str, str]:
     png = encode_png(image)
     image_key, words_key = page_image_key(sha, page.number), page_words_key(sha, page.number)
     store.put(image_key, png, "image/png")
-    store.put(
-        words_key, json.dumps(page.to_dict(), ensure_ascii=False).encode(), "application/json"
-    )
+    put_words(store, words_key, page)
     return image_key, words_key
 
 
@@ -522,7 +530,7 @@ def witness(
     def read(number: int) -> Page | None:
         key = page_reading_key(sha256, number, lang)
         if not fresh and ctx.store.exists(key):
-            return Page.from_dict(json.loads(ctx.store.get(key)))
+            return get_words(ctx.store, key)
         image = images(number)
         if image is None:
             return None
@@ -531,18 +539,10 @@ def witness(
         except OcrTimeout:
             log.warning("page %s: the witness reading ran past the timeout; skipped", number)
             return None
-        data = json.dumps(page.to_dict(), ensure_ascii=False).encode()
-        ctx.store.put(key, data, "application/json")
+        put_words(ctx.store, key, page)
         return page
 
-    reader = StripReader(
-        images,
-        lang,
-        timeout=s.ocr_timeout_s,
-        latin_lang=s.ocr_latin_lang or None,
-        engine=ctx.ocr,
-    )
-    return Witness(lang, read, reader, WITNESS_BELOW)
+    return Witness(lang, read, strip_reader(ctx, sha256, images, lang), WITNESS_BELOW)
 
 
 _warned: set[str] = set()
@@ -732,13 +732,17 @@ def run_file(ctx: Context, sha256: str) -> dict[str, Any]:
 
 
 def strip_reader(
-    ctx: Context, sha256: str, pages: Callable[[int], np.ndarray | None] | None = None
+    ctx: Context,
+    sha256: str,
+    pages: Callable[[int], np.ndarray | None] | None = None,
+    lang: str | None = None,
 ) -> StripReader:
     """Second readings of a file's value boxes, from its upright pages: ``pages`` where the
-    job still holds them, else the stored ones."""
+    job still holds them, else the stored ones. ``lang``: another model than
+    ``settings.ocr_lang`` (the witness's)."""
     return StripReader(
         pages or (lambda n: load_page(ctx.store, sha256, n)),
-        ctx.settings.ocr_lang,
+        lang or ctx.settings.ocr_lang,
         timeout=ctx.settings.ocr_timeout_s,
         latin_lang=ctx.settings.ocr_latin_lang or None,
         engine=ctx.ocr,
@@ -816,7 +820,7 @@ def reextract_file(sha256: str) -> dict[str, Any]:
             )
             for r in rows
         ]
-    ocr_pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in page_results]
+    ocr_pages = [get_words(ctx.store, r.words_key) for r in page_results]
     return extract_and_save(ctx, sha256, ocr_pages, page_results, versions(settings, ctx.ocr))
 
 

@@ -38,7 +38,6 @@ def samples(
     from extract import calibration
     from hoso import evaluate, records
     from hoso.models import File, FileState, PageRow
-    from ocr.model import Page
 
     ctx = worker.build_context(worker.load())
     truth = {evaluate._key(t): t for t in evaluate.load_truth(truth_dir)}
@@ -55,7 +54,7 @@ def samples(
             rows = session.scalars(
                 select(PageRow).where(PageRow.file_sha256 == sha).order_by(PageRow.number)
             ).all()
-            pages = [Page.from_dict(json.loads(ctx.store.get(r.words_key))) for r in rows]
+            pages = [worker.get_words(ctx.store, r.words_key) for r in rows]
             reader = worker.strip_reader(ctx, sha)
             for span, extracted in worker.extract_spans(pages, reader, calibrated=calibrated):
                 dossier, filename = names[sha]
