@@ -250,13 +250,12 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
         # "Ô tô tải (pickup" of "Ô tô tải (pickup cabin kép)", wrapped onto the next line.
         return Parsed(parsed.value, False, ("cut short: a parenthesis is not closed",))
     listed = _VEHICLE_TYPE_BY_KEY.get(fold(parsed.value))
-    words = parsed.value.split()
-    for k in range(1, min(3, len(words) - 1) + 1):
+    read = parsed.value.split()
+    for k in range(1, min(3, len(read) - 1) + 1):
         # The English half of the label read into the value before the kind ("r„pe Xe mô
         # tô" of "Type"): words of no Vietnamese, then a listed kind as printed.
-        tail = " ".join(words[k:])
-        if listed is None and all(_speck_word(w) or _english_word(w) for w in words[:k]):
-            listed = _VEHICLE_TYPE_BY_KEY.get(fold(tail))
+        if listed is None and all(_speck_word(w) or _english_word(w) for w in read[:k]):
+            listed = _VEHICLE_TYPE_BY_KEY.get(fold(" ".join(read[k:])))
     if listed is None:
         squashed = _VEHICLE_TYPE_BY_LETTERS.get(fold(parsed.value.replace(" ", "")))
         listed = _VEHICLE_TYPE_SPACED.get(squashed or "")
@@ -570,12 +569,11 @@ def _keyword(word: str, keys: Mapping[str, str]) -> str | None:
     for listed_key, listed in keys.items():
         if key == listed_key:
             return listed
-        if len(listed_key) <= 3:
-            near = len(key) == len(listed_key) and key[0] == listed_key[0]
-            near = near and Levenshtein.distance(key, listed_key) <= 1 and len(key) > 2
-        else:
-            near = Levenshtein.distance(key, listed_key) <= 1
-        if near:
+        if len(listed_key) < 3:
+            continue  # "Số" as read ("Sé", "S6"): ``_address_keywords`` settles it
+        if len(listed_key) == 3 and (len(key) != 3 or key[0] != listed_key[0]):
+            continue
+        if Levenshtein.distance(key, listed_key) <= 1:
             return listed
     return None
 
