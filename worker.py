@@ -555,7 +555,12 @@ def _warn_once(message: str) -> None:
 
 
 def _doubtful(extracted: dict[str, fields.ExtractedField], below: float) -> bool:
-    return any(f.confidence < below for f in extracted.values())
+    """A field under ``below``, or one found without its label by what it says
+    (``fields.ALONE``: the witness may find its label)."""
+    return any(
+        f.confidence < below or f.features.get("label_tier") == fields.ALONE
+        for f in extracted.values()
+    )
 
 
 def _surer(

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract import calibration, evidence, mrz, rubbings
 from extract import values as V
-from extract.gazetteer import listed_place
+from extract.gazetteer import is_listed_unit, listed_place
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse, closed_up
 from extract.normalize import fold, parse_date
@@ -109,6 +109,10 @@ class _Candidate:
 RECOVERED = 50
 #: The tier of a value read from a rubbing of the stamped number only (``rubbings``).
 RUBBING = 60
+#: The tier of a value found without its label by what it says (a whole address, a listed
+#: make: ``LabelledField.alone``), and of one found by its shape (a VIN, a plate number).
+ALONE = 98
+SHAPED = 99
 #: A typed value whose heuristic confidence is under this, even after the vote, yields to
 #: a more confident valid value on which every reading of the rubbing agrees
 #: ("ISOMPRD9016", a chassis number read through a fold band, passes the loose pattern of
@@ -144,7 +148,8 @@ def confidence(
 def _result(cand: _Candidate) -> ExtractedField:
     label_score = cand.hit.score if cand.hit else 0.6
     conf, features = confidence(cand.parsed, cand.value, label_score)
-    features["label_tier"] = float(cand.tier)  # 0 main label, 1+ short forms, 99 no label
+    # 0 main label, 1+ short forms, ALONE / SHAPED no label
+    features["label_tier"] = float(cand.tier)
     return ExtractedField(
         cand.parsed.value,
         cand.value.text,
@@ -191,6 +196,10 @@ class LabelledField:
     wrap: bool = False
     #: When no label is found: a pattern search over the document's rows.
     search: Callable[[Document], list[tuple[int, Value]]] | None = None
+    #: The search finds the value by what it says (a whole address, a listed make) rather
+    #: than by a shape that only values of the field have: weaker evidence without the
+    #: label, and the document is read again by the witness model (``worker``).
+    alone: bool = False
     #: The search finds another fact that stands in for this one only where the form
     #: prints no label for it (the certificate's issue date for its first registration):
     #: a label seen with its value unread is then a field to review, not a search.
@@ -255,7 +264,8 @@ class LabelledField:
             for page, value in search(doc):
                 parsed, value = self._parse([value], ctx)
                 if parsed.value is not None:
-                    cands.append(_Candidate(parsed, value, None, page, 99))
+                    tier = ALONE if self.alone else SHAPED
+                    cands.append(_Candidate(parsed, value, None, page, tier))
         copies = self._rubbings(doc)
         if not cands:
             return _copy_value(copies, self.parse, ctx) or _missing(seen, blank, search is not None)
@@ -903,12 +913,167 @@ def _rows_with(layout: PageLayout, is_date: Callable[[str], bool]) -> list[Value
     return found
 
 
+#: Words that open an address's first part, below the commune: a house, a hamlet, a
+#: residential group (folded; :data:`extract.values.ADDRESS_START`).
+_DWELLING_KEYS = frozenset(fold(w) for w in V.ADDRESS_START)
+#: Unit type words, as printed (lowercase, marks kept: "Quan" is a name, "quận" a unit):
+#: a quê quán is printed as bare names ("Xuân Quan, Văn Giang, Hưng Yên"); the end of a
+#: residence read apart from its house ("P. Hàng Bài, Q. Hoàn Kiếm, TP Hà Nội") names its
+#: units.
+_UNIT_WORDS = frozenset(("phường", "quận", "huyện", "xã", "tỉnh", "tp", "tt", "tx", "p", "q", "h"))
+_UNIT_PAIRS = frozenset((("thành", "phố"), ("thị", "xã"), ("thị", "trấn")))
+
+
+def _names_units(text: str) -> bool:
+    words = re.sub(r"[,.]", " ", text.lower()).split()
+    return any(w in _UNIT_WORDS for w in words) or any(
+        pair in _UNIT_PAIRS for pair in itertools.pairwise(words)
+    )
+
+
+def _dwelling_start(tokens: Sequence[Token]) -> int | None:
+    """Where an address starts among a run's first words: at its house or hamlet word
+    ("Số", "Thôn", "Tổ", capitalised); what is before it is an unread label's rest."""
+    for i, tok in enumerate(tokens[:6]):
+        word = tok.text.strip(".,:;")
+        if word[:1].isupper() and fold(word) in _DWELLING_KEYS:
+            return i
+    return None
+
+
+def _origin_start(tokens: Sequence[Token]) -> int | None:
+    """Where a quê quán (commune, district, province) starts among a run's first words: at
+    the first word from which its first part is a listed place ("Nguyên Xuân Huy, ..." of
+    "Nguyên quán"), else is one to three capitalised words before a listed district (a
+    commune the list lacks)."""
+    parts = [
+        [
+            p.strip()
+            for p in (
+                V.origin_value(Value(tuple(tokens[i:]), 1, False).text, {}).value or ""
+            ).split(",")
+        ]
+        for i in range(min(5, len(tokens)))
+    ]
+    for i, found in enumerate(parts):
+        if len(found) == 3 and is_listed_unit(found[0]):
+            return i
+    for i, found in enumerate(parts):
+        words = found[0].split()
+        if (
+            len(found) == 3
+            and is_listed_unit(found[1])
+            and 1 <= len(words) <= 3
+            and all(w[:1].isupper() for w in words)
+        ):
+            return i
+    return None
+
+
+def _address_runs(layout: PageLayout, field: str, origin: bool = False) -> list[Value]:
+    """Addresses on the words no found label claims (:meth:`PageLayout.unclaimed`), top to
+    bottom: a run of words, from its first house or hamlet word (:func:`_dwelling_start`;
+    for a quê quán its first listed commune, :func:`_origin_start`), that reads as a
+    whole address (at least three parts, the last a province or city), or does so with
+    the run under it (its wrapped end: "Kiếm, TP. Hà Nội" under a card's residence)."""
+    runs = layout.unclaimed(field)
+    lh = layout.line_height
+    found: list[Value] = []
+    for k, (r, toks) in enumerate(runs):
+        start = (_origin_start if origin else _dwelling_start)(toks)
+        if start is None:
+            continue
+        toks = toks[start:]
+        one = Value(toks, 1, False)
+        if _whole_address(one, origin):
+            found.append(one)
+            continue
+        bottom, x0 = max(t.box[3] for t in toks), toks[0].box[0]
+        for r2, under in runs[k + 1 :]:
+            top = min(t.box[1] for t in under)
+            if r2 == r or top - bottom < -0.5 * lh:
+                continue
+            if top - bottom > 1.5 * lh:
+                break
+            if x0 - 15 * lh <= under[0].box[0] <= x0 + 2 * lh:
+                two = Value((*toks, *under), 2, False)
+                if _whole_address(two, origin):
+                    found.append(two)
+                break
+    return found
+
+
+def _whole_address(value: Value, origin: bool) -> bool:
+    """Three parts or more, the last a province; a quê quán's three bare names
+    (:func:`_names_units`) without a figure."""
+    parsed = (V.origin_value if origin else V.address_value)(value.text, {})
+    text = parsed.value or ""
+    if not parsed.valid or text.count(",") < 2:
+        return False
+    return not origin or (
+        text.count(",") == 2 and not _names_units(text) and not any(c.isdigit() for c in text)
+    )
+
+
+def _unlabelled_address(
+    field: str, pick: Literal["first", "last", "origin"]
+) -> Callable[[Document], list[tuple[int, Value]]]:
+    """Search for an address whose label was not read (a seal's ring over "Quê quán", a
+    fold over "Địa chỉ"): the first of the document's unclaimed addresses
+    (:func:`_address_runs`) for the one address a form prints; on a citizen ID, whose
+    place of origin is printed above the residence, the first quê quán for the place of
+    origin and the last address for the residence. Its unlabelled evidence counts
+    against it in the calibration."""
+
+    def search(doc: Document) -> list[tuple[int, Value]]:
+        found = [
+            (lay.page.number, v)
+            for lay in doc.layouts
+            for v in _address_runs(lay, field, pick == "origin")
+        ]
+        return found[-1:] if pick == "last" else found[:1]
+
+    return search
+
+
+def _listed_alone(
+    field: str, listed: Callable[[str], bool]
+) -> Callable[[Document], list[tuple[int, Value]]]:
+    """Search for a value of a closed list (a make, a kind of vehicle) whose label was not
+    read: the first run of words no found label claims (:meth:`PageLayout.unclaimed`)
+    that ends in one of the list, after at most three words (the unread label's rest:
+    "Nhãn l.tệu YAMAHA", "ì Xe mô tô")."""
+
+    def search(doc: Document) -> list[tuple[int, Value]]:
+        for layout in doc.layouts:
+            for _, toks in layout.unclaimed(field):
+                for k in range(min(3, len(toks) - 1) + 1):
+                    value = Value(toks[k:], 1, False)
+                    if listed(value.text):
+                        return [(layout.page.number, value)]
+        return []
+
+    return search
+
+
 # -- the registry ------------------------------------------------------------------------
 
 _VEHICLE = {
-    "brand": LabelledField("brand", V.brand_value, latin=True),
+    "brand": LabelledField(
+        "brand",
+        V.brand_value,
+        latin=True,
+        search=_listed_alone("brand", V.is_listed_make),
+        alone=True,
+    ),
     "model_code": LabelledField("model_code", V.model_code_value, latin=True),
-    "vehicle_type": LabelledField("vehicle_type", V.vehicle_type_value, wrap=True),
+    "vehicle_type": LabelledField(
+        "vehicle_type",
+        V.vehicle_type_value,
+        wrap=True,
+        search=_listed_alone("vehicle_type", V.is_listed_vehicle_type),
+        alone=True,
+    ),
     "color": LabelledField("color", V.color_value),
     "engine_number": LabelledField(
         "engine_number", V.engine_value, readings="words", join=True, latin=True, rubbing=True
@@ -940,7 +1105,13 @@ _VEHICLE = {
 
 _OWNER = {
     "owner_name": LabelledField("owner_name", V.name_value, readings="rows"),
-    "owner_address": LabelledField("owner_address", V.address_value, multiline=True),
+    "owner_address": LabelledField(
+        "owner_address",
+        V.address_value,
+        multiline=True,
+        search=_unlabelled_address("owner_address", "first"),
+        alone=True,
+    ),
     "owner_id_number": LabelledField(
         "owner_id_number",
         V.owner_id_value,
@@ -1017,8 +1188,20 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _HOLDER["date_of_birth"],
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value, wrap=True),
-        LabelledField("place_of_origin", V.origin_value, multiline=True),
-        LabelledField("place_of_residence", V.address_value, multiline=True),
+        LabelledField(
+            "place_of_origin",
+            V.origin_value,
+            multiline=True,
+            search=_unlabelled_address("place_of_origin", "origin"),
+            alone=True,
+        ),
+        LabelledField(
+            "place_of_residence",
+            V.address_value,
+            multiline=True,
+            search=_unlabelled_address("place_of_residence", "last"),
+            alone=True,
+        ),
         LabelledField("expiry_date", V.expiry_value, readings="words", zeros=True),
     ),
     "driving_license": (
@@ -1032,7 +1215,13 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _HOLDER["full_name"],
         _HOLDER["date_of_birth"],
         LabelledField("nationality", V.nationality_value, wrap=True),
-        LabelledField("address", V.address_value, multiline=True),
+        LabelledField(
+            "address",
+            V.address_value,
+            multiline=True,
+            search=_unlabelled_address("address", "first"),
+            alone=True,
+        ),
         LabelledField(
             "license_class",
             V.license_class_value,

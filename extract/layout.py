@@ -985,6 +985,40 @@ class PageLayout:
             for t in row.tokens
         )
 
+    def unclaimed(self, field: str | None = None) -> list[tuple[int, tuple[Token, ...]]]:
+        """Runs of words that no found label holds or begins the value of: per row, top to
+        bottom, parted where a column gap parts them (what is left to look at for a value
+        whose label was not read). A field's value ends at a column gap (a card's
+        columns); the value of a label of another fact runs to the row's end, past a
+        column gap ("Nơi đăng ký khai sinh / Place of birth registration:" and the place
+        far right of its English half is no quê quán). With ``field``, rows that hold a
+        label of that field are left out whole: what is on its label's row is its
+        labelled value's reading, not a value found without its label ("Xe mô tô" of
+        "Loại xe: œ-- Xe mô tô [hai] bánh")."""
+        own = {h.row for h in self.hits if field is not None and h.field == field}
+        taken = _value_tokens(self.rows, [h for h in self.hits if h.field is not None])
+        for h in self.hits:
+            end = h.end if h.field is not None else len(self.rows[h.row].tokens)
+            taken.setdefault(h.row, set()).update(range(h.start, end))
+        runs: list[tuple[int, tuple[Token, ...]]] = []
+        for r, row in enumerate(self.rows):
+            if r in own:
+                continue
+            run: list[Token] = []
+            for i, tok in enumerate(row.tokens):
+                gap = run and tok.box[0] - run[-1].box[2] > COLUMN_GAP * max(
+                    run[-1].height, tok.height
+                )
+                if i in taken.get(r, ()) or gap:
+                    if run:
+                        runs.append((r, tuple(run)))
+                    run = []
+                if i not in taken.get(r, ()):
+                    run.append(tok)
+            if run:
+                runs.append((r, tuple(run)))
+        return runs
+
     def _text_margin(self) -> float:
         """The right edge of the page's text: the rightmost end of a row holding two words
         read with some confidence. Specks and page edges read as letters far right of the

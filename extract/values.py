@@ -201,6 +201,11 @@ def _near_make(key: str, make: str) -> bool:
     return len(key) >= 5 and key.translate(_OPEN_O) == make.translate(_OPEN_O)
 
 
+def is_listed_make(text: str) -> bool:
+    """``text`` is a listed make as printed, in capitals (:data:`MAKES`)."""
+    return text.isupper() and re.sub(r"[^A-Z]", "", fold(text)) in _MAKE_BY_KEY
+
+
 def brand_value(raw: str, ctx: Context) -> Parsed:
     """A make (nhãn hiệu), as printed; one read in capitals with a letter wrong is the
     listed make it is one edit from (:data:`MAKES`), when it is near no other."""
@@ -234,6 +239,14 @@ VEHICLE_TYPES = (
     "Xe máy chuyên dùng", "Máy kéo",
 )  # fmt: skip
 _VEHICLE_TYPE_BY_KEY = {fold(t): t for t in VEHICLE_TYPES}
+
+
+def is_listed_vehicle_type(text: str) -> bool:
+    """``text`` is a listed kind of vehicle (:data:`VEHICLE_TYPES`), its marks aside, in
+    the small letters a value is printed in (a title prints "XE MÔ TÔ, XE MÁY" in capitals)."""
+    return not text.isupper() and fold(text.strip(" .,;:")) in _VEHICLE_TYPE_BY_KEY
+
+
 # ... and by their letters alone, for a kind read with a space lost or put in ("Ôtô con",
 # "Ô tô co n"); kinds whose letters another kind shares are left out.
 _VEHICLE_TYPE_BY_LETTERS = unique_by_fold(t.replace(" ", "") for t in VEHICLE_TYPES)
@@ -665,7 +678,7 @@ def _comma_before_units(text: str) -> str:
 
 
 #: Words that begin a residence address ("Số 12 ngõ 3", "Thôn Đoài", "Xóm 11").
-_ADDRESS_START = frozenset({"Số", "Thôn", "Xóm", "Tổ", "Khu", "Ngõ", "Ấp", "Đội", "Cụm", "Khối"})
+ADDRESS_START = frozenset({"Số", "Thôn", "Xóm", "Tổ", "Khu", "Ngõ", "Ấp", "Đội", "Cụm", "Khối"})
 # The first word of an address, "Thôn" or "Xóm" read with other marks or a letter wrong
 # ("Thồn", "Ẩhôn", "Xom 11") before a name or a number; "Tổ dân phố" read in pieces
 # ("Tố đán phố 2", "Tổ d n.phố 8") before its number.
@@ -753,8 +766,8 @@ def _without_leading_junk(text: str) -> str:
     words = text.split(" ")
     for k in (1, 2, 3, 4):
         first = words[k] if len(words) > k else ""
-        if first not in _ADDRESS_START and not (
-            first.isupper() and first.capitalize() in _ADDRESS_START
+        if first not in ADDRESS_START and not (
+            first.isupper() and first.capitalize() in ADDRESS_START
         ):
             continue  # "SỐ 219" starts an address too: its capitals are set right later
         head = words[:k]

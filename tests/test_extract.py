@@ -1435,16 +1435,18 @@ def test_an_empty_field_says_whether_its_label_is_on_the_page() -> None:
     got = extract_fields("citizen_id", [p], None, calibrated=False)
     features = {
         n: {k: v for k, v in got[n].features.items() if k not in ("page_ocr", "label_share")}
-        for n in ("sex", "nationality", "place_of_origin")
+        for n in ("sex", "nationality", "expiry_date")
     }
     assert got["sex"].features["page_ocr"] == pytest.approx(0.95)  # the page's mean word conf
     # Two of the card's eight labelled fields have their label on the page.
-    assert got["place_of_origin"].features["label_share"] == 0.25
+    assert got["expiry_date"].features["label_share"] == 0.25
     assert all(got[n].value is None for n in features)
     # None of the three has a search for its shape over the document.
     assert features["sex"] == {"label_seen": 1.0, "value_blank": 1.0, "searched": 0.0}
     assert features["nationality"] == {"label_seen": 1.0, "value_blank": 0.0, "searched": 0.0}
-    assert features["place_of_origin"] == {"label_seen": 0.0, "value_blank": 0.0, "searched": 0.0}
+    assert features["expiry_date"] == {"label_seen": 0.0, "value_blank": 0.0, "searched": 0.0}
+    # A place of origin is searched for whole, as an address no label claims.
+    assert got["place_of_origin"].features["searched"] == 1.0
 
 
 def test_half_a_nationality_is_viet_nam_for_review() -> None:
@@ -2230,3 +2232,123 @@ def test_a_date_value_with_its_separators_read_as_spaces() -> None:
     # Only a whole value of a day, a month and a year: other numbers are no date.
     assert expiry_value("Số 12 3 2020", {}).value == "Số 12 3 2020"
     assert expiry_value("12 3 20201", {}).valid is False
+
+
+# -- values whose label was not read ---------------------------------------------------------
+
+
+def test_a_place_of_origin_whose_label_was_lost_is_found_under_the_card_holders_rows() -> None:
+    """ "Quê quán" read as "Quê" alone (a seal's ring over "quán / Place of origin"): the
+    quê quán is the unclaimed line of three bare, listed place names; the residence under
+    its own label stays the residence's, and its wrapped end ("Đông Ngạc, Quận ...") is no
+    quê quán."""
+    p = page(
+        (600, [(632, "Số / No.: 001075748469")]),
+        (680, [(636, "Họ và tên / Full name: NGUYỄN VĂN AN")]),
+        (790, [(636, "Quê")]),
+        (826, [(632, "Đông Thành, Thanh Ba, Phú Thọ")]),
+        (862, [(632, "Nơi thường trú: Tổ dân phố 19, Phường Đông Ngạc,")]),
+        (904, [(636, "Quận Bắc Từ Liêm, TP. Hà Nội")]),
+    )
+    got = values("citizen_id", p)
+    assert got["place_of_origin"] == "Đông Thành, Thanh Ba, Phú Thọ"
+    assert got["place_of_residence"] == (
+        "Tổ dân phố 19, Phường Đông Ngạc, Quận Bắc Từ Liêm, TP. Hà Nội"
+    )
+    # The residence's wrapped end alone, under its lost first line: no quê quán.
+    tail = page(
+        (680, [(636, "Họ và tên / Full name: NGUYỄN VĂN AN")]),
+        (904, [(636, "P. Hàng Bài, Q. Hoàn Kiếm, TP Hà Nội")]),
+    )
+    assert values("citizen_id", tail)["place_of_origin"] is None
+
+
+def test_an_origin_found_without_its_label_starts_at_its_first_listed_commune() -> None:
+    """ "Nguyên quán" read as "t'guyên quán" with no colon: the words before the first
+    listed commune are the label's."""
+    p = page(
+        (680, [(636, "Họ và tên / Full name: NGUYỄN VĂN AN")]),
+        (826, [(632, "t'guyên quán Vạn Điểm, Thường Tín, Hà Nội")]),
+    )
+    assert values("citizen_id", p)["place_of_origin"] == "Vạn Điểm, Thường Tín, Hà Nội"
+
+
+def test_the_place_right_of_another_facts_label_is_no_place_of_origin() -> None:
+    """A 2024 card prints no quê quán but "Nơi đăng ký khai sinh" (place of birth
+    registration), its place far right of the English half read as junk: that label's
+    value, past the column gap, is not taken for the missing quê quán."""
+    p = page(
+        (680, [(909, "Họ, chữ đệm và tên khai sinh / Full name: BÙI NGỌC HẢI")]),
+        (1832, [(909, "Nơi cư trú / Place of residence: Thôn Đông, xã Tả Thanh Oai,")]),
+        (1870, [(909, "huyện Thanh Trì, Hà Nội")]),
+        (
+            1906,
+            [(909, "Nơi đăng ký khai sinh / ®iace øe/+n zeg/straøon."), (1900, "Đông Phong,")],
+        ),
+        (1906, [(2150, "Yên Phong, Bắc Ninh")]),
+    )
+    assert values("citizen_id", p)["place_of_origin"] is None
+
+
+def test_an_owner_address_after_an_unread_label_is_found_from_its_house_number() -> None:
+    """ "Địa chỉ:" read as "o{a chỉ:": the address after it is the owner's, from its
+    house number on; a line that is an address's end alone ("phường Yên Nghĩa, quận Hà
+    Đông, TP. Hà Nội", its first line lost) is not a whole address."""
+    p = page(
+        (998, [(555, "Tên chủ xe: HOÀNG TUẤN HUY")]),
+        (1058, [(554, "o{a chỉ: Số 137 phố Vọng, Xã Bát Tràng, Huyện Gia Lâm, Thành phố Hà Nội")]),
+        (1117, [(555, "Mã định danh: 001081925216")]),
+    )
+    got = values("registration_declaration", p)
+    assert got["owner_address"] == "Số 137 phố Vọng, Xã Bát Tràng, Huyện Gia Lâm, Thành phố Hà Nội"
+    tail = page(
+        (998, [(555, "Tên chủ xe: HOÀNG TUẤN HUY")]),
+        (1100, [(700, "phường Yên Nghĩa, quận Hà Đông, TP. Hà Nội")]),
+    )
+    assert values("registration_declaration", tail)["owner_address"] is None
+
+
+def test_an_address_wrapped_under_an_unread_label_is_found_whole() -> None:
+    """A licence's "Nơi cư trú:" lost under a fold: the address and its wrapped end
+    under it are the address."""
+    p = page(
+        (900, [(932, "~~~ -: Số 226, ngách 47/35, ngõ 266 Tây Sơn,")]),
+        (950, [(953, "Phường Yên Hòa, Quận Cầu Giấy, Thành phố Hà Nội")]),
+        (1000, [(953, "Hà Nội, ngày 24 tháng 01 năm 2023")]),
+    )
+    assert values("driving_license", p)["address"] == (
+        "Số 226, ngách 47/35, ngõ 266 Tây Sơn, Phường Yên Hòa, Quận Cầu Giấy, Thành phố Hà Nội"
+    )
+
+
+def test_a_make_or_a_kind_of_vehicle_alone_on_its_line_is_found_without_its_label() -> None:
+    """ "Nhãn hiệu" and "Loại xe" read as junk under a seal: a listed make in capitals and a
+    listed kind that end a run of words no label claims, after at most three words of the
+    unread label, are the brand and the kind; the title's "XE MÔ TÔ" in capitals is no
+    kind, and a word that is no listed make is no brand."""
+    p = page(
+        (300, [(900, "CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY")]),
+        (1230, [(555, "Nhãn l.tệu YAMAHA"), (1643, "Số loại: JANUS")]),
+        (1289, [(555, "ì Xe mô tô"), (1495, "Dung tích: 125")]),
+    )
+    got = values("registration_certificate", p)
+    assert (got["brand"], got["vehicle_type"]) == ("YAMAHA", "Xe mô tô")
+    title = page(
+        (300, [(900, "CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY")]),
+        (1230, [(761, "YAMAH4")]),
+    )
+    got = values("registration_certificate", title)
+    assert (got["brand"], got["vehicle_type"]) == (None, None)
+
+
+def test_words_on_a_found_labels_row_are_its_value_not_a_value_found_alone() -> None:
+    """ "Loại xe:" found, its value read in pieces past a column gap ("Xe mô tô" ... "bánh",
+    "hai" under a seal): those words are the labelled reading's, left to it and to review,
+    not a kind found without its label."""
+    p = page(
+        (978, [(482, "Loại xe:"), (755, "Xe mô tô"), (945, "bánh")]),
+        (1040, [(482, "Màu sơn: Đỏ")]),
+    )
+    lay = analyse(p, vocabulary("registration_declaration"))
+    assert [t.text for _, run in lay.unclaimed() for t in run] == ["Xe", "mô", "tô", "bánh"]
+    assert lay.unclaimed("vehicle_type") == []

@@ -112,3 +112,32 @@ def test_no_witness_without_its_model(tmp_path: Path) -> None:
     assert worker.witness(ctx, "ef" * 32, lambda n: None, {}, fresh=True) is None
     ctx = worker.build_context(Settings(home=tmp_path, ocr_witness_lang=""))
     assert worker.witness(ctx, "ef" * 32, lambda n: None, {}, fresh=True) is None
+
+
+def test_a_document_with_a_value_found_without_its_label_is_read_again() -> None:
+    """An owner's address found alone, its label unread ("o{a chỉ:"), is doubtful whatever
+    its confidence: the witness model may read the label; the document is read again."""
+    from tests.test_extract import page
+
+    first = page(
+        (300, [(900, "GIẤY KHAI ĐĂNG KÝ XE")]),
+        (998, [(555, "Tên chủ xe: HOÀNG TUẤN HUY")]),
+        (1058, [(554, "o{a chỉ: Số 137 phố Vọng, Xã Bát Tràng, Huyện Gia Lâm, Thành phố Hà Nội")]),
+        (1117, [(555, "Mã định danh: 001081925216")]),
+        (1180, [(555, "Nhãn hiệu: HONDA"), (1300, "Số loại: VISION")]),
+    )
+    _, alone = worker.extract_documents([first])
+    address = next(f for f in alone[0].fields if f.name == "owner_address")
+    assert alone[0].doc_type == "registration_declaration"
+    assert address.value == "Số 137 phố Vọng, Xã Bát Tràng, Huyện Gia Lâm, Thành phố Hà Nội"
+    asked: list[int] = []
+
+    def read(number: int) -> Page | None:
+        asked.append(number)
+        return None
+
+    blank = np.full((3508, 2480), 255, np.uint8)
+    worker.extract_documents(
+        [first], None, worker.Witness("vie_best", read, StripReader(lambda n: blank), 0.0)
+    )
+    assert asked == [1]
