@@ -1058,6 +1058,19 @@ def _listed_alone(
 
 # -- the registry ------------------------------------------------------------------------
 
+
+def _address(
+    name: str,
+    pick: Literal["first", "last", "origin"],
+    parse: Callable[[str, V.Context], V.Parsed] = V.address_value,
+) -> LabelledField:
+    """An address field: a value over several lines, found without its label as a whole
+    address (:func:`_unlabelled_address`)."""
+    return LabelledField(
+        name, parse, multiline=True, search=_unlabelled_address(name, pick), alone=True
+    )
+
+
 _VEHICLE = {
     "brand": LabelledField(
         "brand",
@@ -1105,13 +1118,7 @@ _VEHICLE = {
 
 _OWNER = {
     "owner_name": LabelledField("owner_name", V.name_value, readings="rows"),
-    "owner_address": LabelledField(
-        "owner_address",
-        V.address_value,
-        multiline=True,
-        search=_unlabelled_address("owner_address", "first"),
-        alone=True,
-    ),
+    "owner_address": _address("owner_address", "first"),
     "owner_id_number": LabelledField(
         "owner_id_number",
         V.owner_id_value,
@@ -1188,20 +1195,8 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _HOLDER["date_of_birth"],
         LabelledField("sex", V.sex_value, readings="words"),
         LabelledField("nationality", V.nationality_value, wrap=True),
-        LabelledField(
-            "place_of_origin",
-            V.origin_value,
-            multiline=True,
-            search=_unlabelled_address("place_of_origin", "origin"),
-            alone=True,
-        ),
-        LabelledField(
-            "place_of_residence",
-            V.address_value,
-            multiline=True,
-            search=_unlabelled_address("place_of_residence", "last"),
-            alone=True,
-        ),
+        _address("place_of_origin", "origin", V.origin_value),
+        _address("place_of_residence", "last"),
         LabelledField("expiry_date", V.expiry_value, readings="words", zeros=True),
     ),
     "driving_license": (
@@ -1215,13 +1210,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _HOLDER["full_name"],
         _HOLDER["date_of_birth"],
         LabelledField("nationality", V.nationality_value, wrap=True),
-        LabelledField(
-            "address",
-            V.address_value,
-            multiline=True,
-            search=_unlabelled_address("address", "first"),
-            alone=True,
-        ),
+        _address("address", "first"),
         LabelledField(
             "license_class",
             V.license_class_value,
