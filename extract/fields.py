@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract import calibration, evidence, mrz, rubbings
 from extract import values as V
-from extract.gazetteer import is_listed_unit, listed_place
+from extract.gazetteer import is_listed_unit, listed_place, names_units
 from extract.labels import FALLBACK_LABELS, FIELD_LABELS, OTHER_LABELS, Label
 from extract.layout import LabelHit, PageLayout, Value, Vocabulary, analyse, closed_up
 from extract.normalize import fold, parse_date
@@ -916,19 +916,6 @@ def _rows_with(layout: PageLayout, is_date: Callable[[str], bool]) -> list[Value
 #: Words that open an address's first part, below the commune: a house, a hamlet, a
 #: residential group (folded; :data:`extract.values.ADDRESS_START`).
 _DWELLING_KEYS = frozenset(fold(w) for w in V.ADDRESS_START)
-#: Unit type words, as printed (lowercase, marks kept: "Quan" is a name, "quận" a unit):
-#: a quê quán is printed as bare names ("Xuân Quan, Văn Giang, Hưng Yên"); the end of a
-#: residence read apart from its house ("P. Hàng Bài, Q. Hoàn Kiếm, TP Hà Nội") names its
-#: units.
-_UNIT_WORDS = frozenset(("phường", "quận", "huyện", "xã", "tỉnh", "tp", "tt", "tx", "p", "q", "h"))
-_UNIT_PAIRS = frozenset((("thành", "phố"), ("thị", "xã"), ("thị", "trấn")))
-
-
-def _names_units(text: str) -> bool:
-    words = re.sub(r"[,.]", " ", text.lower()).split()
-    return any(w in _UNIT_WORDS for w in words) or any(
-        pair in _UNIT_PAIRS for pair in itertools.pairwise(words)
-    )
 
 
 def _dwelling_start(tokens: Sequence[Token]) -> int | None:
@@ -1005,13 +992,13 @@ def _address_runs(layout: PageLayout, field: str, origin: bool = False) -> list[
 
 def _whole_address(value: Value, origin: bool) -> bool:
     """Three parts or more, the last a province; a quê quán's three bare names
-    (:func:`_names_units`) without a figure."""
+    (no unit word: :func:`extract.gazetteer.names_units`) without a figure."""
     parsed = (V.origin_value if origin else V.address_value)(value.text, {})
     text = parsed.value or ""
     if not parsed.valid or text.count(",") < 2:
         return False
     return not origin or (
-        text.count(",") == 2 and not _names_units(text) and not any(c.isdigit() for c in text)
+        text.count(",") == 2 and not names_units(text) and not any(c.isdigit() for c in text)
     )
 
 

@@ -333,6 +333,12 @@ def ends_with_province(address: str) -> bool:
     return any(" ".join(words[-k:]) in provinces for k in range(1, min(4, len(words)) + 1))
 
 
+def names_units(address: str) -> bool:
+    """A part of ``address`` starts with a unit type word or its abbreviation ("P. Hàng
+    Bài", "quận Tây Hồ", "TP Hà Nội"): a quê quán is printed as bare names."""
+    return any(_UNIT_WORD.match(p) for p in _parts(address))
+
+
 def known_unit_share(address: str) -> float | None:
     """Share of the address's administrative parts that are listed unit names spelled
     exactly, tone marks included (case and the type word's abbreviation aside); None when
