@@ -223,6 +223,12 @@ class LabelledField:
     #: sets six of seven plates the dossier filled into a declaration from its certificate
     #: came from such readings ("cảN", "củ", "— [pe"), and none of them rightly.
     shaped: Callable[[str], bool] | None = None
+    #: A value of the field is whole when this holds (a chassis number that is a
+    #: 17-character VIN). A valid value that is not is read again from the region reaching
+    #: back to its label, and a whole value read there that holds it wins the vote, its
+    #: parts counting for it: a fold line through "RLH|JF7UU4KG724454" left the page
+    #: reading "4KG724454", and its crop read again "U4KG724454", a valid frame number.
+    whole: Callable[[str], bool] | None = None
 
     def extract(self, doc: Document, known: Mapping[str, ExtractedField]) -> ExtractedField:
         """Best candidate over every occurrence of the field's labels."""
@@ -321,7 +327,7 @@ class LabelledField:
                 layout = best.layout or next(
                     lay for lay in doc.layouts if lay.page.number == best.page
                 )
-                region = layout.reread_region(best.hit, best.value, not best.parsed.valid)
+                region = layout.reread_region(best.hit, best.value, not self._whole(best.parsed))
                 if region is not None and region != result.bbox:
                     readings += self._wide_readings(
                         doc.reader(best.page, region, latin=self.latin), readings, ctx
@@ -333,8 +339,15 @@ class LabelledField:
                 readings,
                 latin=self.latin,
                 copies=[reading for _, _, reading in copies],
+                whole=self.whole,
             )
         return result
+
+    def _whole(self, parsed: V.Parsed) -> bool:
+        """``parsed`` validates, and is whole where the field says what whole is."""
+        if not parsed.valid:
+            return False
+        return self.whole is None or (parsed.value is not None and self.whole(parsed.value))
 
     def _wide_readings(
         self, wide: Sequence[Page], narrow: Sequence[Page], ctx: V.Context
@@ -349,7 +362,9 @@ class LabelledField:
             value = self.parse(reading.text, ctx)
             if not value.valid or not value.value:
                 continue
-            if any(v != value.value and v in value.value for v in valid):
+            if any(v != value.value and v in value.value for v in valid) and not (
+                self.whole is not None and self.whole(value.value)
+            ):
                 continue
             out.append(reading)
         return out
@@ -1085,6 +1100,7 @@ _VEHICLE = {
         search=_VIN_SHAPE,
         latin=True,
         rubbing=True,
+        whole=V.vin_ok,
     ),
     "manufacture_year": LabelledField(
         "manufacture_year", V.year_value, readings="words", latin=True, zeros=True

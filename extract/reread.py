@@ -12,7 +12,7 @@ page's reading breaks ties. The share of readings that agree is kept as evidence
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -95,6 +95,23 @@ def _weight(r: _Reading) -> float:
     return r.witness * ok * (0.5 + r.ocr) + (0.05 if r.original else 0.0)
 
 
+def _parts_of_whole(
+    members: Mapping[str, Sequence[_Reading]], whole: Callable[[str], bool]
+) -> dict[str, list[_Reading]]:
+    """For each whole value read, the readings of values that are parts of it: not whole
+    themselves, and held in it."""
+    out: dict[str, list[_Reading]] = {}
+    for k, group in members.items():
+        value = group[0].parsed.value
+        if value is None or not whole(value):
+            continue
+        for other, readings in members.items():
+            part = readings[0].parsed.value
+            if other != k and part and other in k and not whole(part):
+                out.setdefault(k, []).extend(readings)
+    return out
+
+
 def vote(
     field: ExtractedField,
     parse: V.ValueParser,
@@ -102,13 +119,16 @@ def vote(
     readings: Sequence[Page],
     latin: bool = False,
     copies: Sequence[Page] = (),
+    whole: Callable[[str], bool] | None = None,
 ) -> ExtractedField:
     """The value most readings support: ``field`` itself unless re-readings outvote it.
 
     ``copies``: readings of another copy of the value (``COPY_WITNESS``; the feature
     ``copy`` says that one of them gave the value). Adds the features ``readings`` (how
     many were compared) and ``agreement`` (share of them that gave the chosen value) and
-    scales the confidence by the agreement.
+    scales the confidence by the agreement. ``whole``: what a whole value of the field is
+    (a VIN); a reading that is part of a whole value another reading gives (its first
+    characters lost under a fold line) counts for that value.
     """
     original = _Reading(
         V.Parsed(field.value, field.valid, field.problems),
@@ -139,9 +159,12 @@ def vote(
             members.setdefault(k, []).append(r)
     if not scores:
         return field
+    parts = _parts_of_whole(members, whole) if whole is not None else {}
+    for k, support in parts.items():
+        scores[k] += sum(_weight(r) for r in support)
     best = max(scores, key=lambda k: scores[k])
     group = members[best]
-    agreement = len(group) / len(entries)
+    agreement = (len(group) + len(parts.get(best, []))) / len(entries)
     features = {**field.features, "readings": float(len(entries)), "agreement": agreement}
     winner = next((r for r in group if r.original), max(group, key=lambda r: r.ocr))
     scale = 0.55 + 0.45 * agreement

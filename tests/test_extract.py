@@ -2352,3 +2352,57 @@ def test_words_on_a_found_labels_row_are_its_value_not_a_value_found_alone() -> 
     lay = analyse(p, vocabulary("registration_declaration"))
     assert [t.text for _, run in lay.unclaimed() for t in run] == ["Xe", "mô", "tô", "bánh"]
     assert lay.unclaimed("vehicle_type") == []
+
+
+class _RowReader:
+    """Reads a region of one row as the paper prints it: ``printed`` words whose left
+    edges lie inside the region (a second reading that sees what the page reading lost)."""
+
+    def __init__(self, printed: Sequence[tuple[int, str]]) -> None:
+        self.printed = printed
+        self.boxes: list[tuple[int, int, int, int]] = []
+
+    def __call__(
+        self, page: int, box: tuple[int, int, int, int], latin: bool = False
+    ) -> list[Page]:
+        self.boxes.append(box)
+        x0, y0, x1, y1 = box
+        ws = [
+            Word(text, (x, y0, min(x1, x + 22 * len(text)), y1), 0.9)
+            for x, text in self.printed
+            if x0 <= x < x1
+        ]
+        return [Page(page, 2480, 3508, (Line(tuple(ws)),) if ws else ())]
+
+    def rubbing(self, page: int, box: tuple[int, int, int, int], line_height: float) -> list[Page]:
+        return []
+
+
+def test_a_chassis_number_cut_short_is_read_whole_from_its_row() -> None:
+    """A fold line through "RLH|JF7UU4KG724454": the page reading kept "4KG724454" far
+    from its label and the crop of its words read "U4KG724454", both valid frame numbers.
+    Such a value, not a VIN, is read again from the label's end; the VIN read there that
+    holds it wins, its parts counting for it."""
+    p = page(
+        (500, [(100, "Số khung:"), (780, "4KG724454")]),
+        (560, [(100, "Năm sản xuất: 2019")]),
+    )
+    cut = _RowReader([(780, "4KG724454")])  # nothing more on the paper: as read
+    assert extract_fields("registration_certificate", [p], cut)["chassis_number"].value == (
+        "4KG724454"
+    )
+    whole = _RowReader([(600, "RLHJF7UU4KG724454")])
+    got = extract_fields("registration_certificate", [p], whole)["chassis_number"]
+    assert got.value == "RLHJF7UU4KG724454"
+    assert any(x0 < 600 for x0, *_ in whole.boxes)  # read back to the label
+    # The next column's words after the value hold it too, but make no VIN: no witness.
+    column = _RowReader([(760, "4KG724454"), (1200, "AAA")])
+    assert extract_fields("registration_certificate", [p], column)["chassis_number"].value == (
+        "4KG724454"
+    )
+    # A VIN read beside a whole VIN is another value, not its part.
+    vin = page((500, [(100, "Số khung:"), (780, "RLHJF7UU4KG724454")]))
+    other = _RowReader([(600, "RLCJF7UU4KG724999")])
+    assert extract_fields("registration_certificate", [vin], other)["chassis_number"].value == (
+        "RLHJF7UU4KG724454"
+    )
