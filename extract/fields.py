@@ -896,9 +896,11 @@ def _dated_lines(doc: Document) -> list[tuple[int, Value]]:
     with another field's label (OCR joins "Hạng: B2" and the date beside it into one row),
     only the words from the worded date's "ngày" on count. Without one, the lowest row
     shaped like a worded date with a part misread ("tháng l1]") stands in: it does not
-    validate, and its second reading (``reread.vote``) may.
+    validate, and its second reading (``reread.vote``) may; the lowest row of a worded
+    date with its words misread and its numbers no date as read after that (a zero
+    misread, ``zeros``).
     """
-    for is_date in (V.worded_date, V.worded_date_shape):
+    for is_date in (V.worded_date, V.worded_date_shape, V.misworded_shape):
         for layout in doc.layouts:
             found = _rows_with(layout, is_date)
             if found:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -1153,6 +1153,12 @@ def worded_date_shape(text: str) -> bool:
     return (m is not None and (m[1] is not None or m[2] is not None)) or bool(misworded_date(text))
 
 
+def misworded_shape(text: str) -> bool:
+    """True for a worded date whose words OCR misread and whose numbers make no date as
+    read ("ngày 96 thịng 04 năm 2018": a dotted zero read as 9), for a zero to repair."""
+    return any(True for _ in _misworded(text))
+
+
 #: Day, the word for month, month, the word for year, year: the words as any short run of
 #: letters and punctuation, checked against "tháng" and "năm" by edit distance.
 _MISWORDED = re.compile(
@@ -1183,12 +1189,10 @@ def _split_zero_year(m: re.Match[str]) -> str:
     return plausible[0] if len(plausible) == 1 else digits
 
 
-def misworded_date(text: str) -> str | None:
-    """The ISO date of a worded date whose words OCR misread but whose numbers it kept
-    ("lý 05 thán, 05 năm 2020", "rigày 11 tháng 01 nãtn 2001"): "tháng" and "năm" each
-    read with at most two letters wrong (folded, punctuation aside); or one of them lost
-    (:data:`_WORD_LOST`), or the year's dotted zero read as two digits
-    (:data:`_SPLIT_ZERO_YEAR`)."""
+def _misworded(text: str) -> Iterator[tuple[str, str, str]]:
+    """(day, month, year) as read in each worded date of ``text`` whose words for month
+    and year are "tháng" and "năm" with at most two letters wrong (folded, punctuation
+    aside), valid dates or not ("ngày 96 thịng 04 năm 2018": a dotted zero read as 9)."""
     folded = _SPLIT_ZERO_YEAR.sub(_split_zero_year, fold(text))
     for m in _MISWORDED.finditer(folded):
         month_word = re.sub(r"[^A-Z]", "", m[2])
@@ -1197,9 +1201,20 @@ def misworded_date(text: str) -> str | None:
             Levenshtein.distance(month_word, "THANG") <= 2
             and Levenshtein.distance(year_word, "NAM") <= 2
         ):
-            iso = parse_date(f"{m[1]}/{m[3]}/{m[5]}")
-            if iso is not None:
-                return iso
+            yield m[1], m[3], m[5]
+
+
+def misworded_date(text: str) -> str | None:
+    """The ISO date of a worded date whose words OCR misread but whose numbers it kept
+    ("lý 05 thán, 05 năm 2020", "rigày 11 tháng 01 nãtn 2001"): "tháng" and "năm" each
+    read with at most two letters wrong (folded, punctuation aside); or one of them lost
+    (:data:`_WORD_LOST`), or the year's dotted zero read as two digits
+    (:data:`_SPLIT_ZERO_YEAR`)."""
+    for day, month, year in _misworded(text):
+        iso = parse_date(f"{day}/{month}/{year}")
+        if iso is not None:
+            return iso
+    folded = _SPLIT_ZERO_YEAR.sub(_split_zero_year, fold(text))
     for pattern in _WORD_LOST:
         for m in pattern.finditer(folded):
             iso = parse_date(f"{m[1]}/{m[2]}/{m[3]}")

@@ -2190,6 +2190,24 @@ def test_a_short_label_read_unsure_is_no_speck() -> None:
     assert extract_fields("driving_license", [specks])["full_name"].value is None
 
 
+def test_a_place_and_date_line_with_a_zero_misread_is_found_and_repaired() -> None:
+    """ "ngày 06 tháng 04 năm 2018" under a seal read "ngày 96 thịng 04 năm 2018": the line
+    is a misworded date by its words though its day is none, and the day's dotted zero
+    read as 9 is repaired (for review); a line whose numbers no zero makes a date stays
+    unfound."""
+    licence = page(
+        (100, [(100, "Họ tên: NGUYỄN VĂN AN")]),
+        (900, [(1200, "Hà NgÍi, ngày 96 thịng 04 năm 2018")]),
+    )
+    got = extract_fields("driving_license", [licence])["issue_date"]
+    assert got.value == "2018-04-06" and got.confidence < 0.95
+    lost = page(
+        (100, [(100, "Họ tên: NGUYỄN VĂN AN")]),
+        (900, [(1200, "Hà Nội, ngày 47 thịng 53 năm 2018")]),
+    )
+    assert values("driving_license", lost)["issue_date"] is None
+
+
 def test_a_place_and_date_line_with_misread_words_keeps_its_numbers() -> None:
     """ "ngày 11 tháng 01 năm 2001" read "rigày 11 tháng 01 nãtn 2001": the words for
     month and year within two letters, the numbers whole, make the date."""
