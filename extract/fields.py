@@ -290,8 +290,10 @@ class LabelledField:
             # A place-and-date line found by its shape ("ngày 06 tháng 68 năm 2024") is
             # the declaration's date with a zero misread: repaired before the check below.
             repaired = _zero_repaired(result, self.parse, ctx)
-            if best.hit is not None or repaired.valid is not False:
+            if repaired.valid is not False:
                 return repaired
+            if best.hit is not None:
+                result = repaired  # as read, unless it has not the field's shape (below)
         if best.hit is None and result.valid is False:
             # Found by its shape alone, without its label, and rejected by its validator
             # even after its second reading: not this field's (a 9-digit CMND is no phone).
@@ -881,6 +883,16 @@ def _plate_digits(value: str) -> bool:
     return digits in PLATE_DIGITS or (digits == 2 and _PLATE_START.match(value) is not None)
 
 
+#: A phone number prints eight digits or more (ten for a mobile number): a reading after
+#: the label with fewer, or that is a date, is the blank line's neighbour ("SĐT", the
+#: label's own abbreviation; "22.09.2024", the place-and-date line beside it).
+PHONE_DIGITS = 8
+
+
+def _phone_digits(value: str) -> bool:
+    return sum(c.isdigit() for c in value) >= PHONE_DIGITS and parse_date(value) is None
+
+
 _VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)
 _PLATE_SHAPE = _shaped(
     r"\d{2}[A-ZĐ]{1,2}\d?-\d{3}\.\d{2}|\d{2}-[A-ZĐ]{1,2}\d?\s?\d{3}\.\d{2}"
@@ -1176,7 +1188,13 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _OWNER["owner_id_number"],
         _OWNER["owner_address"],
         LabelledField(
-            "phone", V.phone_value, readings="words", search=_PHONE_SHAPE, latin=True, zeros=True
+            "phone",
+            V.phone_value,
+            readings="words",
+            search=_PHONE_SHAPE,
+            latin=True,
+            zeros=True,
+            shaped=_phone_digits,
         ),
         *_VEHICLE.values(),  # the plate reads the vehicle type before it
         LabelledField(

@@ -2424,3 +2424,17 @@ def test_a_chassis_number_cut_short_is_read_whole_from_its_row() -> None:
     assert extract_fields("registration_certificate", [vin], other)["chassis_number"].value == (
         "RLHJF7UU4KG724454"
     )
+
+
+def test_a_phone_line_left_blank_reads_as_blank() -> None:
+    """After "Điện thoại:" left blank, the row's other words ("SĐT" of the label, the
+    place-and-date line's date beside it) are no phone number: the field is blank. A
+    number with a digit misread stays, to be reviewed."""
+    for after in ("SĐT", "22.09.2024", "liêu", "0"):
+        p = page(
+            (100, [(100, "Tên chủ xe: NGUYỄN VĂN AN")]), (150, [(100, f"Điện thoại: {after}")])
+        )
+        got = extract_fields("registration_declaration", [p])["phone"]
+        assert got.value is None, (after, got)
+    misread = page((150, [(100, "Điện thoại: 0583 8Ba.020")]))
+    assert values("registration_declaration", misread)["phone"] == "0583 8Ba.020"
