@@ -493,6 +493,13 @@ def second_readings(
 #: scanned pages twice and cost a third of the throughput (hard 467 → 403 wrong); 0.3
 #: reads 4 % of them, 64 % of the hard pages, and keeps most of the gain (hard 411).
 WITNESS_BELOW = 0.3
+#: A field found empty whose calibrated confidence is under this (it is more likely
+#: printed and missed than left blank) also sends its document to the witness: the first
+#: reading has no value of it to read again. Without it, whether such a document was read
+#: twice hung on another field's doubt (a declaration's place-and-date line read
+#: "ngày 02 thang 98 năm 2020" by the witness only while a stain read as its phone was
+#: under 0.3).
+MISSING_BELOW = 0.5
 
 
 @dataclass
@@ -555,10 +562,12 @@ def _warn_once(message: str) -> None:
 
 
 def _doubtful(extracted: dict[str, fields.ExtractedField], below: float) -> bool:
-    """A field under ``below``, or one found without its label by what it says
-    (``fields.ALONE``: the witness may find its label)."""
+    """A field under ``below``, one found empty under :data:`MISSING_BELOW`, or one found
+    without its label by what it says (``fields.ALONE``: the witness may find its label)."""
     return any(
-        f.confidence < below or f.features.get("label_tier") == fields.ALONE
+        f.confidence < below
+        or (f.value is None and f.confidence < MISSING_BELOW)
+        or f.features.get("label_tier") == fields.ALONE
         for f in extracted.values()
     )
 

@@ -66,9 +66,12 @@ def test_a_doubtful_document_takes_each_field_from_the_surer_model(
 
 
 def test_only_documents_with_a_field_under_the_threshold_are_read_again(
-    certificate: tuple[np.ndarray, Page],
+    certificate: tuple[np.ndarray, Page], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     image, first = certificate
+    # Only the threshold for values read: this certificate's rows print few of its fields,
+    # and those found empty would send it to the witness on their own (MISSING_BELOW).
+    monkeypatch.setattr(worker, "MISSING_BELOW", 0.0)
     _, alone = worker.extract_documents([first])
     weakest = min(f.confidence for f in alone[0].fields)
     asked: list[int] = []
@@ -141,3 +144,23 @@ def test_a_document_with_a_value_found_without_its_label_is_read_again() -> None
         [first], None, worker.Witness("vie_best", read, StripReader(lambda n: blank), 0.0)
     )
     assert asked == [1]
+
+
+def test_a_document_with_a_field_found_empty_that_is_likely_printed_is_read_again() -> None:
+    """A field found empty is doubtful when the calibration holds it more likely printed
+    and missed than left blank (under ``MISSING_BELOW``): the first reading has nothing
+    of it to read again, the witness model may. A value read is doubtful only under the
+    witness threshold."""
+    from extract.fields import MISSING, ExtractedField
+
+    def fields(confidence: float, value: str | None) -> dict[str, ExtractedField]:
+        if value is None:
+            return {"declaration_date": replace(MISSING, confidence=confidence)}
+        read = ExtractedField(value, value, confidence, 1, (0, 0, 10, 10), True, (), {})
+        return {"declaration_date": read}
+
+    below = worker.WITNESS_BELOW
+    assert worker._doubtful(fields(worker.MISSING_BELOW - 0.01, None), below)
+    assert not worker._doubtful(fields(worker.MISSING_BELOW + 0.01, None), below)
+    assert not worker._doubtful(fields(worker.MISSING_BELOW - 0.01, "2020-08-02"), below)
+    assert worker._doubtful(fields(below - 0.01, "2020-08-02"), below)
