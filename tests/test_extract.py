@@ -2438,3 +2438,5 @@ def test_a_phone_line_left_blank_reads_as_blank() -> None:
         assert got.value is None, (after, got)
     misread = page((150, [(100, "Điện thoại: 0583 8Ba.020")]))
     assert values("registration_declaration", misread)["phone"] == "0583 8Ba.020"
+    cut = page((150, [(100, "Điện thoại: 0794,")]))  # its end under a seal: to review
+    assert values("registration_declaration", cut)["phone"] == "0794"
