@@ -1156,7 +1156,7 @@ def worded_date_shape(text: str) -> bool:
 def misworded_shape(text: str) -> bool:
     """True for a worded date whose words OCR misread and whose numbers make no date as
     read ("ngày 96 thịng 04 năm 2018": a dotted zero read as 9), for a zero to repair."""
-    return any(True for _ in _misworded(text))
+    return any(True for _ in _misworded(_date_key(text)))
 
 
 #: Day, the word for month, month, the word for year, year: the words as any short run of
@@ -1189,12 +1189,18 @@ def _split_zero_year(m: re.Match[str]) -> str:
     return plausible[0] if len(plausible) == 1 else digits
 
 
-def _misworded(text: str) -> Iterator[tuple[str, str, str]]:
-    """(day, month, year) as read in each worded date of ``text`` whose words for month
-    and year are "tháng" and "năm" with at most two letters wrong (folded, punctuation
-    aside), valid dates or not ("ngày 96 thịng 04 năm 2018": a dotted zero read as 9)."""
-    folded = _SPLIT_ZERO_YEAR.sub(_split_zero_year, fold(text))
-    for m in _MISWORDED.finditer(folded):
+def _date_key(text: str) -> str:
+    """``text`` folded, a five-digit year's split zero read as one (:data:`_SPLIT_ZERO_YEAR`):
+    the form the worded-date patterns search."""
+    return _SPLIT_ZERO_YEAR.sub(_split_zero_year, fold(text))
+
+
+def _misworded(key: str) -> Iterator[tuple[str, str, str]]:
+    """(day, month, year) as read in each worded date of ``key`` (:func:`_date_key`) whose
+    words for month and year are "tháng" and "năm" with at most two letters wrong
+    (punctuation aside), valid dates or not ("ngày 96 thịng 04 năm 2018": a dotted zero
+    read as 9)."""
+    for m in _MISWORDED.finditer(key):
         month_word = re.sub(r"[^A-Z]", "", m[2])
         year_word = re.sub(r"[^A-Z]", "", m[4])
         if (
@@ -1210,13 +1216,13 @@ def misworded_date(text: str) -> str | None:
     read with at most two letters wrong (folded, punctuation aside); or one of them lost
     (:data:`_WORD_LOST`), or the year's dotted zero read as two digits
     (:data:`_SPLIT_ZERO_YEAR`)."""
-    for day, month, year in _misworded(text):
+    key = _date_key(text)
+    for day, month, year in _misworded(key):
         iso = parse_date(f"{day}/{month}/{year}")
         if iso is not None:
             return iso
-    folded = _SPLIT_ZERO_YEAR.sub(_split_zero_year, fold(text))
     for pattern in _WORD_LOST:
-        for m in pattern.finditer(folded):
+        for m in pattern.finditer(key):
             iso = parse_date(f"{m[1]}/{m[2]}/{m[3]}")
             if iso is not None:
                 return iso
