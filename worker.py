@@ -505,15 +505,16 @@ MISSING_BELOW = 0.5
 @dataclass
 class Witness:
     """A second Vietnamese model (``HOSO_OCR_WITNESS_LANG``) for the documents of a file
-    that have a field under ``below`` (:data:`WITNESS_BELOW`): ``read`` gives its
-    whole-page reading of a page (as :func:`recognize` reads, from the same upright
-    image), ``reader`` reads value boxes with it. The two models misread different
-    characters (``ocr.models``)."""
+    that have a field under ``below`` (:data:`WITNESS_BELOW`) or one found empty under
+    ``missing_below`` (:data:`MISSING_BELOW`): ``read`` gives its whole-page reading of
+    a page (as :func:`recognize` reads, from the same upright image), ``reader`` reads
+    value boxes with it. The two models misread different characters (``ocr.models``)."""
 
     lang: str
     read: Callable[[int], Page | None]
     reader: StripReader
     below: float
+    missing_below: float = MISSING_BELOW
 
 
 def witness(
@@ -561,12 +562,14 @@ def _warn_once(message: str) -> None:
         log.warning(message)
 
 
-def _doubtful(extracted: dict[str, fields.ExtractedField], below: float) -> bool:
-    """A field under ``below``, one found empty under :data:`MISSING_BELOW`, or one found
+def _doubtful(
+    extracted: dict[str, fields.ExtractedField], below: float, missing_below: float
+) -> bool:
+    """A field under ``below``, one found empty under ``missing_below``, or one found
     without its label by what it says (``fields.ALONE``: the witness may find its label)."""
     return any(
         f.confidence < below
-        or (f.value is None and f.confidence < MISSING_BELOW)
+        or (f.value is None and f.confidence < missing_below)
         or f.features.get("label_tier") == fields.ALONE
         for f in extracted.values()
     )
@@ -595,7 +598,8 @@ def _witnessed(
     doubtful = {
         (span.page_start, span.page_end)
         for span, extracted in found
-        if span.doc_type != classify.UNKNOWN and _doubtful(extracted, witness.below)
+        if span.doc_type != classify.UNKNOWN
+        and _doubtful(extracted, witness.below, witness.missing_below)
     }
     again: dict[int, Page] = {}
     for start, end in sorted(doubtful):

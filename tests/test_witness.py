@@ -66,12 +66,9 @@ def test_a_doubtful_document_takes_each_field_from_the_surer_model(
 
 
 def test_only_documents_with_a_field_under_the_threshold_are_read_again(
-    certificate: tuple[np.ndarray, Page], monkeypatch: pytest.MonkeyPatch
+    certificate: tuple[np.ndarray, Page],
 ) -> None:
     image, first = certificate
-    # Only the threshold for values read: this certificate's rows print few of its fields,
-    # and those found empty would send it to the witness on their own (MISSING_BELOW).
-    monkeypatch.setattr(worker, "MISSING_BELOW", 0.0)
     _, alone = worker.extract_documents([first])
     weakest = min(f.confidence for f in alone[0].fields)
     asked: list[int] = []
@@ -83,9 +80,10 @@ def test_only_documents_with_a_field_under_the_threshold_are_read_again(
     reader = StripReader(lambda n: image)
     for below, wanted in ((weakest, []), (weakest + 0.001, [1])):
         asked.clear()
-        _, docs = worker.extract_documents(
-            [first], None, worker.Witness("vie_best", read, reader, below)
-        )
+        # Only the threshold for values read: this certificate's rows print few of its
+        # fields, and those found empty would send it to the witness on their own.
+        witness = worker.Witness("vie_best", read, reader, below, missing_below=0.0)
+        _, docs = worker.extract_documents([first], None, witness)
         assert asked == wanted
         assert {f.name: f.value for f in docs[0].fields} == {
             f.name: f.value for f in alone[0].fields
@@ -159,8 +157,8 @@ def test_a_document_with_a_field_found_empty_that_is_likely_printed_is_read_agai
         read = ExtractedField(value, value, confidence, 1, (0, 0, 10, 10), True, (), {})
         return {"declaration_date": read}
 
-    below = worker.WITNESS_BELOW
-    assert worker._doubtful(fields(worker.MISSING_BELOW - 0.01, None), below)
-    assert not worker._doubtful(fields(worker.MISSING_BELOW + 0.01, None), below)
-    assert not worker._doubtful(fields(worker.MISSING_BELOW - 0.01, "2020-08-02"), below)
-    assert worker._doubtful(fields(below - 0.01, "2020-08-02"), below)
+    below, missing = worker.WITNESS_BELOW, worker.MISSING_BELOW
+    assert worker._doubtful(fields(missing - 0.01, None), below, missing)
+    assert not worker._doubtful(fields(missing + 0.01, None), below, missing)
+    assert not worker._doubtful(fields(missing - 0.01, "2020-08-02"), below, missing)
+    assert worker._doubtful(fields(below - 0.01, "2020-08-02"), below, missing)
