@@ -46,6 +46,12 @@ def _settings(**overrides: Any) -> Settings:
     return settings_mod.load(**overrides)
 
 
+def _records_file(out: Path) -> Path:
+    """Where exported records go: ``out`` itself, or ``out/records.jsonl`` where ``out`` is
+    a folder (as ``hoso run --out`` writes)."""
+    return out / "records.jsonl" if out.is_dir() else out
+
+
 @app.command()
 def run(
     inputs: Annotated[
@@ -109,7 +115,8 @@ def reextract(
     batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
     workers: WorkersOpt = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Also export the records here")
+        Path | None,
+        typer.Option("--out", "-o", help="Also export the records here (a file, or a folder)"),
     ] = None,
 ) -> None:
     """Classify and extract processed files again from their stored pages (no full-page
@@ -125,8 +132,9 @@ def reextract(
     for r in errors:
         out.print(f"  {r['sha256'][:12]}  {r['error']}")
     if out_file is not None:
-        n = pipeline.export_records(s, out_file, batch)
-        out.print(f"{n} records written to {out_file}")
+        records = _records_file(out_file)
+        n = pipeline.export_records(s, records, batch)
+        out.print(f"{n} records written to {records}")
     raise typer.Exit(pipeline.EXIT_FAILED if errors else 0)
 
 
@@ -164,15 +172,21 @@ def _print_summary(summary: Any) -> None:
 
 @app.command()
 def export(
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="JSON Lines file ('-' = stdout)")],
+    out_file: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="JSON Lines file, or a folder for records.jsonl ('-' = stdout)"
+        ),
+    ],
     batch: Annotated[str | None, typer.Option(help="Only this batch")] = None,
 ) -> None:
     """Every document in the store as JSON Lines (the schema's contract)."""
     from hoso import pipeline
 
     s = _settings()
-    n = pipeline.export_records(s, out_file, batch=batch)
-    console.print(f"{n} records written to {out_file}")
+    records = out_file if str(out_file) == "-" else _records_file(out_file)
+    n = pipeline.export_records(s, records, batch=batch)
+    console.print(f"{n} records written to {records}")
 
 
 @app.command()

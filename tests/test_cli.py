@@ -162,6 +162,11 @@ def test_rerun_and_export_address_the_same_documents(batch_run: dict[str, Any]) 
     exported = _records(tmp / "all.jsonl")
     assert sorted(r["document_id"] for r in exported) == sorted(first)
     assert all(validation_errors(r) == [] for r in exported)
+    # A folder, as ``hoso run --out`` takes: the records go to records.jsonl in it.
+    folder = tmp / "exported"
+    folder.mkdir()
+    hoso("export", "--out", str(folder), env=env)
+    assert _records(folder / "records.jsonl") == exported
 
 
 def test_ocr_command_prints_text_after_preprocessing(tmp_path: Path) -> None:
