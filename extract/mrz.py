@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from ocr.model import Box, Page
 
 #: What OCR reads for a digit in a position that can only hold a digit.
@@ -87,6 +89,23 @@ def _checked(text: str, check: str) -> str | None:
     return digits if check_digit(digits) == int(mark) else None
 
 
+#: The document number read whole (nine digits) may differ from the personal number's
+#: last nine in this many characters: a digit read as two ("302778519" read "3562778519",
+#: the regex then takes its last nine "562778519"). The check digit has verified the
+#: personal number's nine already (it catches every single substitution); the document
+#: number, a second print of them, need only confirm that reading, not repeat it.
+DOCUMENT_EDITS = 2
+
+
+def _agrees(document: str, nine: str) -> bool:
+    """The document number's digits as read confirm the personal number's last nine:
+    those read of a number whose start was lost end them; one read whole is within
+    :data:`DOCUMENT_EDITS` of them."""
+    if nine.endswith(document):
+        return True
+    return len(document) == len(nine) and Levenshtein.distance(document, nine) <= DOCUMENT_EDITS
+
+
 def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("«", "<<").replace("‹", "<")
 
@@ -135,8 +154,8 @@ def read(pages: Iterable[Page], today: date | None = None) -> Zone:
                 for m in _NUMBERS.finditer(text):
                     personal = _digits(m.group(3))
                     document = _digits(m.group(1))
-                    if _checked(personal[3:], m.group(2)) is not None and personal[3:].endswith(
-                        document
+                    if _checked(personal[3:], m.group(2)) is not None and _agrees(
+                        document, personal[3:]
                     ):
                         number = (personal, m.group(0), page.number, line.box)
                         break

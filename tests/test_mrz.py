@@ -81,11 +81,26 @@ def test_the_number_is_read_though_the_lines_start_was_lost() -> None:
     for cut in (5, 9, 14):  # "IDVNM" lost; and four; and all nine document digits
         zone = mrz.read([lines_page([line1[cut:]])], today=TODAY)
         assert zone.id_number == ID, cut
-    # Document digits that are not the personal number's end: another line, not taken.
+    # Document digits read in part that are not the personal number's end: not taken.
     wrong = line1[:9] + "9" + line1[10:]  # the document number's fifth digit misread
     assert mrz.read([lines_page([wrong[10:]])], today=TODAY).id_number == ID  # lost with it
     assert mrz.read([lines_page([wrong[9:]])], today=TODAY).id_number is None
-    assert mrz.read([lines_page([wrong[5:]])], today=TODAY).id_number is None
+
+
+def test_a_whole_document_number_misread_in_a_digit_or_two_still_confirms() -> None:
+    """The check digit has verified the personal number's last nine digits; the document
+    number read whole (nine digits) confirms them within two edits: a digit misread, or
+    one read as two ("302778519" read "3562778519", seen on a hard page). Three apart is
+    no confirmation."""
+    line1, _, _ = zone_lines()
+    doc = ID[3:]  # "185012345"
+    one_off = line1.replace(f"IDVNM{doc}", f"IDVNM{doc[:4]}9{doc[5:]}")
+    # "IDVNM" read "TDVNM", the document number's 8 read as "56"
+    read_as_two = line1.replace(f"IDVNM{doc}", f"TDVNM{doc[0]}56{doc[2:]}")
+    assert mrz.read([lines_page([one_off])], today=TODAY).id_number == ID
+    assert mrz.read([lines_page([read_as_two])], today=TODAY).id_number == ID
+    three_off = line1.replace(f"IDVNM{doc}", f"IDVNM{doc[:3]}999{doc[6:]}")
+    assert mrz.read([lines_page([three_off])], today=TODAY).id_number is None
 
 
 def test_a_fact_whose_check_digit_fails_is_not_taken() -> None:
