@@ -895,8 +895,10 @@ def _phone_digits(value: str) -> bool:
 
 
 _VIN_SHAPE = _shaped(r"[A-HJ-NPR-Z0-9]{17}", 1)
+#: A plate's shapes, with their separators (DOMAIN.md §3); the space between the series
+#: and the number may be read as a hyphen ("32-U3-812.36": a fold line through it).
 _PLATE_SHAPE = _shaped(
-    r"\d{2}[A-ZĐ]{1,2}\d?-\d{3}\.\d{2}|\d{2}-[A-ZĐ]{1,2}\d?\s?\d{3}\.\d{2}"
+    r"\d{2}[A-ZĐ]{1,2}\d?-\d{3}\.\d{2}|\d{2}-[A-ZĐ]{1,2}\d?[\s-]?\d{3}\.\d{2}"
     r"|\d{2}[A-Z]-\d{4}|\d{2}-[A-Z][A-Z0-9]\s?\d{4}"
 )
 _CCCD_SHAPE = _shaped(r"\d{12}|\d{3}\s\d{3}\s\d{6}")
@@ -1073,6 +1075,25 @@ def _listed_alone(
     return search
 
 
+def _viet_nam_alone(doc: Document) -> list[tuple[int, Value]]:
+    """ "Việt Nam" as a value prints it (not in the capitals of the national motto, "CỘNG
+    HÒA ... VIỆT NAM") ending a run of at most five words that no found label claims:
+    the nationality whose label was not read ("ch Việt Nam" of "Quốc tịch"); the words
+    before it are the label's rest."""
+    for layout in doc.layouts:
+        for _, toks in layout.unclaimed("nationality"):
+            if 2 <= len(toks) <= 5 and [t.text for t in toks[-2:]] == ["Việt", "Nam"]:
+                return [(layout.page.number, Value(toks[-2:], 1, False))]
+    return []
+
+
+#: The nationality of a citizen ID or a licence, found as :func:`_viet_nam_alone` where
+#: its label was not read.
+_NATIONALITY = LabelledField(
+    "nationality", V.nationality_value, wrap=True, search=_viet_nam_alone, alone=True
+)
+
+
 # -- the registry ------------------------------------------------------------------------
 
 
@@ -1218,7 +1239,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         _HOLDER["full_name"],
         _HOLDER["date_of_birth"],
         LabelledField("sex", V.sex_value, readings="words"),
-        LabelledField("nationality", V.nationality_value, wrap=True),
+        _NATIONALITY,
         _address("place_of_origin", "origin", V.origin_value),
         _address("place_of_residence", "last"),
         LabelledField("expiry_date", V.expiry_value, readings="words", zeros=True),
@@ -1233,7 +1254,7 @@ REGISTRY: dict[str, tuple[FieldExtractor, ...]] = {
         ),
         _HOLDER["full_name"],
         _HOLDER["date_of_birth"],
-        LabelledField("nationality", V.nationality_value, wrap=True),
+        _NATIONALITY,
         _address("address", "first"),
         LabelledField(
             "license_class",

@@ -253,6 +253,20 @@ _VEHICLE_TYPE_BY_LETTERS = unique_by_fold(t.replace(" ", "") for t in VEHICLE_TY
 _VEHICLE_TYPE_SPACED = {t.replace(" ", ""): t for t in VEHICLE_TYPES}
 
 
+#: A reading this long (folded, spaces included) that is one letter from exactly one listed
+#: kind, and two or more from every other, is that kind with a letter lost or misread
+#: ("Xe :o tô" of "Xe mô tô", its m under a fold line). Listed kinds are two letters apart
+#: or more ("ba bánh", "hai bánh"): a reading one letter from two of them stays as read.
+ONE_OFF_FROM = 6
+
+
+def _one_letter_off(key: str) -> str | None:
+    if len(key) < ONE_OFF_FROM:
+        return None
+    near = [t for k, t in _VEHICLE_TYPE_BY_KEY.items() if Levenshtein.distance(key, k) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
 def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
     """The printed kind of vehicle ("Ô tô con", "Xe mô tô"): free text that names one,
     in the listed spelling when it is one of :data:`VEHICLE_TYPES` but for its marks."""
@@ -272,6 +286,8 @@ def vehicle_type_value(raw: str, ctx: Context) -> Parsed:
     if listed is None:
         squashed = _VEHICLE_TYPE_BY_LETTERS.get(fold(parsed.value.replace(" ", "")))
         listed = _VEHICLE_TYPE_SPACED.get(squashed or "")
+    if listed is None:
+        listed = _one_letter_off(fold(parsed.value))
     if listed is not None:  # in the case it was printed in
         return Parsed(listed.upper() if parsed.value.isupper() else listed, True)
     words = fold(parsed.value).split()

@@ -1441,9 +1441,10 @@ def test_an_empty_field_says_whether_its_label_is_on_the_page() -> None:
     # Two of the card's eight labelled fields have their label on the page.
     assert got["expiry_date"].features["label_share"] == 0.25
     assert all(got[n].value is None for n in features)
-    # None of the three has a search for its shape over the document.
+    # The sex and the expiry have no search over the document; the nationality is looked
+    # for as "Việt Nam" no label claims, and was not found.
     assert features["sex"] == {"label_seen": 1.0, "value_blank": 1.0, "searched": 0.0}
-    assert features["nationality"] == {"label_seen": 1.0, "value_blank": 0.0, "searched": 0.0}
+    assert features["nationality"] == {"label_seen": 1.0, "value_blank": 0.0, "searched": 1.0}
     assert features["expiry_date"] == {"label_seen": 0.0, "value_blank": 0.0, "searched": 0.0}
     # A place of origin is searched for whole, as an address no label claims.
     assert got["place_of_origin"].features["searched"] == 1.0
@@ -2440,3 +2441,45 @@ def test_a_phone_line_left_blank_reads_as_blank() -> None:
     assert values("registration_declaration", misread)["phone"] == "0583 8Ba.020"
     cut = page((150, [(100, "Điện thoại: 0794,")]))  # its end under a seal: to review
     assert values("registration_declaration", cut)["phone"] == "0794"
+
+
+def test_a_kind_of_vehicle_one_letter_off_a_listed_one_is_that_kind() -> None:
+    """A closed list: a reading one letter from exactly one listed kind ("Xe :o tô", its m
+    under a fold line) is that kind; one letter from two ("Xe mô tô hai bánh" and "ba
+    bánh" are two apart) or a short reading stays as read."""
+    snapped = vehicle_type_value("Xe :o tô", {})
+    assert (snapped.value, snapped.valid) == ("Xe mô tô", True)
+    assert vehicle_type_value("Ô tô tả", {}).value == "Ô tô tải"
+    assert vehicle_type_value("Xe gắn máv", {}).value == "Xe gắn máy"
+    between = vehicle_type_value("Xe mô tô ha bánh", {})  # one from "ba", one from "hai"
+    assert between.value == "Xe mô tô ha bánh"
+    assert vehicle_type_value("Xe mo", {}).value != "Xe máy"
+
+
+def test_a_plate_without_its_label_is_found_with_a_hyphen_for_its_space() -> None:
+    """Its label lost under a seal, a plate is found by its shape; the space between the
+    series and the number may be read as a hyphen ("32-U3-812.36", a fold line through
+    it): the same plate, in its printed form."""
+    p = page(
+        (100, [(100, "TỜ KHAI ĐĂNG KÝ XE")]),
+        (160, [(100, "-"), (500, "32-U3-812.36")]),
+        (220, [(100, "Loại xe: Xe mô tô")]),
+    )
+    assert values("registration_declaration", p)["plate_number"] == "32-U3 812.36"
+
+
+def test_a_nationality_whose_label_was_not_read_is_viet_nam_ending_a_run() -> None:
+    """ "Quốc tịch" read as "ch" or lost: "Việt Nam" (as a value prints it) ending a short
+    run of words no label claims is the nationality, without the label's rest; the
+    national motto's capitals are not."""
+    card = page(
+        (100, [(100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+        (300, [(100, "Họ và tên: NGUYỄN VĂN AN")]),
+        (360, [(100, "ch Việt Nam")]),
+    )
+    got = extract_fields("citizen_id", [card], None, calibrated=False)["nationality"]
+    assert (got.value, got.valid, got.raw) == ("Việt Nam", True, "Việt Nam")
+    motto = page((100, [(100, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]))
+    assert (
+        extract_fields("citizen_id", [motto], None, calibrated=False)["nationality"].value is None
+    )
