@@ -1096,8 +1096,9 @@ def nationality_value(raw: str, ctx: Context) -> Parsed:
         # and the words of another line ("Việt Nguyễn").
         return Parsed(text, False, ("incomplete nationality",))
     # A country's name has no digit and no comma: "Q. Cầu Giấy, TP Hà Nội" is an address
-    # read after a label taken for "Quốc tịch".
-    ok = len(_LETTER.findall(text)) >= 3 and not re.search(r"[\d,]", text)
+    # read after a label taken for "Quốc tịch"; nor a colon or semicolon inside it ("Vi;:
+    # Nam", a second reading of a "Việt Nam" found without its label, under a seal).
+    ok = len(_LETTER.findall(text)) >= 3 and not re.search(r"[\d,]|[;:](?=.)", text)
     return Parsed(text, ok, () if ok else ("not a nationality",))
 
 

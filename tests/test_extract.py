@@ -2483,3 +2483,11 @@ def test_a_nationality_whose_label_was_not_read_is_viet_nam_ending_a_run() -> No
     assert (
         extract_fields("citizen_id", [motto], None, calibrated=False)["nationality"].value is None
     )
+
+
+def test_a_nationality_with_a_colon_or_semicolon_inside_is_no_nationality() -> None:
+    """ "Vi;: Nam", a second reading of "Việt Nam" under a seal, is not a country's name
+    that could outvote the page's reading; a stop or colon after the name is the print's."""
+    assert nationality_value("Vi;: Nam", {}).valid is False
+    assert nationality_value("Hàn Quốc", {}) == nationality_value("Hàn Quốc:", {})
+    assert nationality_value("Hàn Quốc", {}).valid is True
