@@ -1075,22 +1075,16 @@ def _listed_alone(
     return search
 
 
-def _viet_nam_alone(doc: Document) -> list[tuple[int, Value]]:
-    """ "Việt Nam" as a value prints it (not in the capitals of the national motto, "CỘNG
-    HÒA ... VIỆT NAM") ending a run of at most five words that no found label claims:
-    the nationality whose label was not read ("ch Việt Nam" of "Quốc tịch"); the words
-    before it are the label's rest."""
-    for layout in doc.layouts:
-        for _, toks in layout.unclaimed("nationality"):
-            if 2 <= len(toks) <= 5 and [t.text for t in toks[-2:]] == ["Việt", "Nam"]:
-                return [(layout.page.number, Value(toks[-2:], 1, False))]
-    return []
-
-
-#: The nationality of a citizen ID or a licence, found as :func:`_viet_nam_alone` where
-#: its label was not read.
+#: The nationality of a citizen ID or a licence. Where its label was not read ("ch Việt
+#: Nam" of "Quốc tịch"), "Việt Nam" as a value prints it (not the national motto's
+#: capitals, "CỘNG HÒA ... VIỆT NAM") after at most three words of the label's rest that no
+#: found label claims.
 _NATIONALITY = LabelledField(
-    "nationality", V.nationality_value, wrap=True, search=_viet_nam_alone, alone=True
+    "nationality",
+    V.nationality_value,
+    wrap=True,
+    search=_listed_alone("nationality", "Việt Nam".__eq__),
+    alone=True,
 )
 
 

@@ -47,9 +47,9 @@ def _settings(**overrides: Any) -> Settings:
 
 
 def _records_file(out: Path) -> Path:
-    """Where exported records go: ``out`` itself, or ``out/records.jsonl`` where ``out`` is
-    a folder (as ``hoso run --out`` writes)."""
-    return out / "records.jsonl" if out.is_dir() else out
+    """Where exported records go: ``out`` itself ('-': stdout), or ``out/records.jsonl``
+    where ``out`` is a folder (as ``hoso run --out`` writes)."""
+    return out / "records.jsonl" if str(out) != "-" and out.is_dir() else out
 
 
 @app.command()
@@ -184,7 +184,7 @@ def export(
     from hoso import pipeline
 
     s = _settings()
-    records = out_file if str(out_file) == "-" else _records_file(out_file)
+    records = _records_file(out_file)
     n = pipeline.export_records(s, records, batch=batch)
     console.print(f"{n} records written to {records}")
 
