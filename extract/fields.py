@@ -1600,10 +1600,10 @@ FROM_NUMBER = 0.9
 
 def _from_the_number(fields: Mapping[str, ExtractedField]) -> dict[str, ExtractedField]:
     """The sex and nationality a card left unread, from its 12-digit number (the sex
-    from a valid one only): the personal identification number is given to citizens
-    only (nationality Việt Nam), and its fourth digit codes the holder's sex and century
-    (DOMAIN.md §5.1). Every card with such a number prints both (the 9-digit CMND, which
-    does not, has none)."""
+    from a valid one only), and the nationality it misread: the personal identification
+    number is given to citizens only (nationality Việt Nam), and its fourth digit codes
+    the holder's sex and century (DOMAIN.md §5.1). Every card with such a number prints
+    both (the 9-digit CMND, which does not, has none)."""
     number = fields.get("id_number")
     if not number or not number.value or len(number.value) != 12:
         return {}
@@ -1617,17 +1617,26 @@ def _from_the_number(fields: Mapping[str, ExtractedField]) -> dict[str, Extracte
     facts = (("sex", coded.sex), ("nationality", "Việt Nam"))
     for name, value in facts if number.valid else facts[1:]:
         f = fields.get(name)
-        if f is not None and f.value is None and value is not None:
-            out[name] = ExtractedField(
-                value,
-                None,
-                confidence,
-                number.page,
-                None,
-                None,
-                ("read from the ID number: not read on the card",),
-                {**f.features, "from_number": 1.0},
-            )
+        if f is None or value is None:
+            continue
+        if f.value is None:
+            problems: tuple[str, ...] = ("read from the ID number: not read on the card",)
+        elif name == "nationality" and f.value != value:
+            # Only a citizen holds a CCCD, so a card with one prints "Việt Nam": another
+            # reading ("Nai", "ật Nam" under a seal) is the print misread.
+            problems = (f"read from the ID number: the card's {f.value!r} is no citizen's",)
+        else:
+            continue
+        out[name] = ExtractedField(
+            value,
+            f.raw,
+            confidence,
+            number.page,
+            f.bbox,
+            None,
+            problems,
+            {**f.features, "from_number": 1.0},
+        )
     return out
 
 

@@ -1630,6 +1630,29 @@ def test_sex_and_nationality_unread_on_a_card_come_from_its_number() -> None:
     assert (got["sex"].value, got["nationality"].value) == (None, None)
 
 
+def test_a_card_with_a_citizens_number_says_viet_nam_whatever_was_read() -> None:
+    # A seal over "Việt Nam" left "Nai": only a citizen holds a 12-digit personal
+    # number, so the card printed Việt Nam; the reading stays as the field's raw.
+    rows = (
+        (100, [(100, "Số định danh cá nhân: 001090012345")]),
+        (220, [(100, "Ngày sinh: 12/05/1990")]),
+        (280, [(100, "Giới tính: Nam"), (1300, "Quốc tịch: Nai")]),
+    )
+    got = extract_fields("citizen_id", [page(*rows)])["nationality"]
+    assert (got.value, got.raw) == ("Việt Nam", "Nai")
+    assert got.confidence < 0.95 and "'Nai'" in got.problems[0]
+    # Without the number it stays as read: nothing else says whose card it is.
+    got = extract_fields("citizen_id", [page(*rows[1:])])["nationality"]
+    assert got.value == "Nai"
+    # A licence is no proof of citizenship: a foreigner's says another country.
+    rows = (
+        (100, [(100, "Số: 001090012345")]),
+        (160, [(100, "Họ và tên: NGUYỄN VĂN AN")]),
+        (220, [(100, "Ngày sinh: 12/05/1990"), (1300, "Quốc tịch: Lào")]),
+    )
+    assert extract_fields("driving_license", [page(*rows)])["nationality"].value == "Lào"
+
+
 def test_plate_checked_against_vehicle_type() -> None:
     p = page(
         (100, [(100, "Loại xe: Xe mô tô")]),
