@@ -216,6 +216,34 @@ def tone_placement(s: str, style: str = "new") -> str:
     return _WORD.sub(place, s)
 
 
+def tone_style(s: str) -> str | None:
+    """The tone placement ``s`` writes its open ``oa``/``oe``/``uy`` syllables in: "old"
+    ("Xuân Thủy", "Hòa"), "new" ("Thuỷ", "Hoà"), or None where it shows none or both."""
+    s = unicodedata.normalize("NFC", s)
+    seen = {
+        style
+        for m in _WORD.finditer(s)
+        if _place_tone(m.group(0), "old") != _place_tone(m.group(0), "new")
+        for style in ("old", "new")
+        if _place_tone(m.group(0), style) == m.group(0)
+    }
+    return seen.pop() if len(seen) == 1 else None
+
+
+def in_style_of(text: str, reading: str) -> str:
+    """``text``, a value built from ``reading`` with words put back from a list, with the
+    put-back words in the tone placement that the reading itself shows (a paper writes
+    one: "Xuân Thủy, Phường Trung Hè" is "Trung Hòa" although the list spells "Trung
+    Hoà"). Words the reading has are left as printed."""
+    style = tone_style(reading)
+    if style is None:
+        return text
+    read = {m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", reading))}
+    return _WORD.sub(
+        lambda m: m.group(0) if m.group(0) in read else _place_tone(m.group(0), style), text
+    )
+
+
 def marked_key(s: str) -> str:
     """Comparison key that keeps the marks: cleaned, tone placement normalised, uppercase,
     single spaces ("Thủy" and "THUỶ" meet; "TRƯỜNG" and "TRƯƠNG" do not)."""

@@ -14,7 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rapidfuzz.distance import Levenshtein
@@ -31,6 +31,7 @@ from extract.normalize import (
     digit_runs,
     digits_only,
     fold,
+    in_style_of,
     marked_key,
     normalize_name,
     parse_date,
@@ -854,6 +855,7 @@ def address_value(raw: str, ctx: Context) -> Parsed:
     text = repair_address(_BARE_UNIT_LETTER.sub(_unit_stop, text))
     if not text:
         return Parsed(None, None)
+    text = in_style_of(text, raw)
     ok = len(_LETTER.findall(text)) >= 3
     if ok and not ends_with_province(text):
         return Parsed(text, None, ("no province at its end: read in part",))
@@ -876,7 +878,10 @@ def origin_value(raw: str, ctx: Context) -> Parsed:
     if parsed.value is None:
         return parsed
     repaired = repair_origin(parsed.value)
-    return parsed if repaired == parsed.value else address_value(repaired, ctx)
+    if repaired == parsed.value:
+        return parsed
+    again = address_value(repaired, ctx)
+    return again if again.value is None else replace(again, value=in_style_of(again.value, raw))
 
 
 def _id_number(raw: str, *, tax_code: bool) -> Parsed:

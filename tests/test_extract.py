@@ -705,6 +705,13 @@ def test_a_character_read_twice_in_a_vin_is_dropped_when_only_one_pair_is_double
     assert chassis_value("1RLHJF46BXKW331493", {}).value == "1RLHJF46BXKW331493"
 
 
+def test_a_unit_name_put_back_from_the_list_is_written_as_the_paper_writes() -> None:
+    # The list spells "Trung Hoà"; the card's "Xuân Thủy" shows it puts the mark on the
+    # first vowel, so the name it printed was "Trung Hòa".
+    got = address_value("Số 45 ngõ 279 đường Xuân Thủy, Phường Trung Hè Quận. Câu Giấy, Hà Nội", {})
+    assert got.value == "Số 45 ngõ 279 đường Xuân Thủy, Phường Trung Hòa, Quận Cầu Giấy, Hà Nội"
+
+
 def test_address_words_repaired_where_ocr_misreads_are_certain() -> None:
     assert address_value("Xóm 3, Ngh1 Phong, Thành phố Hà Nộ1", {}).value == (
         "Xóm 3, Nghi Phong, Thành phố Hà Nội"

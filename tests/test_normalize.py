@@ -13,12 +13,14 @@ from extract.normalize import (
     clean_text,
     digits_only,
     fold,
+    in_style_of,
     name_for_matching,
     normalize_name,
     parse_date,
     parse_expiry,
     strip_leaders,
     tone_placement,
+    tone_style,
 )
 
 PROPS = settings(database=None, deadline=None, max_examples=300)
@@ -95,6 +97,31 @@ def test_tone_placement_leaves_unambiguous_syllables(word: str) -> None:
 def test_tone_placement_rejects_unknown_style() -> None:
     with pytest.raises(ValueError):
         tone_placement("hoà", "modern")
+
+
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [
+        ("Số 45 đường Xuân Thủy, Trung Hè", "old"),
+        ("phường Yên Hoà, THUỶ", "new"),
+        ("Hoàng Mai, Quý Hòa", "old"),  # "Hoàng" and "Quý" are alike in both
+        ("Hoàng Mai", None),
+        ("Thủy Hoà", None),  # both: no evidence either way
+    ],
+)
+def test_tone_style(text: str, style: str | None) -> None:
+    assert tone_style(text) == style
+
+
+def test_words_put_back_take_the_readings_tone_placement() -> None:
+    reading = "Số 45 đường Xuân Thủy, Phường Trung Hè Quận. Câu Giấy"
+    assert in_style_of("Số 45 đường Xuân Thủy, Phường Trung Hoà, Quận Cầu Giấy", reading) == (
+        "Số 45 đường Xuân Thủy, Phường Trung Hòa, Quận Cầu Giấy"
+    )
+    # A word the reading has stays as printed, even in the other style; a reading that
+    # shows no style changes nothing.
+    assert in_style_of("Thuỷ, Trung Hoà", "Thuỷ, Xuân Thủy") == "Thuỷ, Trung Hoà"
+    assert in_style_of("Trung Hoà", "Trung Hè") == "Trung Hoà"
 
 
 @given(VIET)
