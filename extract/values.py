@@ -1153,6 +1153,9 @@ def license_class_value(raw: str, ctx: Context) -> Parsed:
     unread = unread_license_classes(raw)
     if unread:
         return Parsed(classes, None, (f"not a licence class: {', '.join(unread)}",))
+    if raw.rstrip().endswith((";", ",")):
+        # "A1;" where the card prints "A1; B2": the list goes on past what was read.
+        return Parsed(classes, None, ("the list of classes ends in a separator: read in part",))
     return Parsed(classes, True)
 
 

@@ -1717,6 +1717,9 @@ def test_a_class_of_the_list_read_as_no_class_puts_the_list_in_doubt() -> None:
     assert (doubtful.value, doubtful.valid) == ("B", None)
     assert license_class_value("A1, B2", {}).valid is True
     assert license_class_value("Hạng / Class: B2", {}).valid is True
+    # "A1;" of "A1; B2" with B2 under a seal: the list goes on past what was read.
+    cut = license_class_value("A1;", {})
+    assert (cut.value, cut.valid) == ("A1", None) and "in part" in cut.problems[0]
 
 
 def test_licence_classes_checked_against_issue_date() -> None:
