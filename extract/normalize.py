@@ -219,14 +219,12 @@ def tone_placement(s: str, style: str = "new") -> str:
 def tone_style(s: str) -> str | None:
     """The tone placement ``s`` writes its open ``oa``/``oe``/``uy`` syllables in: "old"
     ("Xuân Thủy", "Hòa"), "new" ("Thuỷ", "Hoà"), or None where it shows none or both."""
-    s = unicodedata.normalize("NFC", s)
-    seen = {
-        style
-        for m in _WORD.finditer(s)
-        if _place_tone(m.group(0), "old") != _place_tone(m.group(0), "new")
-        for style in ("old", "new")
-        if _place_tone(m.group(0), style) == m.group(0)
-    }
+    seen = set()
+    for m in _WORD.finditer(unicodedata.normalize("NFC", s)):
+        word = m.group(0)
+        old, new = _place_tone(word, "old"), _place_tone(word, "new")
+        if old != new:
+            seen.add("old" if word == old else "new")
     return seen.pop() if len(seen) == 1 else None
 
 

@@ -14,7 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz.distance import Levenshtein
@@ -848,6 +848,12 @@ def _without_trailing_junk(text: str) -> str:
 def address_value(raw: str, ctx: Context) -> Parsed:
     """An address or place, as printed; unit names carry the official tone marks
     (:mod:`extract.gazetteer`)."""
+    return _address(raw, raw)
+
+
+def _address(raw: str, reading: str) -> Parsed:
+    """:func:`address_value` of ``raw``, a reading or a repair of ``reading``: names put
+    back from the lists take the tone placement ``reading`` shows (``in_style_of``)."""
     text = _address_start(_without_leading_junk(_without_label_end(_clean(raw))))
     text = restore_marks(join_split_syllables(_repair_address_words(text)))
     text = _comma_before_units(_without_trailing_junk(text))
@@ -855,7 +861,7 @@ def address_value(raw: str, ctx: Context) -> Parsed:
     text = repair_address(_BARE_UNIT_LETTER.sub(_unit_stop, text))
     if not text:
         return Parsed(None, None)
-    text = in_style_of(text, raw)
+    text = in_style_of(text, reading)
     ok = len(_LETTER.findall(text)) >= 3
     if ok and not ends_with_province(text):
         return Parsed(text, None, ("no province at its end: read in part",))
@@ -878,10 +884,7 @@ def origin_value(raw: str, ctx: Context) -> Parsed:
     if parsed.value is None:
         return parsed
     repaired = repair_origin(parsed.value)
-    if repaired == parsed.value:
-        return parsed
-    again = address_value(repaired, ctx)
-    return again if again.value is None else replace(again, value=in_style_of(again.value, raw))
+    return parsed if repaired == parsed.value else _address(repaired, raw)
 
 
 def _id_number(raw: str, *, tax_code: bool) -> Parsed:
