@@ -469,6 +469,26 @@ def _value_tokens(rows: Sequence[Row], hits: Sequence[LabelHit]) -> dict[int, se
     return out
 
 
+#: A label's first word read with a confidence under this is taken as unread ("£á loại"
+#: for "Số loại"), not as the letters it was read as (``recover_labels``).
+UNREAD_WORD = 0.3
+
+
+def _first_word_unread(words: Sequence[Token], wording: str) -> bool:
+    """``words`` are ``wording`` with its first word unread: the engine doubted the first
+    word (:data:`UNREAD_WORD`), and the rest (a word of four letters or more) is read
+    exactly."""
+    toks = _wording_tokens(wording)
+    rest = "".join(toks[1:])
+    return (
+        len(words) >= 2
+        and len(toks) >= 2
+        and len(rest) >= 4
+        and words[0].confidence < UNREAD_WORD
+        and "".join(t.key for t in words[1:]) == rest
+    )
+
+
 def recover_labels(
     rows: Sequence[Row], vocabulary: Vocabulary, hits: Sequence[LabelHit]
 ) -> list[LabelHit]:
@@ -476,8 +496,10 @@ def recover_labels(
     xe", "Địa ck", "Dz tích" on a grey, specked 200 dpi page).
 
     A span of letter words counts as the label of a field missing from ``hits`` when up to
-    ``RECOVER_SHARE`` of the label's folded letters are wrong, its first letter is right,
-    and every other wording of the vocabulary is clearly further from it (a closed set:
+    ``RECOVER_SHARE`` of the label's folded letters are wrong, its first letter is right
+    (or its first word, which the engine doubted, is all it lost: "£á loại" for "Số
+    loại", :func:`_first_word_unread`), and every other wording of the vocabulary is
+    clearly further from it (a closed set:
     a garbled "Nh hiệu" is nearer "Nhãn hiệu" than any other label of the form), and it
     has small letters (titles are in capitals) and is not among the words of a found
     label's value (up to a column gap). The nearest span of each row, for the
@@ -521,7 +543,8 @@ def recover_labels(
             w = wordings[wi]
             tag = field_of(w.tag) or ""
             words = row.tokens[span[0] : span[1]]
-            if span[3][:1] != w.key[:1] or not any(c.islower() for t in words for c in t.text):
+            first = w.key[:1] if _first_word_unread(words, w.text) else span[3][:1]
+            if first != w.key[:1] or not any(c.islower() for t in words for c in t.text):
                 continue  # a label is written in small letters; a title is in capitals
             if span[0] in inside.get(r, ()):
                 continue  # inside a value ("... đường Hoàng Quốc Việt," is no "Quốc tịch")
@@ -534,7 +557,7 @@ def recover_labels(
                     for o in order[1:]
                     if wordings[int(o)].label is not w.label
                     and wordings[int(o)].key != w.key
-                    and wordings[int(o)].key[:1] == span[3][:1]
+                    and wordings[int(o)].key[:1] == first
                 ),
                 None,
             )

@@ -1361,6 +1361,21 @@ def test_a_garbled_label_is_recovered_when_its_value_validates() -> None:
     assert all(h.score < 0.8 for h in layout.recovered)
 
 
+def test_a_label_whose_first_word_was_not_read_is_recovered() -> None:
+    # "Số loại" with "Số" read as "£á" at 0.06: the rest of the label read exactly.
+    p = page(
+        (100, [(100, "Nhãn hiệu: SUZUKI"), (700, "£á", 0.06), (760, "loại RAIDER R150")]),
+        (160, [(100, "Loại xe: Xe mô tô hai bánh")]),
+    )
+    assert values("registration_declaration", p)["model_code"] == "RAIDER R150"
+    # Read confidently, the first word is what was printed: no label of this form.
+    p = page(
+        (100, [(100, "Nhãn hiệu: SUZUKI"), (700, "Gá", 0.9), (760, "loại RAIDER R150")]),
+        (160, [(100, "Loại xe: Xe mô tô hai bánh")]),
+    )
+    assert values("registration_declaration", p)["model_code"] is None
+
+
 def test_a_rival_label_must_start_with_the_garbled_span_letter() -> None:
     """ "Giới nh:" (the "tí" of "tính" lost) is nearer "Giới tính" than "Nơi sinh" by less
     than the margin, but "Nơi sinh" cannot be what was read: its first letter is not
