@@ -303,6 +303,54 @@ def _with_unit_word(
     return ward, district
 
 
+def _stops_joined(parts: list[str]) -> list[str]:
+    """The parts with a unit's abbreviation parted from its name by a comma joined to it,
+    the comma read for its full stop ("TP, Hà Nội" → "TP. Hà Nội")."""
+    out: list[str] = []
+    for part in parts:
+        if out and out[-1] in _BARE_SHORT and part:
+            out[-1] = f"{out[-1]}. {part}"
+        else:
+            out.append(part)
+    return out
+
+
+#: Unit abbreviations that are written with a full stop ("TP." besides "TP"), bare.
+_BARE_SHORT = frozenset(w.rstrip(".") for short in _SHORT.values() for w in short if "." in w)
+
+
+def _district_apart(parts: list[str]) -> list[str]:
+    """The parts with a last part that holds a district and its province apart
+    ("quận Tây Hồ. Hà Nội", the comma read as a full stop or lost) set apart: only
+    where the words before the province name a district of it, after its unit word."""
+    provinces, districts, _, _ = _units()
+    words = parts[-1].split()
+    for k in range(1, len(words) - 1):
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        found = _unit_part(tail, provinces)
+        if found is None or found[1] not in districts or not _unit_word(head):
+            continue
+        head = head.removesuffix(".") if not _UNIT.fullmatch(head) else head
+        if _unit_part(head, districts[found[1]]) is not None:
+            return [*parts[:-1], head, tail]
+    return parts
+
+
+def _cut_short(part: str, units: dict[str, str]) -> tuple[str, str] | None:
+    """(repaired part, name) for a part that is one of ``units`` read cut short after its
+    unit word ("quận Cầu" for "quận Cầu Giấy", where the ward before it is one of Cầu
+    Giấy's): the start of the name of only one of them, three letters or more, with its
+    marks."""
+    m = _UNIT.match(part)
+    if m is None:
+        return None
+    read = marked_key(part[m.end() :])
+    if len(fold(part[m.end() :])) < 3:
+        return None
+    names = [n for n in units if marked_key(n).startswith(read)]
+    return (_written(part, names[0]), names[0]) if len(names) == 1 else None
+
+
 def repair_address(value: str) -> str:
     """``value`` (a residence address: house, street, then ward, district and province)
     with the unit parts at its end set right from the hierarchy, as
@@ -311,11 +359,14 @@ def repair_address(value: str) -> str:
     the case the part shows. Parts before the units, and parts that name no listed unit
     closely, stay as read."""
     text = unicodedata.normalize("NFC", value)
-    parts = [p.strip() for p in text.split(",")]
+    parts = _stops_joined([p.strip() for p in text.split(",")])
     if len(parts) < 2 or not all(parts):
         return value
     provinces, districts, communes, after = _units()
     found = _unit_part(parts[-1], provinces)
+    if found is None:
+        parts = _district_apart(parts)
+        found = _unit_part(parts[-1], provinces)
     if found is None:
         return value
     parts[-1], province = found
@@ -330,6 +381,8 @@ def repair_address(value: str) -> str:
                 if _unit_part(parts[-3], communes[province][d]) is not None
             }
             district = _unit_part(parts[-2], holding) if holding else None
+            if district is None and holding:
+                district = _cut_short(parts[-2], holding)
         if district is not None:
             parts[-2], name = district
             ward = _unit_part(parts[-3], communes[province][name])

@@ -670,28 +670,45 @@ def _without_label_end(text: str) -> str:
     return text
 
 
-#: Unit words that begin an address part, as printed.
+#: Unit words that begin an address part, as printed, after a word or a number ("Tổ dân
+#: phố 1 Phường Láng"); ``garbled``: a word that may be "phường" misread.
 _UNIT_START = re.compile(
-    r"(?<=[^\W\d_])(?<![Tt]hị)(?<![Tt]hành) "
+    r"(?<=[^\W_])(?<![Tt]hị)(?<![Tt]hành) "
     r"(?=(?:[Tt]hành phố|[Tt]hị trấn|[Tt]hị xã|[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã"
-    r"|TP\.?|TT\.|TX\.|[PQHX]\.?) )"
+    r"|TP\.?|TT\.|TX\.|[PQHX]\.?|(?P<garbled>[^\W\d_]{5,6})) )"
 )
+#: A word read for the unit word "phường" with one letter wrong ("whường", "phưỡng").
+_GARBLED_WARD = "PHUONG"
 
 
 def _comma_before_units(text: str) -> str:
-    """A comma the reading lost before a unit ("Trần Phú phường Đại Kim,"), put back
-    where the address prints one before its other units and the words after the unit
-    word name a listed unit ("phường Đại Kim")."""
+    """A comma the reading lost before a unit ("Trần Phú phường Đại Kim,", "Tổ dân phố 3
+    whường Tây Mỗ,"), put back where the address prints one before its other units and
+    the words after the unit word name a listed unit ("phường Đại Kim"). The unit word
+    may be "phường" read with one letter wrong; ``repair_address`` writes it right."""
     if ", " not in text:
         return text  # an address printed without commas
     out, last = [], 0
     for m in _UNIT_START.finditer(text):
         rest = text[m.end() :].split(",")[0].strip()
         words = rest.split()
-        if any(is_listed_unit(" ".join(words[:k])) for k in range(2, min(len(words), 5) + 1)):
+        listed = _names_a_unit(words)
+        if m.group("garbled") is not None:
+            # Not a unit's own name ("Phương Mai", "Khương Thượng"), and one letter from
+            # the unit word.
+            if listed or Levenshtein.distance(fold(m.group("garbled")), _GARBLED_WARD) > 1:
+                continue
+            listed = _names_a_unit(["phường", *words[1:]])
+        if listed:
             out.append(text[last : m.start()] + ",")
             last = m.start()
     return "".join(out) + text[last:]
+
+
+def _names_a_unit(words: list[str]) -> bool:
+    """The first two to five of ``words`` are a listed unit's name, with or without its
+    unit word."""
+    return any(is_listed_unit(" ".join(words[:k])) for k in range(2, min(len(words), 5) + 1))
 
 
 #: Words that begin a residence address ("Số 12 ngõ 3", "Thôn Đoài", "Xóm 11").

@@ -97,6 +97,22 @@ def test_the_card_field_parser_repairs_and_validates() -> None:
             "Xóm 3, X. Tả Thanh Oai, H. Thanh Tn, TP Hà Nội",
             "Xóm 3, X. Tả Thanh Oai, H. Thanh Trì, TP Hà Nội",
         ),
+        # The stop after the province's abbreviation read as a comma; the ward's lost
+        # unit word then written as the district's is.
+        (
+            "Số 199 đường Tam Trinh, Đông Ngạc, quận Bắc Từ Liêm, TP, Hà Nội",
+            "Số 199 đường Tam Trinh, phường Đông Ngạc, quận Bắc Từ Liêm, TP. Hà Nội",
+        ),
+        # The comma between the district and the province read as a full stop.
+        (
+            "Số 76 đường Nguyễn Văn Cừ, phường Bưởi, quận Tây Hồ. Hà Nội",
+            "Số 76 đường Nguyễn Văn Cừ, phường Bưởi, quận Tây Hồ, Hà Nội",
+        ),
+        # A district cut short: the one district that holds the ward and begins so.
+        (
+            "Số 199 ngõ 177 đường Quang Trung, phường Nghĩa Đô, quận Cầu, TP. Hà Nội",
+            "Số 199 ngõ 177 đường Quang Trung, phường Nghĩa Đô, quận Cầu Giấy, TP. Hà Nội",
+        ),
     ],
 )
 def test_the_unit_parts_of_an_address_are_set_right(read: str, expected: str) -> None:
@@ -112,10 +128,49 @@ def test_the_unit_parts_of_an_address_are_set_right(read: str, expected: str) ->
         "huyện Thanh Tn, Hà Nội",  # Thanh Trì or Thanh Xuân: the list cannot say
         "Xóm Phù Linh, huyện Sóc Sơn, Hà Nội",  # a hamlet's word is not a garbled unit word
         "Số 7 đường Láng, phường Láng Thượng, quận Đống Đa, Phnom Penh",  # no listed province
+        # "Thanh" begins three districts; none holds a ward named so closely.
+        "Số 3, phường Quán Thánh, quận Thanh, Hà Nội",
+        # A province after a street, not a district: nothing to set apart.
+        "Số 9 đường Láng. Hà Nội",
     ],
 )
 def test_what_the_hierarchy_cannot_settle_stays_as_read(read: str) -> None:
     assert repair_address(read) == read
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        # After a number, and a ward of one word: the whole part up to the comma.
+        (
+            "Tổ dân phố 1 Phường Láng, Thành phố Hà Nội",
+            "Tổ dân phố 1, Phường Láng, Thành phố Hà Nội",
+        ),
+        # "phường" read with a letter wrong.
+        (
+            "Tổ dân phố 3 whường Tây Mỗ, quận Nam Từ Liêm, TP. Hà Nội",
+            "Tổ dân phố 3, phường Tây Mỗ, quận Nam Từ Liêm, TP. Hà Nội",
+        ),
+    ],
+)
+def test_a_comma_lost_before_a_ward_is_put_back(read: str, expected: str) -> None:
+    assert V.address_value(read, {}).value == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        # A ward whose name is one letter from the unit word is no garbled unit word.
+        "Số 12, phường Khương Thượng, quận Đống Đa, Hà Nội",
+        "Số 5 ngõ 3 Khương Thượng, quận Đống Đa, Hà Nội",
+        # A street that is no listed ward.
+        "Số 8 phố Huế, quận Hai Bà Trưng, Hà Nội",
+    ],
+)
+def test_no_comma_where_no_ward_follows(read: str) -> None:
+    parsed = V.address_value(read, {})
+    assert parsed.value is not None
+    assert parsed.value.count(",") == read.count(",")
 
 
 def test_the_address_parser_repairs_unit_parts() -> None:
