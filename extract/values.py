@@ -360,6 +360,21 @@ def _joined_colours(words: list[str]) -> list[str]:
     return out
 
 
+#: Colours of their own, which other colour words qualify ("Xanh dương", "Vàng kim").
+BASE_COLOURS = frozenset(
+    {"Trắng", "Đen", "Đỏ", "Bạc", "Xanh", "Ghi", "Vàng", "Nâu", "Xám", "Cam", "Hồng", "Tím"}
+)
+
+
+def _two_colours(words: list[str]) -> list[str]:
+    """Two base colours, each capitalised ("Trắng Xanh"), are two colours whose dash the
+    reading lost ("Trắng - Xanh"); a word that qualifies a colour is written in small
+    letters ("Xanh đen", "Vàng cát"), and a value in capitals says nothing."""
+    if len(words) == 2 and all(w in BASE_COLOURS for w in words):
+        return [words[0], "-", words[1]]
+    return words
+
+
 def _colour_part_start(words: list[str]) -> list[str]:
     """Each colour of a value ("Đen - Bạo") starts with a base colour word, whatever words
     qualify it after ("Vàng kim"): a first word of three letters or more that is no
@@ -390,7 +405,9 @@ def color_value(raw: str, ctx: Context) -> Parsed:
         words.pop(0)
     while len(words) > 1 and not _LETTER.search(words[-1]):
         words.pop()
-    words = _colour_part_start(_red([_colour_word(w) for w in _joined_colours(words)]))
+    words = _two_colours(
+        _colour_part_start(_red([_colour_word(w) for w in _joined_colours(words)]))
+    )
     value = " ".join(words)
     if any(c.isdigit() for c in value):
         return Parsed(value, False, ("a colour is written in letters",))

@@ -1190,7 +1190,16 @@ def test_a_colour_word_read_without_its_marks_gets_them() -> None:
     # A colour word read in two pieces is one; two colour words stay two.
     assert color_value("Trắ ng", {}).value == "Trắng"
     assert color_value("Đ en - Bạc", {}).value == "Đen - Bạc"
-    assert color_value("Xanh Đen", {}).value == "Xanh Đen"
+    assert color_value("Xanh Đen", {}).value == "Xanh - Đen"
+
+
+def test_two_capitalised_colours_are_two_colours_whose_dash_was_lost() -> None:
+    assert color_value("Trắng Xanh", {}).value == "Trắng - Xanh"
+    # A word that qualifies a colour is written small; capitals say nothing; a colour
+    # qualified by another colour word is one colour.
+    assert color_value("Xanh đen", {}).value == "Xanh đen"
+    assert color_value("TRẮNG XANH", {}).value == "TRẮNG XANH"
+    assert color_value("Xanh Dương", {}).value == "Xanh Dương"
 
 
 def test_a_colour_read_with_a_letter_wrong_or_marks_around_it() -> None:
