@@ -474,6 +474,12 @@ def _value_tokens(rows: Sequence[Row], hits: Sequence[LabelHit]) -> dict[int, se
 UNREAD_WORD = 0.3
 
 
+def _list_item(tokens: Sequence[Token]) -> bool:
+    """``tokens`` open with a short item ("Aí:", three characters at most before its
+    colon) of a list that the next token shows goes on ("À2;")."""
+    return len(tokens) > 1 and len(tokens[0].text) <= 4 and ";" in tokens[1].text
+
+
 def _first_word_unread(words: Sequence[Token], wording: str) -> bool:
     """``words`` are ``wording`` with its first word unread: the engine doubted the first
     word (:data:`UNREAD_WORD`), and the rest (a word of four letters or more) is read
@@ -977,9 +983,11 @@ class PageLayout:
         flat = tuple(t for line in lines for t in line)
         # Unmatched remnants of an unreadable English half: "code):" before the value, or
         # a lowercase word of the half ("code" of "(Model code)") where the value should be.
+        # A short first item of a list whose separator was read as a colon ("Aí: À2; B2"
+        # for "A1; A2; B2") is the value's.
         for _ in range(2):
             if flat and (
-                flat[0].text.endswith(":")
+                (flat[0].text.endswith(":") and not _list_item(flat))
                 or (flat[0].key in english and not flat[0].text[:1].isupper())
             ):
                 flat = flat[1:]

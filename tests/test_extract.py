@@ -284,6 +284,15 @@ def test_licence_classes_after_hang_without_its_colon_or_alone_on_their_row() ->
     assert values("driving_license", p)["license_class"] is None
 
 
+def test_a_first_class_whose_separator_was_read_as_a_colon_is_kept() -> None:
+    # "A1;" read "Aí:": the colon's token is no English remnant when the list goes on.
+    p = page((1000, [(300, "Hạng:"), (700, "Aí: À2; B2")]))
+    assert values("driving_license", p)["license_class"] == "A1; A2; B2"
+    # A remnant of the English half before a value that is no list still goes.
+    p = page((1000, [(300, "Số loại"), (500, "code): WAVE ALPHA")]))
+    assert values("registration_certificate", p)["model_code"] == "WAVE ALPHA"
+
+
 def test_a_value_centred_under_a_long_english_half_is_the_labels() -> None:
     """ "Năm sản xuất / Year of manufacture:" with the year under the end of its English
     half, further right than four line heights past the Vietnamese words."""
