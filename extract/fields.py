@@ -105,6 +105,9 @@ class _Candidate:
         return (ok, -float(self.second), -self.tier, -self.page, round(label, 1), -y)
 
 
+#: The problem of a stand-in found by search where the field's own label was read
+#: garbled (``LabelledField.search_when_seen``).
+_STAND_IN_DOUBTED = "its label may be printed, read garbled, with its value unread: a stand-in"
 #: The tier of a value found after a garbled label (below every printed wording's).
 RECOVERED = 50
 #: The tier of a value read from a rubbing of the stamped number only (``rubbings``).
@@ -202,7 +205,8 @@ class LabelledField:
     alone: bool = False
     #: The search finds another fact that stands in for this one only where the form
     #: prints no label for it (the certificate's issue date for its first registration):
-    #: a label seen with its value unread is then a field to review, not a search.
+    #: a label seen with its value unread is then a field to review, not a search, and
+    #: a stand-in found where the label was read garbled is in doubt.
     search_when_seen: bool = True
     #: The value is written in unaccented Latin letters, digits and punctuation only (codes,
     #: numbers, brands): a reader may add a reading with a Latin-script model, whose errors
@@ -270,6 +274,8 @@ class LabelledField:
             for page, value in search(doc):
                 parsed, value = self._parse([value], ctx)
                 if parsed.value is not None:
+                    if not self.search_when_seen and self._garbled_label(doc):
+                        parsed = V.Parsed(parsed.value, None, (_STAND_IN_DOUBTED,))
                     tier = ALONE if self.alone else SHAPED
                     cands.append(_Candidate(parsed, value, None, page, tier))
         copies = self._rubbings(doc)
@@ -302,6 +308,11 @@ class LabelledField:
         if shapeless and result.valid is False and result.value is not None:
             return _missing(seen, True)
         return result
+
+    def _garbled_label(self, doc: Document) -> bool:
+        """One of the field's labels was read too garbled to be found as printed
+        (:func:`extract.layout.recover_labels`): the paper may print its row."""
+        return any(h.field == self.name for lay in doc.layouts for h in lay.recovered)
 
     def _settle(
         self,

@@ -1419,6 +1419,23 @@ def test_a_title_is_no_garbled_label() -> None:
     assert values("registration_certificate", p)["registration_date"] == "2014-03-01"
 
 
+def test_an_issue_date_standing_in_where_the_first_registration_row_is_garbled() -> None:
+    """The issue date stands in for the first registration only where the certificate
+    prints no such row: with the row's label read garbled and its date unread, the
+    stand-in is in doubt (valid unknown), not taken as read."""
+    rows = [
+        (100, [(100, "GIẤY CHỨNG NHẬN ĐĂNG KÝ XE")]),
+        (220, [(100, "Số máy: SC50A6800047")]),
+        (400, [(1300, "Hà Nội, ngày 21 tháng 05 năm 2018")]),
+    ]
+    got = extract_fields("registration_certificate", [page(*rows)])["registration_date"]
+    assert (got.value, got.valid) == ("2018-05-21", True)
+    garbled = [*rows[:2], (280, [(100, "Đăng ky lần vay 04!ÐÈ.M@I4")]), rows[2]]
+    got = extract_fields("registration_certificate", [page(*garbled)])["registration_date"]
+    assert (got.value, got.valid) == ("2018-05-21", None)
+    assert got.problems
+
+
 def test_a_garbled_label_begins_its_row_or_a_column() -> None:
     # "Quốc Việt," inside the address is as near "Quốc tịch" as a garbled label can be,
     # and a licence that prints no nationality is not given the address as one.
