@@ -694,6 +694,11 @@ _UNIT_START = re.compile(
     r"(?=(?:[Tt]hành phố|[Tt]hị trấn|[Tt]hị xã|[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã"
     r"|TP\.?|TT\.|TX\.|[PQHX]\.?|(?P<garbled>[^\W\d_]{5,6})) )"
 )
+#: An address's text that ends in a unit word: the word after it begins the unit's name.
+_UNIT_WORD_END = re.compile(
+    r"(?:^|[\s,])(?:thành phố|thị trấn|thị xã|phường|quận|huyện|xã|tp|tt|tx|[pqhx])\.?$",
+    re.IGNORECASE,
+)
 #: A word read for the unit word "phường" with one letter wrong ("whường", "phưỡng").
 _GARBLED_WARD = "PHUONG"
 
@@ -711,9 +716,14 @@ def _comma_before_units(text: str) -> str:
         words = rest.split()
         listed = _names_a_unit(words)
         if m.group("garbled") is not None:
-            # Not a unit's own name ("Phương Mai", "Khương Thượng"), and one letter from
-            # the unit word.
-            if listed or Levenshtein.distance(fold(m.group("garbled")), _GARBLED_WARD) > 1:
+            # Not a unit's own name ("Phương Mai", "Khương Thượng") nor the first word of
+            # one after its unit word ("phường Khương …"), and one letter from the unit
+            # word.
+            if (
+                listed
+                or _UNIT_WORD_END.search(text[: m.start()])
+                or Levenshtein.distance(fold(m.group("garbled")), _GARBLED_WARD) > 1
+            ):
                 continue
             listed = _names_a_unit(["phường", *words[1:]])
         if listed:

@@ -165,6 +165,8 @@ def test_a_comma_lost_before_a_ward_is_put_back(read: str, expected: str) -> Non
         "Số 5 ngõ 3 Khương Thượng, quận Đống Đa, Hà Nội",
         # A street that is no listed ward.
         "Số 8 phố Huế, quận Hai Bà Trưng, Hà Nội",
+        # The first word of a ward's name after its unit word, one letter from "phường".
+        "Tổ dân phố 14, phường Khương Thanh Xuân, TP. Hà Nội",
     ],
 )
 def test_no_comma_where_no_ward_follows(read: str) -> None:
