@@ -395,7 +395,7 @@ def repair_address(value: str) -> str:
                 )
             return ", ".join(parts)
     if province in after:
-        commune = _unit_part(parts[-2], after[province])
+        commune = _unit_part(parts[-2], after[province]) or _cut_short(parts[-2], after[province])
         if commune is not None:
             parts[-2] = commune[0]
     return ", ".join(parts)

@@ -520,7 +520,7 @@ _BARE_UNIT_LETTER = re.compile(r"(?:(?<=^)|(?<=, ))([PXQH])(?= ([^\W\d_]))")
 # are restored, "Thi trấn"; the province's "Thành phố", "Tỉnh").
 _STOP_FOR_COMMA = re.compile(
     r"(?<=[^\W_])(?<!\bP)(?<!\bQ)(?<!\bH)(?<!\bX)(?<!\bTX)(?<!\bTP)(?<!\bTT)"
-    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|TP"
+    r"\.(?= (?:(?:P|Q|H|X|TX|TP|TT)\.|TP|TT|TX"
     r"|(?:[Pp]hường|[Qq]uận|[Hh]uyện|[Xx]ã|[Tt]h[iị] (?:trấn|xã)|[Tt]hành phố|[Tt]ỉnh)) )"
 )
 # ... and after a house's or lane's number before the lane or street that follows ("Số
@@ -593,6 +593,19 @@ def _ngach_one(m: re.Match[str]) -> str:
 
 def _unit_stop(m: re.Match[str]) -> str:
     return m[1] + "." if m[2].isupper() else m[1]
+
+
+# A town's or a district town's abbreviation at the start of a part before its name
+# ("TT Chúc Sơn"), and one of a ward or district written with its stop ("H. Chương Mỹ").
+_BARE_TOWN = re.compile(r"(?:(?<=^)|(?<=, ))(TT|TX)(?= [A-ZĐ])")
+_STOPPED_UNIT = re.compile(r"(?:^|, )(?:TT|TX|[PQHX])\. ")
+
+
+def _town_stops(text: str) -> str:
+    """ "TT"/"TX" given the full stop that the address's other ward and district
+    abbreviations are written with ("Xóm 4, TT Chúc Sơn, H. Chương Mỹ": the stop after
+    "TT" lost); an address that writes none keeps them bare."""
+    return _BARE_TOWN.sub(r"\1.", text) if _STOPPED_UNIT.search(text) else text
 
 
 #: The words that name the parts of a street address, by what follows them: a number
@@ -902,7 +915,7 @@ def _address(raw: str, reading: str) -> Parsed:
     text = restore_marks(join_split_syllables(_repair_address_words(text)))
     text = _comma_before_units(_without_trailing_junk(text))
     # A bare unit letter that began a part only once its comma was put back ("Q Tây Hồ").
-    text = repair_address(_BARE_UNIT_LETTER.sub(_unit_stop, text))
+    text = repair_address(_town_stops(_BARE_UNIT_LETTER.sub(_unit_stop, text)))
     if not text:
         return Parsed(None, None)
     text = in_style_of(text, reading)

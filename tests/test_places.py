@@ -108,6 +108,11 @@ def test_the_card_field_parser_repairs_and_validates() -> None:
             "Số 76 đường Nguyễn Văn Cừ, phường Bưởi, quận Tây Hồ. Hà Nội",
             "Số 76 đường Nguyễn Văn Cừ, phường Bưởi, quận Tây Hồ, Hà Nội",
         ),
+        # A ward cut short after the 2025 reform: the one of the city that begins so.
+        (
+            "Số 124, ngách 32/57, ngõ 300 Tây Sơn, Phường Khương, Thành phố Hà Nội",
+            "Số 124, ngách 32/57, ngõ 300 Tây Sơn, Phường Khương Đình, Thành phố Hà Nội",
+        ),
         # A district cut short: the one district that holds the ward and begins so.
         (
             "Số 199 ngõ 177 đường Quang Trung, phường Nghĩa Đô, quận Cầu, TP. Hà Nội",
@@ -155,6 +160,16 @@ def test_what_the_hierarchy_cannot_settle_stays_as_read(read: str) -> None:
 )
 def test_a_comma_lost_before_a_ward_is_put_back(read: str, expected: str) -> None:
     assert V.address_value(read, {}).value == expected
+
+
+def test_a_town_abbreviation_is_written_as_the_address_writes_the_others() -> None:
+    # The comma read as a stop before "TT", and the stop after "TT" lost: the address
+    # writes "H." with its stop.
+    got = V.address_value("Thôn Giữa. TT Trâu Quỳ, H. Gia Lâm, TP Hà Nội", {}).value
+    assert got == "Thôn Giữa, TT. Trâu Quỳ, H. Gia Lâm, TP Hà Nội"
+    # An address that writes no stop after its abbreviations keeps "TT" bare.
+    bare = "Xóm 4, TT Chúc Sơn, huyện Chương Mỹ, TP Hà Nội"
+    assert V.address_value(bare, {}).value == bare
 
 
 @pytest.mark.parametrize(
