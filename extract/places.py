@@ -347,8 +347,14 @@ def _cut_short(part: str, units: dict[str, str]) -> tuple[str, str] | None:
     read = marked_key(part[m.end() :])
     if len(fold(part[m.end() :])) < 3:
         return None
-    names = [n for n in units if marked_key(n).startswith(read)]
-    return (_written(part, names[0]), names[0]) if len(names) == 1 else None
+    names = [n for n in units if marked_key(n).startswith(read) and len(marked_key(n)) > len(read)]
+    if len(names) != 1:
+        return None
+    # Cut short under its own unit word: "Xã Gia Lâm" is a commune, not huyện Gia Lâm.
+    word, own = fold(m.group(1).rstrip(".")), units[names[0]]
+    if word not in {fold(w.rstrip(".")) for w in (own, *_SHORT.get(own, ()))}:
+        return None
+    return _written(part, names[0]), names[0]
 
 
 def repair_address(value: str) -> str:

@@ -135,6 +135,9 @@ def test_the_unit_parts_of_an_address_are_set_right(read: str, expected: str) ->
         "Số 7 đường Láng, phường Láng Thượng, quận Đống Đa, Phnom Penh",  # no listed province
         # "Thanh" begins three districts; none holds a ward named so closely.
         "Số 3, phường Quán Thánh, quận Thanh, Hà Nội",
+        # A commune after the 2025 reform named as a district was: not the district
+        # "cut short", and the hamlet before it stays a hamlet.
+        "Thôn Thượng, Xã Gia Lâm, TP. Hà Nội",
         # A province after a street, not a district: nothing to set apart.
         "Số 9 đường Láng. Hà Nội",
     ],
