@@ -1196,7 +1196,7 @@ def test_a_colour_word_read_without_its_marks_gets_them() -> None:
     assert color_value("Đỏ đồ", {}).value == "Đỏ đô"
     assert color_value("Đỏ đô", {}).value == "Đỏ đô"
     assert color_value("Xanh ngoc bich", {}).value == "Xanh ngọc bich"
-    # A colour word read in two pieces is one; two colour words stay two.
+    # A colour word read in two pieces is one; two colour words stay two colours.
     assert color_value("Trắ ng", {}).value == "Trắng"
     assert color_value("Đ en - Bạc", {}).value == "Đen - Bạc"
     assert color_value("Xanh Đen", {}).value == "Xanh - Đen"
