@@ -303,6 +303,10 @@ def _with_unit_word(
     return ward, district
 
 
+#: Unit abbreviations that are written with a full stop ("TP." besides "TP"), bare.
+_BARE_SHORT = frozenset(w.rstrip(".") for short in _SHORT.values() for w in short if "." in w)
+
+
 def _stops_joined(parts: list[str]) -> list[str]:
     """The parts with a unit's abbreviation parted from its name by a comma joined to it,
     the comma read for its full stop ("TP, Hà Nội" → "TP. Hà Nội")."""
@@ -313,10 +317,6 @@ def _stops_joined(parts: list[str]) -> list[str]:
         else:
             out.append(part)
     return out
-
-
-#: Unit abbreviations that are written with a full stop ("TP." besides "TP"), bare.
-_BARE_SHORT = frozenset(w.rstrip(".") for short in _SHORT.values() for w in short if "." in w)
 
 
 def _district_apart(parts: list[str]) -> list[str]:
@@ -340,7 +340,8 @@ def _cut_short(part: str, units: dict[str, str]) -> tuple[str, str] | None:
     """(repaired part, name) for a part that is one of ``units`` read cut short after its
     unit word ("quận Cầu" for "quận Cầu Giấy", where the ward before it is one of Cầu
     Giấy's): the start of the name of only one of them, three letters or more, with its
-    marks."""
+    marks, written under that unit's own word ("Xã Gia Lâm", a commune, is no huyện Gia
+    Lâm cut short)."""
     m = _UNIT.match(part)
     if m is None:
         return None
@@ -350,7 +351,6 @@ def _cut_short(part: str, units: dict[str, str]) -> tuple[str, str] | None:
     names = [n for n in units if marked_key(n).startswith(read) and len(marked_key(n)) > len(read)]
     if len(names) != 1:
         return None
-    # Cut short under its own unit word: "Xã Gia Lâm" is a commune, not huyện Gia Lâm.
     word, own = fold(m.group(1).rstrip(".")), units[names[0]]
     if word not in {fold(w.rstrip(".")) for w in (own, *_SHORT.get(own, ()))}:
         return None
@@ -362,8 +362,10 @@ def repair_address(value: str) -> str:
     with the unit parts at its end set right from the hierarchy, as
     :func:`repair_origin` does for places of origin; a garbled unit word before a
     listed name ("ghận Ba Đình", "Thỉnh phố Hà Nội") becomes the unit's own word, in
-    the case the part shows. Parts before the units, and parts that name no listed unit
-    closely, stay as read."""
+    the case the part shows. A comma read for an abbreviation's stop ("TP, Hà Nội"), a
+    stop read for the comma before the province ("quận Tây Hồ. Hà Nội") and a district or
+    a ward cut short (:func:`_cut_short`) are set right too. Parts before the units, and
+    parts that name no listed unit closely, stay as read."""
     text = unicodedata.normalize("NFC", value)
     parts = _stops_joined([p.strip() for p in text.split(",")])
     if len(parts) < 2 or not all(parts):
