@@ -10,12 +10,14 @@ counts as valid for each field and what to return when it is not. The one correc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 
 from rapidfuzz.distance import Levenshtein
 
@@ -37,6 +39,7 @@ from extract.normalize import (
     parse_date,
     parse_expiry,
     strip_leaders,
+    tone_placement,
     unique_by_fold,
 )
 from extract.places import repair_address, repair_origin
@@ -745,6 +748,41 @@ def _comma_before_units(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+@functools.cache
+def _streets() -> dict[str, tuple[str, ...]]:
+    """Hà Nội's street names (``data/streets.txt``) by their folded letters."""
+    text = resources.files("extract").joinpath("data/streets.txt").read_text("utf-8")
+    names = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    out: dict[str, list[str]] = {}
+    for name in names:
+        out.setdefault(fold(name), []).append(unicodedata.normalize("NFC", name))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: A street's name in an address part: after "đường" or "phố" (not the city's "Thành
+#: phố"), or after a lane's or house's number ("ngõ 217 Thái Hà"), to the part's end.
+_STREET_NAME = re.compile(
+    r"(?:(?<=\b[đĐ]ường )|(?<![Tt]hành phố )(?<![Dd]ân phố )(?<=\b[pP]hố )|(?<=\d ))"
+    r"((?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*)(?: [A-ZĐÂĂÊÔƠƯ][^\W\d_]*){0,3})(?=,|$)"
+)
+
+
+def _street_marks(text: str) -> str:
+    """A street's name read with its marks lost or changed ("Tạm Trinh", "Tôn Đức Thăng")
+    written as the one listed street of the same letters spells it (:func:`_streets`); a
+    name whose letters no listed street has, or two have, stays as read, and so does a
+    listed name written in the other tone placement ("Xuân Thuỷ")."""
+
+    def mark(m: re.Match[str]) -> str:
+        name = m.group(1)
+        listed = _streets().get(fold(name), ())
+        if len(listed) != 1 or tone_placement(name) == tone_placement(listed[0]):
+            return name
+        return listed[0]
+
+    return ", ".join(_STREET_NAME.sub(mark, part) for part in text.split(", "))
+
+
 def _names_a_unit(words: list[str]) -> bool:
     """The first two to five of ``words`` are a listed unit's name, with or without its
     unit word."""
@@ -913,7 +951,7 @@ def _address(raw: str, reading: str) -> Parsed:
     back from the lists take the tone placement ``reading`` shows (``in_style_of``)."""
     text = _address_start(_without_leading_junk(_without_label_end(_clean(raw))))
     text = restore_marks(join_split_syllables(_repair_address_words(text)))
-    text = _comma_before_units(_without_trailing_junk(text))
+    text = _street_marks(_comma_before_units(_without_trailing_junk(text)))
     # A bare unit letter that began a part only once its comma was put back ("Q Tây Hồ").
     text = repair_address(_town_stops(_BARE_UNIT_LETTER.sub(_unit_stop, text)))
     if not text:

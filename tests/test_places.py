@@ -165,6 +165,39 @@ def test_a_comma_lost_before_a_ward_is_put_back(read: str, expected: str) -> Non
     assert V.address_value(read, {}).value == expected
 
 
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        # A street's name with a mark lost or changed: the listed street of its letters.
+        (
+            "Số 74 ngõ 15 phố Tôn Đức Thăng, Xã Tiền Phong, Huyện Mê Linh, Thành phố Hà Nội",
+            "Số 74 ngõ 15 phố Tôn Đức Thắng, Xã Tiền Phong, Huyện Mê Linh, Thành phố Hà Nội",
+        ),
+        (
+            "Số 118 đường Tạm Trinh, Phường Ngọc Hà, Thành phố Hà Nội",
+            "Số 118 đường Tam Trinh, Phường Ngọc Hà, Thành phố Hà Nội",
+        ),
+        # After a lane's number.
+        (
+            "Số 84, ngách 87/96, ngõ 217 Thai Ha, thị trấn Quang Minh, huyện Mê Linh, TP. Hà Nội",
+            "Số 84, ngách 87/96, ngõ 217 Thái Hà, thị trấn Quang Minh, huyện Mê Linh, TP. Hà Nội",
+        ),
+        # The other tone placement of a listed name, a street no list holds, and the
+        # city's "Thành phố" stay as read.
+        (
+            "Số 83 đường Xuân Thuỷ, Phường Phúc Đồng, Quận Long Biên, Thành phố Hà Nội",
+            "Số 83 đường Xuân Thuỷ, Phường Phúc Đồng, Quận Long Biên, Thành phố Hà Nội",
+        ),
+        (
+            "Số 3 đường Tân Xuân, Phường Xuân Đỉnh, Quận Bắc Từ Liêm, Thành phố Hà Nội",
+            "Số 3 đường Tân Xuân, Phường Xuân Đỉnh, Quận Bắc Từ Liêm, Thành phố Hà Nội",
+        ),
+    ],
+)
+def test_a_street_name_takes_the_marks_of_the_listed_street(read: str, expected: str) -> None:
+    assert V.address_value(read, {}).value == expected
+
+
 def test_a_town_abbreviation_is_written_as_the_address_writes_the_others() -> None:
     # The comma read as a stop before "TT", and the stop after "TT" lost: the address
     # writes "H." with its stop.
