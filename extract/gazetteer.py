@@ -18,7 +18,7 @@ import re
 import unicodedata
 from importlib import resources
 
-from extract.normalize import fold, marked_key
+from extract.normalize import fold, marked_key, unique_by_fold
 
 #: Unit type words, with the spelling that goes before a name.
 _TYPES = (
@@ -49,12 +49,28 @@ _LANE = re.compile(r"^\d+(?:/\d+)?$")
 _LANE_WORDS = frozenset({"NGO", "NGACH", "HEM", "KIET"})
 
 
+def data_list(file: str) -> list[str]:
+    """The entries of ``data/<file>``, one a line, in NFC; blank lines and ``#`` comments
+    are left out."""
+    text = resources.files("extract").joinpath(f"data/{file}").read_text("utf-8")
+    return [
+        unicodedata.normalize("NFC", line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
 @functools.cache
 def _listed_names() -> tuple[str, ...]:
     """Every name of ``data/admin_units.txt`` (NFC), with its unit word."""
-    text = resources.files("extract").joinpath("data/admin_units.txt").read_text("utf-8")
-    names = (unicodedata.normalize("NFC", line.strip()) for line in text.splitlines())
-    return tuple(name for name in names if name)
+    return tuple(data_list("admin_units.txt"))
+
+
+@functools.cache
+def streets_by_letters() -> dict[str, str]:
+    """Hà Nội's street names (``data/streets.txt``, public place names) by their folded
+    letters, where only one street has them (:func:`extract.normalize.unique_by_fold`)."""
+    return unique_by_fold(data_list("streets.txt"))
 
 
 @functools.cache

@@ -214,6 +214,11 @@ _OTHER_WORDS = frozenset(
 _UNIT_KEYS = frozenset(fold(w) for unit, short in _SHORT.items() for w in (unit, *short))
 
 
+def _unit_forms(unit: str) -> set[str]:
+    """The ways ``unit``'s word is written before a name ("Quận", "Q."), folded."""
+    return {fold(w) for w in (unit, *_SHORT.get(unit, ()))}
+
+
 @functools.cache
 def _units() -> tuple[
     dict[str, str],
@@ -263,8 +268,7 @@ def _unit_part(part: str, units: dict[str, str]) -> tuple[str, str] | None:
             return None
         key, own = fold(head), fold(unit)
         alike = ratio(key, own) >= UNIT_WORD_CLOSE or (len(key) >= 2 and own.startswith(key))
-        own_forms = {fold(w) for w in (unit, *_SHORT.get(unit, ()))}
-        if not alike or key in _OTHER_WORDS or key in _UNIT_KEYS - own_forms:
+        if not alike or key in _OTHER_WORDS or key in _UNIT_KEYS - _unit_forms(unit):
             # Another word before the name ("Thôn", "ngõ"), or another unit's word ("Huyện
             # Từ Liêm", a district before 2013, is no ward named Từ Liêm): not this unit.
             return None
@@ -351,8 +355,7 @@ def _cut_short(part: str, units: dict[str, str]) -> tuple[str, str] | None:
     names = [n for n in units if marked_key(n).startswith(read) and len(marked_key(n)) > len(read)]
     if len(names) != 1:
         return None
-    word, own = fold(m.group(1).rstrip(".")), units[names[0]]
-    if word not in {fold(w.rstrip(".")) for w in (own, *_SHORT.get(own, ()))}:
+    if fold(m.group(1)) not in _unit_forms(units[names[0]]):
         return None
     return _written(part, names[0]), names[0]
 

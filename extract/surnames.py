@@ -20,9 +20,8 @@ name settles it (:data:`BY_PLACE`: ``TRẦN PHƯƠNG VAN`` is Vân, ``NGUYỄN V
 from __future__ import annotations
 
 import functools
-import unicodedata
-from importlib import resources
 
+from extract.gazetteer import data_list
 from extract.normalize import fold, unique_by_fold
 
 
@@ -30,12 +29,7 @@ from extract.normalize import fold, unique_by_fold
 def _names(file: str) -> tuple[frozenset[str], dict[str, str]]:
     """(the names listed in ``data/<file>`` in capitals, folded letters -> the one listed
     name with them)."""
-    text = resources.files("extract").joinpath(f"data/{file}").read_text("utf-8")
-    names = [
-        unicodedata.normalize("NFC", line.strip())
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    names = data_list(file)
     return frozenset(n.upper() for n in names), unique_by_fold(names)
 
 

@@ -10,14 +10,12 @@ counts as valid for each field and what to return when it is not. The one correc
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
 from rapidfuzz.distance import Levenshtein
 
@@ -27,6 +25,7 @@ from extract.gazetteer import (
     is_province,
     join_split_syllables,
     restore_marks,
+    streets_by_letters,
 )
 from extract.normalize import (
     clean_text,
@@ -748,17 +747,6 @@ def _comma_before_units(text: str) -> str:
     return "".join(out) + text[last:]
 
 
-@functools.cache
-def _streets() -> dict[str, tuple[str, ...]]:
-    """Hà Nội's street names (``data/streets.txt``) by their folded letters."""
-    text = resources.files("extract").joinpath("data/streets.txt").read_text("utf-8")
-    names = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    out: dict[str, list[str]] = {}
-    for name in names:
-        out.setdefault(fold(name), []).append(unicodedata.normalize("NFC", name))
-    return {k: tuple(v) for k, v in out.items()}
-
-
 #: A street's name in an address part: after "đường" or "phố" (not the city's "Thành
 #: phố"), or after a lane's or house's number ("ngõ 217 Thái Hà"), to the part's end.
 _STREET_NAME = re.compile(
@@ -769,16 +757,17 @@ _STREET_NAME = re.compile(
 
 def _street_marks(text: str) -> str:
     """A street's name read with its marks lost or changed ("Tạm Trinh", "Tôn Đức Thăng")
-    written as the one listed street of the same letters spells it (:func:`_streets`); a
-    name whose letters no listed street has, or two have, stays as read, and so does a
-    listed name written in the other tone placement ("Xuân Thuỷ")."""
+    written as the one listed street of the same letters spells it
+    (:func:`extract.gazetteer.streets_by_letters`); a name whose letters no listed street
+    has, or two have, stays as read, and so does a listed name written in the other tone
+    placement ("Xuân Thuỷ")."""
 
     def mark(m: re.Match[str]) -> str:
         name = m.group(1)
-        listed = _streets().get(fold(name), ())
-        if len(listed) != 1 or tone_placement(name) == tone_placement(listed[0]):
+        listed = streets_by_letters().get(fold(name))
+        if listed is None or tone_placement(name) == tone_placement(listed):
             return name
-        return listed[0]
+        return listed
 
     return ", ".join(_STREET_NAME.sub(mark, part) for part in text.split(", "))
 
